@@ -1,0 +1,43 @@
+import { getFormatter, getTranslations } from "next-intl/server";
+import { connection } from "next/server";
+import type { ReactNode } from "react";
+import { AppShell } from "@/components/shell/app-shell";
+import { Card } from "@/components/ui/card";
+import { can } from "@/lib/auth/actor";
+import { getCurrentAccount } from "@/lib/auth/current";
+import { requireOrgAccess } from "@/lib/auth/require";
+import { listMyOrganizations } from "@/lib/organizations";
+
+export default async function OrganizationLayout({ children, params }: { children: ReactNode; params: Promise<{ slug: string }> }) {
+  await connection();
+  const { slug } = await params;
+  const access = await requireOrgAccess(slug);
+  const account = await getCurrentAccount();
+  const organizations = account ? await listMyOrganizations(account.id) : [];
+
+  if (access.kind === "expired") {
+    const [t, format] = await Promise.all([getTranslations("orgs"), getFormatter()]);
+    return (
+      <main className="mx-auto max-w-lg px-6 py-24">
+        <Card>
+          <h1 className="text-xl font-semibold">{t("accessExpiredTitle")}</h1>
+          <p className="mt-2 text-slate-700">
+            {t("accessExpiredBody", { organization: access.organizationName, date: format.dateTime(access.expiredAt, { dateStyle: "long", timeStyle: "short" }) })}
+          </p>
+        </Card>
+      </main>
+    );
+  }
+
+  const { actor } = access;
+  return (
+    <AppShell
+      organization={{ slug: actor.organizationSlug, name: actor.organizationName }}
+      organizations={organizations.map((o) => ({ slug: o.slug, name: o.name }))}
+      accountName={actor.name}
+      showAdministration={can(actor, "admin:access")}
+    >
+      {children}
+    </AppShell>
+  );
+}

@@ -1,0 +1,24 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { runAction, type ActionResult } from "@/lib/action";
+import { authenticateWithPassword } from "@/lib/auth/authenticate";
+import { getRequestMeta } from "@/lib/auth/request-meta";
+import { endSession, startSession } from "@/lib/auth/session";
+import { safeCallbackPath } from "@/lib/security/redirects";
+import { signInSchema } from "@/lib/validations/auth";
+
+export async function signInAction(raw: unknown): Promise<ActionResult<never>> {
+  const result = await runAction(signInSchema, raw, async (input) => {
+    const done = await authenticateWithPassword(input, await getRequestMeta());
+    await startSession(done.accountId, done.sessionVersion);
+    return done.passwordIsTemporary ? "/change-password" : safeCallbackPath(input.callbackUrl);
+  });
+  if (!result.ok) return result;
+  redirect(result.data);
+}
+
+export async function signOutAction(): Promise<void> {
+  await endSession();
+  redirect("/sign-in");
+}

@@ -1,0 +1,29 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { connection } from "next/server";
+import { getTranslations } from "next-intl/server";
+import { Card } from "@/components/ui/card";
+import { getCurrentAccount } from "@/lib/auth/current";
+import { safeCallbackPath } from "@/lib/security/redirects";
+import { isSetupComplete } from "@/lib/setup/first-run";
+import { SignInForm } from "./sign-in-form";
+
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("auth"))("signIn") };
+}
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string }> }) {
+  await connection();
+  if (!(await isSetupComplete())) redirect("/setup");
+  const callbackUrl = safeCallbackPath((await searchParams).callbackUrl);
+  if (await getCurrentAccount()) redirect(callbackUrl);
+  const t = await getTranslations("auth");
+  return (
+    <main className="mx-auto max-w-md px-6 py-16">
+      <Card>
+        <h1 className="text-2xl font-semibold">{t("signInTitle")}</h1>
+        <SignInForm callbackUrl={callbackUrl} />
+      </Card>
+    </main>
+  );
+}

@@ -1,0 +1,83 @@
+import Link from "next/link";
+import { getTranslations } from "next-intl/server";
+import type { ReactNode } from "react";
+import { signOutAction } from "@/app/sign-in/actions";
+import { NavLink } from "./nav-link";
+import { OrgSwitcher, type SwitcherOrganization } from "./org-switcher";
+
+/** The signed-in frame: organization switcher, account, sign out, and the navigation of SPEC §9. */
+export async function AppShell({
+  organization,
+  organizations,
+  accountName,
+  showAdministration,
+  children,
+}: {
+  organization: SwitcherOrganization;
+  organizations: SwitcherOrganization[];
+  accountName: string;
+  showAdministration: boolean;
+  children: ReactNode;
+}) {
+  const t = await getTranslations("nav");
+  const base = `/o/${organization.slug}`;
+  return (
+    <div className="min-h-screen">
+      <a href="#content" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+        {t("skipToContent")}
+      </a>
+      <header className="bg-slate-900 text-white">
+        <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-4 px-4 py-3">
+          <Link href={base} className="text-base font-semibold tracking-tight">
+            Gatehouse
+          </Link>
+          <OrgSwitcher organizations={organizations} current={organization.slug} />
+          <Link href="/orgs/new" className="text-sm text-slate-300 hover:text-white">
+            {t("newOrganization")}
+          </Link>
+          <div className="ml-auto flex items-center gap-3 text-sm">
+            <span className="text-slate-300">{t("signedInAs", { name: accountName })}</span>
+            <form action={signOutAction}>
+              <button type="submit" className="rounded-md px-2 py-1 text-slate-200 ring-1 ring-slate-600 hover:bg-slate-800">
+                {t("signOut")}
+              </button>
+            </form>
+          </div>
+        </div>
+      </header>
+      <div className="mx-auto flex max-w-7xl gap-8 px-4 py-6">
+        <nav aria-label={t("mainNavigation")} className="w-52 shrink-0 space-y-4">
+          <NavLink href={base}>{t("overview")}</NavLink>
+          {showAdministration && (
+            <section aria-labelledby="nav-administration">
+              <h2 id="nav-administration" className="px-3 text-xs font-semibold uppercase tracking-wide text-slate-500">
+                {t("administration")}
+              </h2>
+              <ul className="mt-1 space-y-0.5">
+                <li>
+                  <NavLink href={`${base}/admin/users`}>{t("users")}</NavLink>
+                </li>
+                <li>
+                  <span id="nav-system-settings" className="block px-3 pt-2 text-xs font-medium text-slate-500">
+                    {t("systemSettings")}
+                  </span>
+                  <ul aria-labelledby="nav-system-settings" className="ml-2">
+                    <li>
+                      <NavLink href={`${base}/admin/settings/general`}>{t("general")}</NavLink>
+                    </li>
+                  </ul>
+                </li>
+                <li>
+                  <NavLink href={`${base}/admin/audit`}>{t("auditLog")}</NavLink>
+                </li>
+              </ul>
+            </section>
+          )}
+        </nav>
+        <main id="content" className="min-w-0 flex-1">
+          {children}
+        </main>
+      </div>
+    </div>
+  );
+}

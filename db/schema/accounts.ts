@@ -1,0 +1,32 @@
+import { sql } from "drizzle-orm";
+import { boolean, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { accountStatusEnum, localeEnum } from "./enums";
+
+/** A global identity, independent of any organization. */
+export const accounts = pgTable(
+  "accounts",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    /** As typed by whoever created the account; shown in the UI. */
+    email: text("email").notNull(),
+    /** Trimmed and lower-cased: the identity used for every comparison. */
+    emailNormalized: text("email_normalized").notNull(),
+    name: text("name").notNull(),
+    passwordHash: text("password_hash"),
+    passwordIsTemporary: boolean("password_is_temporary").notNull().default(false),
+    status: accountStatusEnum("status").notNull().default("active"),
+    locale: localeEnum("locale"),
+    /** Bumped to end every session of the account (password change, disabling). */
+    sessionVersion: integer("session_version").notNull().default(1),
+    /** Set when the account was created by an invitation and has never been used since. */
+    createdByInvitationId: uuid("created_by_invitation_id"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    lastSignInAt: timestamp("last_sign_in_at", { withTimezone: true }),
+    passwordChangedAt: timestamp("password_changed_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("accounts_email_normalized_key").on(t.emailNormalized),
+    index("accounts_email_trgm_idx").using("gin", sql`${t.emailNormalized} gin_trgm_ops`),
+    index("accounts_name_trgm_idx").using("gin", sql`lower(${t.name}) gin_trgm_ops`),
+  ],
+);

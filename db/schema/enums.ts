@@ -1,0 +1,28 @@
+import { pgEnum } from "drizzle-orm/pg-core";
+
+export const locales = ["en", "fr"] as const;
+export const localeEnum = pgEnum("locale", locales);
+
+export const accountStatusEnum = pgEnum("account_status", ["active", "disabled"]);
+
+export const membershipRoles = ["administrator", "user"] as const;
+export const membershipRoleEnum = pgEnum("membership_role", membershipRoles);
+
+export const membershipStatuses = ["invited", "active", "disabled"] as const;
+export const membershipStatusEnum = pgEnum("membership_status", membershipStatuses);
+
+export const membershipTags = ["external", "privileged"] as const;
+
+export const invitationStatuses = ["pending", "accepted", "revoked", "expired", "declined"] as const;
+export const invitationStatusEnum = pgEnum("invitation_status", invitationStatuses);
+
+/** How a new account's temporary password reaches the invitee. `none`: existing account. */
+export const passwordDeliveries = ["none", "email", "manual"] as const;
+export const passwordDeliveryEnum = pgEnum("password_delivery", passwordDeliveries);
+
+/** System Settings – General: Ask / Send / Not send. */
+export const temporaryPasswordPolicies = ["ask", "send", "not_send"] as const;
+export const temporaryPasswordPolicyEnum = pgEnum("temporary_password_policy", temporaryPasswordPolicies);
+
+export const emailStatuses = ["queued", "sending", "retrying", "sent", "failed"] as const;
+export const emailStatusEnum = pgEnum("email_status", emailStatuses);

@@ -1,0 +1,39 @@
+import { sql } from "drizzle-orm";
+import { boolean, check, index, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { accounts } from "./accounts";
+import { membershipRoleEnum, membershipStatusEnum } from "./enums";
+import { organizations } from "./organizations";
+
+/** Account × organization. Exactly one owner per organization, enforced by a partial unique index. */
+export const memberships = pgTable(
+  "memberships",
+  {
+    id: uuid("id").primaryKey().defaultRandom(),
+    organizationId: uuid("organization_id")
+      .notNull()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    accountId: uuid("account_id")
+      .notNull()
+      .references(() => accounts.id, { onDelete: "cascade" }),
+    role: membershipRoleEnum("role").notNull(),
+    status: membershipStatusEnum("status").notNull(),
+    isOwner: boolean("is_owner").notNull().default(false),
+    accessExpiresAt: timestamp("access_expires_at", { withTimezone: true }),
+    /** `external`, `privileged`. */
+    tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
+    invitedByAccountId: uuid("invited_by_account_id").references(() => accounts.id, { onDelete: "set null" }),
+    invitedAt: timestamp("invited_at", { withTimezone: true }),
+    joinedAt: timestamp("joined_at", { withTimezone: true }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("memberships_organization_account_key").on(t.organizationId, t.accountId),
+    uniqueIndex("memberships_one_owner_per_organization").on(t.organizationId).where(sql`${t.isOwner}`),
+    index("memberships_organization_role_status_idx").on(t.organizationId, t.role, t.status),
+    index("memberships_account_idx").on(t.accountId),
+    check("memberships_owner_is_active_administrator", sql`not ${t.isOwner} or (${t.role} = 'administrator' and ${t.status} = 'active')`),
+    check("memberships_privileged_requires_expiry", sql`not ('privileged' = any(${t.tags})) or ${t.accessExpiresAt} is not null`),
+    check("memberships_known_tags", sql`${t.tags} <@ array['external','privileged']::text[]`),
+  ],
+);

@@ -1,0 +1,53 @@
+import "server-only";
+import NextAuth from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import { env } from "@/lib/env";
+import { verifySignInGrant } from "./grant";
+
+declare module "next-auth" {
+  interface User {
+    sessionVersion?: number;
+  }
+  interface Session {
+    sessionVersion?: number;
+  }
+}
+
+export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
+
+export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
+  secret: env.AUTH_SECRET,
+  trustHost: true,
+  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
+  pages: { signIn: "/sign-in" },
+  logger: {
+    // next-auth logs whole error objects; keep ours to one line without request data.
+    error: (error) => console.error(JSON.stringify({ level: "error", message: "auth", name: error.name })),
+    warn: () => {},
+    debug: () => {},
+  },
+  providers: [
+    Credentials({
+      id: "grant",
+      credentials: { grant: {} },
+      authorize: async (credentials) => {
+        const grant = verifySignInGrant(credentials?.grant);
+        return grant ? { id: grant.accountId, sessionVersion: grant.sessionVersion } : null;
+      },
+    }),
+  ],
+  callbacks: {
+    jwt({ token, user }) {
+      if (user) {
+        token.sub = user.id;
+        token.sv = user.sessionVersion;
+      }
+      return token;
+    },
+    session({ session, token }) {
+      session.user = { ...session.user, id: token.sub ?? "" };
+      session.sessionVersion = typeof token.sv === "number" ? token.sv : undefined;
+      return session;
+    },
+  },
+}));

@@ -1,0 +1,21 @@
+import { cookies, headers } from "next/headers";
+import { getRequestConfig } from "next-intl/server";
+import { getCurrentAccount } from "@/lib/auth/current";
+import { defaultLocale, isLocale, localeFromAcceptLanguage, type AppLocale } from "./config";
+import { loadMessages } from "./messages";
+
+export const LOCALE_COOKIE = "gatehouse-locale";
+
+/** The account's choice, else the visitor's cookie, else the browser's languages, else English. */
+export async function resolveLocale(): Promise<AppLocale> {
+  const account = await getCurrentAccount();
+  if (account?.locale) return account.locale;
+  const cookie = (await cookies()).get(LOCALE_COOKIE)?.value;
+  if (isLocale(cookie)) return cookie;
+  return localeFromAcceptLanguage((await headers()).get("accept-language")) ?? defaultLocale;
+}
+
+export default getRequestConfig(async () => {
+  const locale = await resolveLocale();
+  return { locale, messages: loadMessages(locale), timeZone: "UTC" };
+});

@@ -1,0 +1,21 @@
+import type { MembershipRole } from "@/db/schema";
+
+/** What each role may do in its organization. Every domain function asks this module. */
+const ROLE_PERMISSIONS = {
+  administrator: [
+    "admin:access",
+    "members:read",
+    "members:manage",
+    "invitations:manage",
+    "settings:read",
+    "settings:manage",
+    "audit:read",
+  ],
+  user: [],
+} as const satisfies Record<MembershipRole, readonly string[]>;
+
+export type Permission = (typeof ROLE_PERMISSIONS)["administrator"][number];
+
+export function roleHasPermission(role: MembershipRole, permission: Permission): boolean {
+  return (ROLE_PERMISSIONS[role] as readonly string[]).includes(permission);
+}

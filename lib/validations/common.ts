@@ -1,0 +1,25 @@
+import { z } from "zod";
+
+// Messages are keys of the `validation` catalog: the server action and the client form
+// translate the same key, so a rule has one wording in each language.
+
+export const emailField = z
+  .string({ error: "required" })
+  .trim()
+  .min(1, { error: "required" })
+  .max(254, { error: "emailInvalid" })
+  .pipe(z.email({ error: "emailInvalid" }));
+
+export const nameField = z.string({ error: "required" }).trim().min(1, { error: "required" }).max(100, { error: "nameTooLong" });
+
+export const organizationNameField = z
+  .string({ error: "required" })
+  .trim()
+  .min(2, { error: "organizationNameTooShort" })
+  .max(80, { error: "organizationNameTooLong" });
+
+/** A password someone chooses: at least 12 characters at first run, at most 128. */
+export const newPasswordField = z
+  .string({ error: "required" })
+  .min(12, { error: "passwordTooShort" })
+  .max(128, { error: "passwordTooLong" });
