@@ -21,7 +21,8 @@ export function fieldErrorsFrom(issues: z.core.$ZodIssue[], t: Translate): Field
     const field = issue.path.length ? issue.path.join(".") : "_form";
     const key = `validation.${issue.message}`;
     const message = t.has(key) ? t(key) : t("validation.invalid");
-    (out[field] ??= []).includes(message) || out[field].push(message);
+    const list = (out[field] ??= []);
+    if (!list.includes(message)) list.push(message);
   }
   return out;
 }

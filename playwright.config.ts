@@ -1,0 +1,72 @@
+import { randomBytes } from "node:crypto";
+import { defineConfig, devices } from "@playwright/test";
+
+// One throwaway PostgreSQL database per run, named here so that the web server, the workers
+// (which inherit this process's environment) and the teardown agree on it.
+process.env.E2E_DATABASE_NAME ??= `gatehouse_e2e_${randomBytes(4).toString("hex")}`;
+const serverUrl = process.env.E2E_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const databaseUrl = Object.assign(new URL(serverUrl), { pathname: `/${process.env.E2E_DATABASE_NAME}` }).toString();
+process.env.E2E_DATABASE_URL = databaseUrl;
+
+const port = Number(process.env.E2E_PORT ?? 3200);
+const standInPort = Number(process.env.E2E_RESEND_PORT ?? 3299);
+export const baseURL = `http://localhost:${port}`;
+process.env.E2E_BASE_URL = baseURL;
+process.env.E2E_RESEND_URL = `http://127.0.0.1:${standInPort}`;
+
+export default defineConfig({
+  testDir: "tests/e2e",
+  outputDir: "test-results/e2e",
+  globalTeardown: "./tests/e2e/support/global-teardown.ts",
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: process.env.CI ? [["list"], ["html", { open: "never", outputFolder: "playwright-report" }]] : "list",
+  use: {
+    baseURL,
+    locale: "en-US",
+    timezoneId: "UTC",
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+    },
+  },
+  projects: [
+    { name: "first-run", testMatch: /first-run\.spec\.ts/, use: { ...devices["Desktop Chrome"], channel: undefined } },
+    { name: "app", testIgnore: /first-run\.spec\.ts/, dependencies: ["first-run"], use: { ...devices["Desktop Chrome"], channel: undefined } },
+  ],
+  webServer: [
+    {
+      command: `node_modules/.bin/tsx tests/support/resend-stand-in-cli.ts ${standInPort}`,
+      url: `http://127.0.0.1:${standInPort}/__emails`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+    },
+    {
+      command: `node_modules/.bin/tsx tests/e2e/support/create-database.ts && exec node_modules/.bin/next start -p ${port}`,
+      url: `${baseURL}/api/health`,
+      reuseExistingServer: false,
+      timeout: 120_000,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: {
+        NODE_ENV: "production",
+        DATABASE_URL: databaseUrl,
+        APP_URL: baseURL,
+        AUTH_SECRET: "e2e-secret-e2e-secret-e2e-secret-0123456789",
+        OUTBOX_ENCRYPTION_KEY: Buffer.alloc(32, 9).toString("base64"),
+        RESEND_API_KEY: "re_e2e_stand_in",
+        RESEND_BASE_URL: `http://127.0.0.1:${standInPort}`,
+        EMAIL_RETRY_BASE_MS: "500",
+        EMAIL_POLL_MS: "250",
+        BCRYPT_COST: "4",
+        LOG_LEVEL: "warn",
+        NEXT_TELEMETRY_DISABLED: "1",
+      },
+    },
+  ],
+});

@@ -1,0 +1,62 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import AxeBuilder from "@axe-core/playwright";
+import { test as base, expect, type Page } from "@playwright/test";
+import { drizzle } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+import type { Database } from "@/db/client";
+import * as schema from "@/db/schema";
+import { addMember, createAccount, createOrganizationWithOwner, DEFAULT_PASSWORD } from "../../support/factories";
+
+export { expect };
+export { DEFAULT_PASSWORD };
+
+type Fixtures = {
+  /** Direct access to the e2e database, for seeding and for checking what a flow wrote. */
+  db: Database;
+};
+
+export const test = base.extend<object, Fixtures>({
+  db: [
+    async ({}, use) => {
+      const client = postgres(process.env.E2E_DATABASE_URL!, { max: 2, onnotice: () => {} });
+      await use(drizzle(client, { schema }) as unknown as Database);
+      await client.end({ timeout: 5 });
+    },
+    { scope: "worker" },
+  ],
+});
+
+/** An organization with its owner, and optionally more members, written straight to the database. */
+export async function seedOrganization(db: Database, name = "Acme") {
+  const seeded = await createOrganizationWithOwner(db, name);
+  return {
+    ...seeded,
+    addAccount: (overrides: Parameters<typeof createAccount>[1] = {}) => createAccount(db, overrides),
+    addMember: (accountId: string, options: Parameters<typeof addMember>[3] = {}) => addMember(db, seeded.org.id, accountId, options),
+  };
+}
+
+export async function signIn(page: Page, email: string, password = DEFAULT_PASSWORD) {
+  await page.goto("/sign-in");
+  await page.getByRole("textbox", { name: "Email" }).fill(email);
+  await page.getByRole("textbox", { name: "Password" }).fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL((url) => !url.pathname.startsWith("/sign-in"));
+}
+
+/** Saves a full-page screenshot under test-results/screenshots/ for people to look at. */
+export async function screenshot(page: Page, name: string) {
+  const dir = path.join(process.cwd(), "test-results", "screenshots");
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true });
+}
+
+/** Fails on any serious or critical axe violation on the page as it is now. */
+export async function expectAccessible(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const blocking = results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+  expect(blocking).toEqual([]);
+}
