@@ -14,12 +14,20 @@ export type { ActionResult, FieldErrors } from "./action-result";
 
 type Translate = Awaited<ReturnType<typeof getTranslations>>;
 
+/**
+ * A message key: `code` in the default namespace, or a full key when it names its namespace
+ * (`invitations.alreadyMember`), so each domain keeps its messages in its own catalog file.
+ */
+export function messageKey(code: string, defaultNamespace: string): string {
+  return code.includes(".") ? code : `${defaultNamespace}.${code}`;
+}
+
 /** Zod issues → translated messages per field. Schema messages are keys of the `validation` catalog. */
 export function fieldErrorsFrom(issues: z.core.$ZodIssue[], t: Translate): FieldErrors {
   const out: FieldErrors = {};
   for (const issue of issues) {
     const field = issue.path.length ? issue.path.join(".") : "_form";
-    const key = `validation.${issue.message}`;
+    const key = messageKey(issue.message, "validation");
     const message = t.has(key) ? t(key) : t("validation.invalid");
     const list = (out[field] ??= []);
     if (!list.includes(message)) list.push(message);
@@ -30,7 +38,7 @@ export function fieldErrorsFrom(issues: z.core.$ZodIssue[], t: Translate): Field
 async function failureFrom(error: unknown): Promise<ActionResult<never>> {
   const t = await getTranslations();
   if (error instanceof DomainError) {
-    const key = `errors.${error.code}`;
+    const key = messageKey(error.code, "errors");
     const message = t.has(key) ? t(key, error.options.params ?? {}) : t("errors.invalid");
     return error.options.field
       ? { ok: false, code: error.code, fieldErrors: { [error.options.field]: [message] } }

@@ -5,10 +5,20 @@ import { useCallback } from "react";
 import type { FieldValues, Path, UseFormSetError } from "react-hook-form";
 import type { ActionResult } from "@/lib/action-result";
 
-/** Translates a client-side zod message (a `validation` key); server messages arrive translated. */
+/**
+ * Translates a client-side zod message: a `validation` key, or a full key naming its namespace
+ * (`settings.domainInvalid`). Server messages arrive translated and pass through unchanged.
+ */
 export function useValidationMessage(): (message: string | undefined) => string | undefined {
-  const t = useTranslations("validation");
-  return useCallback((message) => (message && t.has(message) ? t(message) : message), [t]);
+  const t = useTranslations();
+  return useCallback(
+    (message) => {
+      if (!message) return message;
+      const key = message.includes(".") ? message : `validation.${message}`;
+      return t.has(key) ? t(key) : message;
+    },
+    [t],
+  );
 }
 
 /**
