@@ -1,0 +1,44 @@
+import "server-only";
+import type { Transaction } from "@/db/client";
+import type { Invitation } from "@/db/schema";
+import { enqueueEmail } from "@/lib/email/outbox";
+
+/**
+ * Queues the invitation email for an invitation and its freshly issued key (creation and
+ * re-invite), inside the caller's transaction. The variant follows the invitation's password
+ * delivery: the temporary password travels in the email only when it is to be sent.
+ */
+export async function queueInvitationEmail(
+  tx: Transaction,
+  input: {
+    invitation: Pick<Invitation, "id" | "organizationId" | "email" | "role" | "expiresAt" | "locale" | "personalMessage" | "passwordDelivery">;
+    organizationName: string;
+    inviter: { name: string; email: string };
+    key: string;
+    temporaryPassword?: string;
+  },
+): Promise<string> {
+  const { invitation } = input;
+  const variant =
+    invitation.passwordDelivery === "none" ? "existing" : invitation.passwordDelivery === "email" ? "new-with-password" : "new-without-password";
+  if (variant === "new-with-password" && !input.temporaryPassword) {
+    throw new Error("an invitation whose password is emailed needs the temporary password");
+  }
+  return enqueueEmail(tx, {
+    organizationId: invitation.organizationId,
+    template: "invitation",
+    locale: invitation.locale,
+    to: invitation.email,
+    payload: {
+      invitationId: invitation.id,
+      organizationName: input.organizationName,
+      inviterName: input.inviter.name,
+      inviterEmail: input.inviter.email,
+      role: invitation.role,
+      expiresAt: invitation.expiresAt.toISOString(),
+      personalMessage: invitation.personalMessage,
+      variant,
+    },
+    secret: variant === "new-with-password" ? { key: input.key, temporaryPassword: input.temporaryPassword } : { key: input.key },
+  });
+}
