@@ -2,12 +2,12 @@ import "server-only";
 import type { Transaction } from "@/db/client";
 import { auditEvents } from "@/db/schema";
 import type { RequestMeta } from "@/lib/auth/request-meta";
+import type { AuditAction } from "./actions";
 
 export type AuditInput = {
   organizationId: string | null;
   actor: { accountId: string | null; name: string | null; email: string | null; meta?: RequestMeta } | null;
-  /** Dotted verb, e.g. `invitation.created`, `member.updated`, `settings.updated`. */
-  action: string;
+  action: AuditAction;
   target?: { type: string; id: string; label?: string | null };
   /** What changed (`{ field: { from, to } }`) and options. Never a password, key or token. */
   details?: Record<string, unknown>;

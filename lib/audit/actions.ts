@@ -1,0 +1,23 @@
+/**
+ * Every kind of audit event. The Audit log page has a sentence for each, in every language;
+ * adding a kind here without one fails a test.
+ */
+export const auditActions = [
+  "organization.created",
+  "settings.updated",
+  "invitation.created",
+  "invitation.resent",
+  "invitation.revoked",
+  "invitation.accepted",
+  "invitation.declined",
+  "invitation.attempts_exceeded",
+  "member.updated",
+  "member.removed",
+  "member.ownership_transferred",
+  "account.password_changed",
+  "account.password_reset_requested",
+  "account.password_reset_completed",
+  "account.sign_in_locked",
+] as const;
+
+export type AuditAction = (typeof auditActions)[number];
