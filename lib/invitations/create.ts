@@ -1,0 +1,323 @@
+import "server-only";
+import { createHash, randomUUID } from "node:crypto";
+import { and, count, eq } from "drizzle-orm";
+import { getDb, type Transaction } from "@/db/client";
+import { accounts, idempotencyRecords, invitations, memberships, type Invitation } from "@/db/schema";
+import { recordAudit } from "@/lib/audit/record";
+import { assertCan, lockActor, type Actor } from "@/lib/auth/actor";
+import { hashPassword } from "@/lib/auth/password";
+import { notifyOutbox } from "@/lib/email/outbox";
+import { DomainError, isUniqueViolation } from "@/lib/errors";
+import { normalizeEmail } from "@/lib/security/email";
+import { hitRateLimit, minutesUntil } from "@/lib/security/rate-limit";
+import { generateKey, generateTemporaryPassword, hashKey } from "@/lib/security/tokens";
+import { readSettings } from "@/lib/settings/read";
+import { accessExpiryInstant, splitAddresses, type SendInviteInput } from "@/lib/validations/invitations";
+import { queueInvitationEmail } from "./email";
+import { resolveAddresses, type ResolvedAddress } from "./lookup";
+import { sealPasswordSheet } from "./password-sheet";
+
+/** Limits on sending invitations; each refusal names its limit. */
+export const INVITE_LIMITS = {
+  perInviter: { limit: 50, windowSeconds: 60 * 60 },
+  perOrganization: { limit: 200, windowSeconds: 60 * 60 },
+  maxPendingPerOrganization: 500,
+};
+
+export const inviteRateLimitKeys = {
+  inviter: (organizationId: string, accountId: string) => `invite-send:${organizationId}:${accountId}`,
+  organization: (organizationId: string) => `invite-send:${organizationId}`,
+};
+
+type PasswordDelivery = Invitation["passwordDelivery"];
+
+/** One address sent. A manual temporary password is returned once, never stored in the clear. */
+export type SentInvitation = {
+  email: string;
+  outcome: "sent";
+  invitationId: string;
+  expiresAt: string;
+  accountCreated: boolean;
+  passwordDelivery: PasswordDelivery;
+  /** True when this is the stored result of an earlier identical request: nothing new was created. */
+  replayed: boolean;
+  temporaryPassword?: string;
+  /** Sealed, short-lived, single-use: lets the inviter download the password sheet (PDF). */
+  passwordSheetToken?: string;
+};
+
+/** One address refused: `code` is a message key, `params` fill it. */
+export type FailedInvitation = { email: string; outcome: "failed"; code: string; params?: Record<string, string | number> };
+
+export type SendInvitationsResult = { organizationName: string; invitations: (SentInvitation | FailedInvitation)[] };
+
+// Refusals that concern one address: the other addresses of the run still go out.
+const PER_ADDRESS_CODES = new Set([
+  "invite-wizard.invalidAddress",
+  "invite-wizard.domainNotAllowed",
+  "invite-wizard.alreadyMember",
+  "invite-wizard.alreadyInvited",
+  "invite-wizard.inviterRateLimited",
+  "invite-wizard.organizationRateLimited",
+  "invite-wizard.pendingCapReached",
+  "invite-wizard.deliveryRequired",
+  "invite-wizard.idempotencyMismatch",
+]);
+
+type Credentials = { password: string; hash: string };
+
+async function newCredentials(): Promise<Credentials> {
+  const password = generateTemporaryPassword();
+  return { password, hash: await hashPassword(password) };
+}
+
+function refusalFor(address: ResolvedAddress): DomainError | null {
+  switch (address.outcome) {
+    case "invalid":
+      return new DomainError("invite-wizard.invalidAddress", { field: "emails", params: { email: address.email } });
+    case "domainNotAllowed":
+      return new DomainError("invite-wizard.domainNotAllowed", { field: "emails", params: { email: address.email } });
+    case "member":
+      return new DomainError("invite-wizard.alreadyMember", { status: 409, params: { email: address.email } });
+    case "pending":
+      return new DomainError("invite-wizard.alreadyInvited", { status: 409, params: { email: address.email } });
+    default:
+      return null;
+  }
+}
+
+async function assertWithinLimits(tx: Transaction, actor: Actor): Promise<void> {
+  const limits: [string, typeof INVITE_LIMITS.perInviter, string][] = [
+    [inviteRateLimitKeys.inviter(actor.organizationId, actor.accountId), INVITE_LIMITS.perInviter, "invite-wizard.inviterRateLimited"],
+    [inviteRateLimitKeys.organization(actor.organizationId), INVITE_LIMITS.perOrganization, "invite-wizard.organizationRateLimited"],
+  ];
+  for (const [key, rule, code] of limits) {
+    // Counted inside the transaction: a refused or failed invitation rolls its count back.
+    const state = await hitRateLimit(tx, key, rule);
+    if (state.hits > rule.limit) throw new DomainError(code, { status: 429, params: { minutes: minutesUntil(state.retryAfterSeconds) } });
+  }
+  const [pending] = await tx
+    .select({ n: count() })
+    .from(invitations)
+    .where(and(eq(invitations.organizationId, actor.organizationId), eq(invitations.status, "pending")));
+  if ((pending?.n ?? 0) >= INVITE_LIMITS.maxPendingPerOrganization) {
+    throw new DomainError("invite-wizard.pendingCapReached", { status: 429, params: { max: INVITE_LIMITS.maxPendingPerOrganization } });
+  }
+}
+
+function requestHashOf(normalized: string, input: SendInviteInput): string {
+  const { idempotencyKey: _key, emails: _emails, ...rest } = input;
+  return createHash("sha256").update(JSON.stringify({ email: normalized, ...rest })).digest("hex");
+}
+
+type StoredResult = Omit<SentInvitation, "temporaryPassword" | "passwordSheetToken" | "replayed">;
+
+async function replayOf(tx: Transaction, scope: string, key: string, requestHash: string): Promise<SentInvitation | null> {
+  const [record] = await tx
+    .select({ requestHash: idempotencyRecords.requestHash, response: idempotencyRecords.response })
+    .from(idempotencyRecords)
+    .where(and(eq(idempotencyRecords.scope, scope), eq(idempotencyRecords.key, key)));
+  if (!record) return null;
+  if (record.requestHash !== requestHash) throw new DomainError("invite-wizard.idempotencyMismatch", { status: 409 });
+  return { ...(record.response as StoredResult), replayed: true };
+}
+
+async function inviteOne(
+  tx: Transaction,
+  actor: Actor,
+  address: string,
+  input: SendInviteInput,
+  prepared: Credentials | undefined,
+): Promise<SentInvitation> {
+  await lockActor(tx, actor, "invitations:manage");
+  const normalized = normalizeEmail(address);
+  const scope = `send-invite:${actor.organizationId}:${actor.accountId}:${normalized}`;
+  const requestHash = requestHashOf(normalized, input);
+  const replay = await replayOf(tx, scope, input.idempotencyKey, requestHash);
+  if (replay) return replay;
+
+  const settings = await readSettings(tx, actor.organizationId);
+  const [resolved] = await resolveAddresses(tx, actor.organizationId, [address], settings);
+  if (!resolved) throw new Error("address lookup returned nothing");
+  const refusal = refusalFor(resolved);
+  if (refusal) throw refusal;
+  await assertWithinLimits(tx, actor);
+
+  let passwordDelivery: PasswordDelivery = "none";
+  if (resolved.outcome === "new") {
+    const policy = settings.temporaryPasswordPolicy;
+    const choice = policy === "send" ? "email" : policy === "not_send" ? "manual" : input.passwordDelivery;
+    if (!choice) throw new DomainError("invite-wizard.deliveryRequired", { field: "passwordDelivery", params: { email: address } });
+    passwordDelivery = choice;
+  }
+  // Normally hashed before the transaction; only an account deleted since then lands here.
+  const credentials = resolved.outcome === "new" ? (prepared ?? (await newCredentials())) : undefined;
+
+  const { options } = input;
+  const now = new Date();
+  const invitationId = randomUUID();
+  const key = generateKey();
+  const expiresAt = new Date(now.getTime() + settings.invitationValidityDays * 86_400_000);
+  const accessExpiresAt = options.accessExpiry ? accessExpiryInstant(options.accessExpiry) : null;
+  const tags = [...(options.external ? ["external"] : []), ...(options.privileged ? ["privileged"] : [])];
+  const personalMessage = options.personalMessage.trim() || null;
+
+  let accountId = resolved.accountId;
+  if (credentials) {
+    const [account] = await tx
+      .insert(accounts)
+      .values({
+        email: address,
+        emailNormalized: normalized,
+        name: address.split("@")[0] ?? address,
+        passwordHash: credentials.hash,
+        passwordIsTemporary: true,
+        locale: options.locale,
+        createdByInvitationId: invitationId,
+      })
+      .returning({ id: accounts.id });
+    accountId = account?.id ?? null;
+  }
+  if (!accountId) throw new Error("invitee account missing");
+
+  const membershipValues = {
+    role: "administrator" as const,
+    status: "invited" as const,
+    tags,
+    accessExpiresAt,
+    invitedByAccountId: actor.accountId,
+    invitedAt: now,
+    updatedAt: now,
+  };
+  const [membership] = resolved.staleMembershipId
+    ? await tx
+        .update(memberships)
+        .set(membershipValues)
+        .where(and(eq(memberships.id, resolved.staleMembershipId), eq(memberships.organizationId, actor.organizationId), eq(memberships.status, "invited")))
+        .returning({ id: memberships.id })
+    : await tx
+        .insert(memberships)
+        .values({ organizationId: actor.organizationId, accountId, ...membershipValues })
+        .returning({ id: memberships.id });
+  // The stale membership changed status since the lookup: let the retry look again.
+  if (!membership) throw new DomainError("invite-wizard.alreadyMember", { status: 409, params: { email: address } });
+
+  const invitation = {
+    id: invitationId,
+    organizationId: actor.organizationId,
+    email: address,
+    role: "administrator" as const,
+    expiresAt,
+    locale: options.locale,
+    personalMessage,
+    passwordDelivery,
+  };
+  const lastEmailId = await queueInvitationEmail(tx, {
+    invitation,
+    organizationName: actor.organizationName,
+    inviter: { name: actor.name, email: actor.email },
+    key,
+    temporaryPassword: passwordDelivery === "email" ? credentials?.password : undefined,
+  });
+  await tx.insert(invitations).values({
+    ...invitation,
+    accountId,
+    membershipId: membership.id,
+    emailNormalized: normalized,
+    invitedByAccountId: actor.accountId,
+    keyHash: hashKey(key),
+    accessExpiresAt,
+    tags,
+    lastEmailId,
+    createdAt: now,
+    updatedAt: now,
+  });
+  await recordAudit(tx, {
+    organizationId: actor.organizationId,
+    actor: { accountId: actor.accountId, name: actor.name, email: actor.email, meta: actor.meta },
+    action: "invitation.created",
+    target: { type: "invitation", id: invitationId, label: address },
+    details: {
+      email: address,
+      role: "administrator",
+      accountCreated: Boolean(credentials),
+      passwordDelivery,
+      locale: options.locale,
+      personalMessage,
+      accessExpiresAt: accessExpiresAt?.toISOString() ?? null,
+      tags,
+      expiresAt: expiresAt.toISOString(),
+    },
+  });
+
+  const stored: StoredResult = {
+    email: address,
+    outcome: "sent",
+    invitationId,
+    expiresAt: expiresAt.toISOString(),
+    accountCreated: Boolean(credentials),
+    passwordDelivery,
+  };
+  await tx.insert(idempotencyRecords).values({ scope, key: input.idempotencyKey, requestHash, response: stored });
+
+  if (passwordDelivery !== "manual" || !credentials) return { ...stored, replayed: false };
+  return {
+    ...stored,
+    replayed: false,
+    temporaryPassword: credentials.password,
+    passwordSheetToken: sealPasswordSheet({
+      invitationId,
+      organizationId: actor.organizationId,
+      inviterAccountId: actor.accountId,
+      email: address,
+      temporaryPassword: credentials.password,
+      key,
+      invitationExpiresAt: expiresAt.toISOString(),
+    }),
+  };
+}
+
+async function sendOne(actor: Actor, address: string, input: SendInviteInput, prepared: Credentials | undefined) {
+  const db = await getDb();
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await db.transaction((tx) => inviteOne(tx, actor, address, input, prepared));
+    } catch (error) {
+      if (error instanceof DomainError && PER_ADDRESS_CODES.has(error.code)) {
+        return { email: address, outcome: "failed", code: error.code, params: error.options.params } satisfies FailedInvitation;
+      }
+      if (!isUniqueViolation(error)) throw error;
+      // A unique violation aborts the transaction: run it once more, so that the lookup sees
+      // the concurrent invitation (or the identical request) that won and answers accordingly.
+      if (attempt > 0) return { email: address, outcome: "failed", code: "invite-wizard.alreadyInvited", params: { email: address } } satisfies FailedInvitation;
+    }
+  }
+}
+
+/**
+ * For members with `invitations:manage`: invites each address as an administrator, each in its
+ * own transaction that re-runs the lookup and reads the settings at that moment, creating the
+ * account (temporary password hashed), the membership, the invitation, its email and the audit
+ * event together or not at all. Replaying an idempotency key returns the first result without
+ * creating anything or revealing the password again.
+ */
+export async function sendInvitations(actor: Actor, input: SendInviteInput): Promise<SendInvitationsResult> {
+  assertCan(actor, "invitations:manage");
+  const db = await getDb();
+  const addresses = splitAddresses(input.emails);
+
+  // bcrypt runs before any transaction opens, so no lock is held while it works.
+  const settings = await readSettings(db, actor.organizationId);
+  const preview = await resolveAddresses(db, actor.organizationId, addresses, settings);
+  const prepared = new Map<string, Credentials>();
+  await Promise.all(
+    preview.filter((a) => a.outcome === "new").map(async (a) => prepared.set(a.normalized, await newCredentials())),
+  );
+
+  const results: (SentInvitation | FailedInvitation)[] = [];
+  for (const address of addresses) {
+    results.push(await sendOne(actor, address, input, prepared.get(normalizeEmail(address))));
+  }
+  if (results.some((r) => r.outcome === "sent" && !r.replayed)) notifyOutbox();
+  return { organizationName: actor.organizationName, invitations: results };
+}
