@@ -1,13 +1,17 @@
 import { getTranslations } from "next-intl/server";
+import { can } from "@/lib/auth/actor";
 import { requireActor } from "@/lib/auth/require";
+import { getSettings } from "@/lib/settings/read";
+import { SettingsForm } from "./settings-form";
 
-export default async function Page({ params }: { params: Promise<{ slug: string }> }) {
-  await requireActor((await params).slug, "settings:read");
-  const [t, tc] = await Promise.all([getTranslations("admin"), getTranslations("common")]);
+export default async function GeneralSettingsPage({ params }: { params: Promise<{ slug: string }> }) {
+  const actor = await requireActor((await params).slug, "settings:read");
+  const [settings, t, ts] = await Promise.all([getSettings(actor), getTranslations("admin"), getTranslations("settings")]);
   return (
-    <div>
+    <div className="max-w-2xl">
       <h1 className="text-2xl font-semibold">{t("generalTitle")}</h1>
-      <p className="mt-2 text-slate-600">{tc("comingSoon")}</p>
+      <p className="mt-2 text-slate-700">{ts("intro")}</p>
+      <SettingsForm organizationSlug={actor.organizationSlug} initial={settings} canManage={can(actor, "settings:manage")} />
     </div>
   );
 }

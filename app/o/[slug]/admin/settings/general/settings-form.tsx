@@ -1,0 +1,178 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useTranslations } from "next-intl";
+import { useId, useState } from "react";
+import { useForm } from "react-hook-form";
+import { FormError } from "@/components/forms/form-error";
+import { applyActionErrors, useValidationMessage } from "@/components/forms/use-action-errors";
+import { Button } from "@/components/ui/button";
+import { Card } from "@/components/ui/card";
+import { Field } from "@/components/ui/field";
+import { Input, Select, Textarea } from "@/components/ui/input";
+import type { SettingsSnapshot } from "@/lib/settings/read";
+import {
+  invalidDomains,
+  SETTINGS_LIMITS,
+  settingsSchema,
+  temporaryPasswordPolicies,
+  type SettingsFormInput,
+  type SettingsInput,
+} from "@/lib/validations/settings";
+import { readSettingsAction, updateSettingsAction } from "./actions";
+
+const fields = ["temporaryPasswordPolicy", "invitationValidityDays", "defaultLocale", "allowedEmailDomains", "minPasswordLength"] as const;
+
+const policyLabels = {
+  ask: ["ask", "askHint"],
+  send: ["send", "sendHint"],
+  not_send: ["notSend", "notSendHint"],
+} as const;
+
+function toForm(settings: SettingsSnapshot): SettingsFormInput {
+  return { ...settings, allowedEmailDomains: settings.allowedEmailDomains.join("\n") };
+}
+
+export function SettingsForm({ organizationSlug, initial, canManage }: { organizationSlug: string; initial: SettingsSnapshot; canManage: boolean }) {
+  const t = useTranslations("settings");
+  const tc = useTranslations("common");
+  const tv = useValidationMessage();
+  const id = useId();
+  const [formError, setFormError] = useState<string>();
+  const [status, setStatus] = useState<"saved" | "unchanged">();
+  const { register, handleSubmit, reset, setError, getValues, formState } = useForm<SettingsFormInput, unknown, SettingsInput>({
+    resolver: zodResolver(settingsSchema),
+    defaultValues: toForm(initial),
+  });
+  const { errors, isSubmitting } = formState;
+
+  const onSubmit = handleSubmit(
+    async (values) => {
+      setFormError(undefined);
+      setStatus(undefined);
+      const result = await updateSettingsAction(organizationSlug, values);
+      if (result.ok) {
+        reset(toForm(result.data.settings));
+        setStatus(result.data.changed ? "saved" : "unchanged");
+        return;
+      }
+      if (result.code === "settings.errors.changedMeanwhile") {
+        const current = await readSettingsAction(organizationSlug);
+        if (current.ok) reset(toForm(current.data));
+      }
+      setFormError(applyActionErrors(result, setError, fields));
+    },
+    () => setStatus(undefined),
+  );
+
+  const domainsError = tv(errors.allowedEmailDomains?.message);
+  const notDomains = domainsError ? invalidDomains(getValues("allowedEmailDomains")) : [];
+  const policyError = tv(errors.temporaryPasswordPolicy?.message);
+
+  return (
+    <Card className="mt-6">
+      <form onSubmit={onSubmit} noValidate className="space-y-6">
+        <FormError message={formError} />
+        {!canManage && <p className="text-sm text-slate-700">{t("readOnly")}</p>}
+        <fieldset disabled={!canManage} className="space-y-6">
+          <fieldset
+            role="radiogroup"
+            aria-labelledby={`${id}-policy`}
+            aria-describedby={[`${id}-policy-hint`, policyError && `${id}-policy-error`].filter(Boolean).join(" ")}
+            aria-invalid={policyError ? true : undefined}
+            className="space-y-3"
+          >
+            <legend id={`${id}-policy`} className="text-sm font-medium text-slate-900">
+              {t("passwordPolicy.label")}
+            </legend>
+            <p id={`${id}-policy-hint`} className="text-xs text-slate-600">
+              {t("passwordPolicy.hint")}
+            </p>
+            {temporaryPasswordPolicies.map((policy) => {
+              const [label, hint] = policyLabels[policy];
+              return (
+                <div key={policy} className="flex items-start gap-3">
+                  <input
+                    type="radio"
+                    id={`${id}-${policy}`}
+                    value={policy}
+                    aria-describedby={`${id}-${policy}-hint`}
+                    className="mt-0.5 size-4 accent-indigo-600"
+                    {...register("temporaryPasswordPolicy")}
+                  />
+                  <div>
+                    <label htmlFor={`${id}-${policy}`} className="block text-sm font-medium text-slate-900">
+                      {t(`passwordPolicy.${label}`)}
+                    </label>
+                    <p id={`${id}-${policy}-hint`} className="text-sm text-slate-600">
+                      {t(`passwordPolicy.${hint}`)}
+                    </p>
+                  </div>
+                </div>
+              );
+            })}
+            {policyError && (
+              <p id={`${id}-policy-error`} className="text-sm text-red-700">
+                {policyError}
+              </p>
+            )}
+          </fieldset>
+
+          <Field label={t("validityDays")} hint={t("validityDaysHint")} error={tv(errors.invitationValidityDays?.message)}>
+            <Input
+              type="number"
+              inputMode="numeric"
+              min={SETTINGS_LIMITS.validityDays.min}
+              max={SETTINGS_LIMITS.validityDays.max}
+              step={1}
+              className="w-32"
+              {...register("invitationValidityDays", { valueAsNumber: true })}
+            />
+          </Field>
+
+          <Field label={t("defaultLocale")} hint={t("defaultLocaleHint")} error={tv(errors.defaultLocale?.message)}>
+            <Select className="w-48" {...register("defaultLocale")}>
+              <option value="en" lang="en">
+                {tc("english")}
+              </option>
+              <option value="fr" lang="fr">
+                {tc("french")}
+              </option>
+            </Select>
+          </Field>
+
+          <Field
+            label={t("domains")}
+            hint={t("domainsHint")}
+            error={domainsError && [domainsError, notDomains.length ? t("domainsNotValid", { list: notDomains.join(", ") }) : ""].join(" ").trim()}
+          >
+            <Textarea rows={4} spellCheck={false} autoCapitalize="none" autoComplete="off" {...register("allowedEmailDomains")} />
+          </Field>
+
+          <Field label={t("minPasswordLength")} hint={t("minPasswordLengthHint")} error={tv(errors.minPasswordLength?.message)}>
+            <Input
+              type="number"
+              inputMode="numeric"
+              min={SETTINGS_LIMITS.minPasswordLength.min}
+              max={SETTINGS_LIMITS.minPasswordLength.max}
+              step={1}
+              className="w-32"
+              {...register("minPasswordLength", { valueAsNumber: true })}
+            />
+          </Field>
+
+          {canManage && (
+            <div className="flex items-center gap-4">
+              <Button type="submit" disabled={isSubmitting}>
+                {isSubmitting ? t("saving") : t("save")}
+              </Button>
+              <p role="status" aria-live="polite" className="text-sm text-emerald-800">
+                {status && t(status)}
+              </p>
+            </div>
+          )}
+        </fieldset>
+      </form>
+    </Card>
+  );
+}
