@@ -18,9 +18,9 @@ export const SETTINGS_LIMITS = {
 // letters (or an IDN's xn-- form), 253 characters at most: what an email address can end with.
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/;
 
-/** Entries typed in the form (one a line; commas, semicolons and spaces also separate), lower-cased. */
+/** Entries typed in the form (one a line; commas and semicolons also separate), trimmed and lower-cased. */
 export function splitDomains(value: string | readonly string[]): string[] {
-  const parts = typeof value === "string" ? value.split(/[\s,;]+/) : value;
+  const parts = typeof value === "string" ? value.split(/[\r\n,;]+/) : value;
   return parts.map((d) => d.trim().toLowerCase()).filter(Boolean);
 }
 

@@ -1,0 +1,168 @@
+import { and, eq } from "drizzle-orm";
+import { request as httpRequest, type Page } from "@playwright/test";
+import { accounts, auditEvents, organizationSettings } from "@/db/schema";
+import type { Database } from "@/db/client";
+import { expect, expectAccessible, screenshot, seedOrganization, signIn, test } from "./support/fixtures";
+
+const settingsUrl = (slug: string) => `/o/${slug}/admin/settings/general`;
+
+function form(page: Page) {
+  return {
+    policy: page.getByRole("radiogroup", { name: "Send temporary password by email" }),
+    radio: (name: "Ask" | "Send" | "Not send") => page.getByRole("radio", { name, exact: true }),
+    validity: page.getByRole("spinbutton", { name: "Invitation validity (days)" }),
+    language: page.getByRole("combobox", { name: "Default invitation language" }),
+    domains: page.getByRole("textbox", { name: "Allowed email domains" }),
+    minLength: page.getByRole("spinbutton", { name: "Minimum password length" }),
+    save: page.getByRole("button", { name: "Save" }),
+    status: page.getByRole("status"),
+  };
+}
+
+async function storedSettings(db: Database, organizationId: string) {
+  const [row] = await db.select().from(organizationSettings).where(eq(organizationSettings.organizationId, organizationId));
+  return row!;
+}
+
+test("an administrator changes each setting and finds it kept after a reload", async ({ page, db, baseURL }) => {
+  const { org, owner } = await seedOrganization(db, "Settings Co");
+  await signIn(page, owner.email);
+  await page.goto(settingsUrl(org.slug));
+  const f = form(page);
+
+  await expect(page.getByRole("heading", { level: 1, name: "General" })).toBeVisible();
+  await expect(f.policy).toBeVisible();
+  await expect(f.radio("Ask")).toBeChecked();
+  await expect(f.radio("Ask")).toHaveAccessibleDescription(/chooses for each invitation/);
+  await expect(f.validity).toHaveValue("7");
+  await expect(f.language).toHaveValue("en");
+  await expect(f.domains).toHaveValue("");
+  await expect(f.minLength).toHaveValue("12");
+  await expectAccessible(page);
+  await screenshot(page, "settings-general");
+
+  await f.radio("Not send").check();
+  await f.validity.fill("21");
+  await f.language.selectOption({ label: "Français" });
+  await f.domains.fill("Example.COM\nsub.example.org");
+  await f.minLength.fill("16");
+  const actionCall = page.waitForRequest((r) => r.method() === "POST" && Boolean(r.headers()["next-action"]));
+  await f.save.click();
+  await expect(f.status).toHaveText("Settings saved.");
+  const saved = await actionCall;
+
+  await page.reload();
+  await expect(f.radio("Not send")).toBeChecked();
+  await expect(f.validity).toHaveValue("21");
+  await expect(f.language).toHaveValue("fr");
+  await expect(f.domains).toHaveValue("example.com\nsub.example.org");
+  await expect(f.minLength).toHaveValue("16");
+
+  await f.radio("Send").check();
+  await f.save.click();
+  await expect(f.status).toHaveText("Settings saved.");
+  await page.reload();
+  await expect(f.radio("Send")).toBeChecked();
+
+  await f.save.click();
+  await expect(f.status).toHaveText("No changes to save: the settings are as they were.");
+  const stored = await storedSettings(db, org.id);
+  expect(stored).toMatchObject({ temporaryPasswordPolicy: "send", invitationValidityDays: 21, defaultLocale: "fr", minPasswordLength: 16, version: 3 });
+  expect(stored.allowedEmailDomains).toEqual(["example.com", "sub.example.org"]);
+  const events = await db.select().from(auditEvents).where(and(eq(auditEvents.organizationId, org.id), eq(auditEvents.action, "settings.updated")));
+  expect(events).toHaveLength(2);
+
+  // The same server action, called without a session cookie: refused, nothing written.
+  const anonymous = await httpRequest.newContext({ baseURL });
+  const headers = Object.fromEntries(Object.entries(saved.headers()).filter(([name]) => !["cookie", "content-length"].includes(name)));
+  const response = await anonymous.post(saved.url(), { headers, data: saved.postData()!.replace(/"version":\d+/, '"version":3') });
+  expect(await response.text()).toContain('"code":"forbidden"');
+  await anonymous.dispose();
+  expect(await storedSettings(db, org.id)).toEqual(stored);
+});
+
+test("invalid values are field errors and nothing is saved", async ({ page, db }) => {
+  const { org, owner } = await seedOrganization(db, "Strict Co");
+  await signIn(page, owner.email);
+  await page.goto(settingsUrl(org.slug));
+  const f = form(page);
+
+  await f.radio("Send").check();
+  await f.validity.fill("31");
+  await f.domains.fill("example.com\nnot a domain\nsomeone@example.org");
+  await f.minLength.fill("7");
+  await f.save.click();
+  await expect(f.validity).toHaveAccessibleDescription(/Enter a whole number of days from 1 to 30\./);
+  await expect(f.minLength).toHaveAccessibleDescription(/Enter a whole number from 8 to 128\./);
+  await expect(f.domains).toHaveAccessibleDescription(/Not valid: not a domain, someone@example\.org/);
+  await expect(f.validity).toHaveAttribute("aria-invalid", "true");
+  await expectAccessible(page);
+  await screenshot(page, "settings-general-errors");
+
+  await page.reload();
+  await expect(f.radio("Ask")).toBeChecked();
+  await expect(f.validity).toHaveValue("7");
+  expect(await storedSettings(db, org.id)).toMatchObject({ temporaryPasswordPolicy: "ask", invitationValidityDays: 7, minPasswordLength: 12, version: 1 });
+});
+
+test("for an account that reads French, the page and its errors are in French", async ({ page, db }) => {
+  const { org, owner } = await seedOrganization(db, "Société");
+  await signIn(page, owner.email);
+  await db.update(accounts).set({ locale: "fr" }).where(eq(accounts.id, owner.id));
+  await page.goto(settingsUrl(org.slug));
+  await expect(page.getByRole("radiogroup", { name: "Envoyer le mot de passe temporaire par courriel" })).toBeVisible();
+  await expect(page.getByRole("radio", { name: "Ne pas envoyer", exact: true })).toBeVisible();
+  const validity = page.getByRole("spinbutton", { name: "Validité des invitations (jours)" });
+  await validity.fill("0");
+  await page.getByRole("textbox", { name: "Domaines de courriel autorisés" }).fill("exemple");
+  await page.getByRole("button", { name: "Enregistrer" }).click();
+  await expect(validity).toHaveAccessibleDescription(/Saisissez un nombre entier de jours entre 1 et 30\./);
+  await expect(page.getByRole("textbox", { name: "Domaines de courriel autorisés" })).toHaveAccessibleDescription(/Non valide : exemple/);
+  await expectAccessible(page);
+  await screenshot(page, "settings-general-fr");
+});
+
+test("two administrators saving at once: the second is told and sees the new values", async ({ browser, db }) => {
+  const { org, owner, addAccount, addMember } = await seedOrganization(db, "Duo");
+  const second = await addAccount({ name: "Sam Second" });
+  await addMember(second.id);
+
+  const [first, other] = [await browser.newContext(), await browser.newContext()];
+  const [a, b] = [await first.newPage(), await other.newPage()];
+  await signIn(a, owner.email);
+  await signIn(b, second.email);
+  await a.goto(settingsUrl(org.slug));
+  await b.goto(settingsUrl(org.slug));
+  const [fa, fb] = [form(a), form(b)];
+
+  await fa.validity.fill("10");
+  await fa.save.click();
+  await expect(fa.status).toHaveText("Settings saved.");
+
+  await fb.minLength.fill("20");
+  await fb.save.click();
+  await expect(b.getByRole("main").getByRole("alert")).toHaveText(
+    "Someone else changed these settings while you were editing them. The form now shows their values: make your changes again, then save.",
+  );
+  await expect(fb.validity).toHaveValue("10");
+  await expect(fb.minLength).toHaveValue("12");
+  await expect(fb.status).toHaveText("");
+  await expectAccessible(b);
+  await screenshot(b, "settings-general-conflict");
+  expect(await storedSettings(db, org.id)).toMatchObject({ invitationValidityDays: 10, minPasswordLength: 12, version: 2 });
+
+  await fb.minLength.fill("20");
+  await fb.save.click();
+  await expect(fb.status).toHaveText("Settings saved.");
+  await b.reload();
+  await expect(fb.validity).toHaveValue("10");
+  await expect(fb.minLength).toHaveValue("20");
+  await first.close();
+  await other.close();
+});
+
+test("signed out, the page leads to sign-in", async ({ page, db }) => {
+  const { org } = await seedOrganization(db, "Closed");
+  await page.goto(settingsUrl(org.slug));
+  await expect(page).toHaveURL(/\/sign-in\?callbackUrl=/);
+});
