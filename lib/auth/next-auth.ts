@@ -15,10 +15,24 @@ declare module "next-auth" {
 
 export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
 
+/**
+ * next-auth marks its cookies Secure only when the request URL is https; behind a TLS-terminating
+ * proxy a production server sees http, so production always asks for Secure. Chromium accepts
+ * Secure cookies from http://localhost, which is how the production build is tested.
+ */
+function cookieOptions(secure: boolean) {
+  return { httpOnly: true, sameSite: "lax" as const, path: "/", secure };
+}
+
 export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   secret: env.AUTH_SECRET,
   trustHost: true,
   session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
+  cookies: {
+    sessionToken: { name: "gatehouse.session", options: cookieOptions(env.isProduction) },
+    callbackUrl: { name: "gatehouse.callback-url", options: cookieOptions(env.isProduction) },
+    csrfToken: { name: "gatehouse.csrf-token", options: cookieOptions(env.isProduction) },
+  },
   pages: { signIn: "/sign-in" },
   logger: {
     // next-auth logs whole error objects; keep ours to one line without request data.

@@ -16,7 +16,25 @@ type Fixtures = {
   db: Database;
 };
 
-export const test = base.extend<object, Fixtures>({
+type TestFixtures = {
+  /** Automatic in every test: fails it when the browser reported a Content Security Policy violation. */
+  noCspViolations: void;
+};
+
+export const test = base.extend<TestFixtures, Fixtures>({
+  noCspViolations: [
+    async ({ context }, use) => {
+      const violations: string[] = [];
+      const check = (text: string) => {
+        if (/Content Security Policy/i.test(text)) violations.push(text);
+      };
+      context.on("console", (message) => check(message.text()));
+      context.on("weberror", (error) => check(String(error.error())));
+      await use();
+      expect(violations, "Content Security Policy violations").toEqual([]);
+    },
+    { auto: true },
+  ],
   db: [
     async ({}, use) => {
       const client = postgres(process.env.E2E_DATABASE_URL!, { max: 2, onnotice: () => {} });

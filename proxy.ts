@@ -1,0 +1,24 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { contentSecurityPolicy, createNonce, securityHeaders } from "@/lib/security/headers";
+
+// Headers only: no database, no session. NODE_ENV is fixed at build time by Next.js, so this is
+// not configuration that lib/env.ts would parse.
+const production = process.env.NODE_ENV === "production";
+
+export function proxy(request: NextRequest) {
+  const nonce = createNonce();
+  const csp = contentSecurityPolicy(nonce, production);
+  // Next.js reads the nonce from the request's CSP header and puts it on the scripts it renders.
+  const requestHeaders = new Headers(request.headers);
+  requestHeaders.set("Content-Security-Policy", csp);
+  const response = NextResponse.next({ request: { headers: requestHeaders } });
+  response.headers.set("Content-Security-Policy", csp);
+  for (const [name, value] of Object.entries(securityHeaders(request.nextUrl.pathname, production))) {
+    response.headers.set(name, value);
+  }
+  return response;
+}
+
+export const config = {
+  matcher: ["/((?!_next/static|_next/image|favicon.ico).*)"],
+};
