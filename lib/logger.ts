@@ -7,10 +7,15 @@ const order: Record<Level | "silent", number> = { debug: 10, info: 20, warn: 30,
 // Keys whose values are never written, whatever the caller passes.
 const SECRET_KEYS = /pass(word)?|secret|token|key|authorization|cookie|ciphertext/i;
 
+// A failed Drizzle query puts its bound values (hashes, emails…) in the message after "params:".
+function withoutQueryParams(text: string): string {
+  return text.replace(/\nparams: [\s\S]*?(?=\n\s+at |$)/, "\nparams: [redacted]");
+}
+
 function redact(value: unknown, depth = 0): unknown {
   if (depth > 4 || value === null || typeof value !== "object") return value;
   if (value instanceof Error) {
-    return { name: value.name, message: value.message, stack: value.stack };
+    return { name: value.name, message: withoutQueryParams(value.message), stack: withoutQueryParams(value.stack ?? "") };
   }
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   return Object.fromEntries(
@@ -18,9 +23,14 @@ function redact(value: unknown, depth = 0): unknown {
   );
 }
 
+/** One log line: a JSON object with secret-looking fields redacted. */
+export function formatLogLine(level: Level, message: string, fields?: Record<string, unknown>): string {
+  return JSON.stringify({ time: new Date().toISOString(), level, message, ...(redact(fields ?? {}) as object) });
+}
+
 function write(level: Level, message: string, fields?: Record<string, unknown>) {
   if (order[level] < order[env.LOG_LEVEL]) return;
-  const line = JSON.stringify({ time: new Date().toISOString(), level, message, ...(redact(fields ?? {}) as object) });
+  const line = formatLogLine(level, message, fields);
   if (level === "error" || level === "warn") process.stderr.write(line + "\n");
   else process.stdout.write(line + "\n");
 }
