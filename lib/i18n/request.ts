@@ -3,6 +3,7 @@ import { getRequestConfig } from "next-intl/server";
 import { getCurrentAccount } from "@/lib/auth/current";
 import { defaultLocale, isLocale, localeFromAcceptLanguage, type AppLocale } from "./config";
 import { loadMessages } from "./messages";
+import { TIME_ZONE_COOKIE, validTimeZone } from "./time-zone";
 
 export const LOCALE_COOKIE = "gatehouse-locale";
 
@@ -15,7 +16,13 @@ export async function resolveLocale(): Promise<AppLocale> {
   return localeFromAcceptLanguage((await headers()).get("accept-language")) ?? defaultLocale;
 }
 
+/** The browser's zone from its cookie, else UTC. */
+async function resolveTimeZone(): Promise<string> {
+  const cookie = (await cookies()).get(TIME_ZONE_COOKIE)?.value;
+  return validTimeZone(cookie ? decodeURIComponent(cookie) : undefined) ?? "UTC";
+}
+
 export default getRequestConfig(async () => {
-  const locale = await resolveLocale();
-  return { locale, messages: loadMessages(locale), timeZone: "UTC" };
+  const [locale, timeZone] = await Promise.all([resolveLocale(), resolveTimeZone()]);
+  return { locale, messages: loadMessages(locale), timeZone };
 });
