@@ -2,10 +2,12 @@ import { getFormatter, getTranslations } from "next-intl/server";
 import { connection } from "next/server";
 import type { ReactNode } from "react";
 import { AppShell } from "@/components/shell/app-shell";
+import { Alert } from "@/components/ui/alert";
 import { Card } from "@/components/ui/card";
 import { can } from "@/lib/auth/actor";
 import { getCurrentAccount } from "@/lib/auth/current";
 import { requireOrgAccess } from "@/lib/auth/require";
+import { accessEndingSoon } from "@/lib/members/access";
 import { listMyOrganizations } from "@/lib/organizations";
 
 export default async function OrganizationLayout({ children, params }: { children: ReactNode; params: Promise<{ slug: string }> }) {
@@ -30,6 +32,8 @@ export default async function OrganizationLayout({ children, params }: { childre
   }
 
   const { actor } = access;
+  const endsAt = accessEndingSoon(actor);
+  const [tu, format] = await Promise.all([getTranslations("users"), getFormatter()]);
   return (
     <AppShell
       organization={{ slug: actor.organizationSlug, name: actor.organizationName }}
@@ -37,6 +41,11 @@ export default async function OrganizationLayout({ children, params }: { childre
       accountName={actor.name}
       showAdministration={can(actor, "admin:access")}
     >
+      {endsAt && (
+        <Alert tone="warning" role="status" className="mb-6">
+          {tu("accessEndingSoon", { organization: actor.organizationName, date: format.dateTime(endsAt, { dateStyle: "long", timeStyle: "short" }) })}
+        </Alert>
+      )}
       {children}
     </AppShell>
   );

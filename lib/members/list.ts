@@ -1,0 +1,197 @@
+import "server-only";
+import { sql, type SQL } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { rowsOf } from "@/db/rows";
+import type { MembershipRole } from "@/db/schema";
+import { assertCan, type Actor } from "@/lib/auth/actor";
+import { MEMBERS_PAGE_SIZE, type MemberListStatus, type MembersQuery, type MemberTag } from "@/lib/validations/members";
+
+export type EmailDelivery =
+  | { state: "queued" }
+  | { state: "sent" }
+  | { state: "retrying"; nextAttemptAt: Date }
+  | { state: "failed"; reason: string | null };
+
+export type MemberRow = {
+  membershipId: string;
+  accountId: string;
+  name: string;
+  email: string;
+  role: MembershipRole;
+  isOwner: boolean;
+  status: MemberListStatus;
+  tags: MemberTag[];
+  accessExpiresAt: Date | null;
+  lastSignInAt: Date | null;
+  invitedByName: string | null;
+  invitedAt: Date | null;
+  /** The pending (or expired) invitation of an invited member. */
+  invitation: { id: string; expiresAt: Date; sendCount: number; delivery: EmailDelivery | null } | null;
+};
+
+export type MemberList = {
+  rows: MemberRow[];
+  /** Rows matching the search and filters. */
+  total: number;
+  page: number;
+  pageCount: number;
+  pageSize: number;
+  /** Every membership of the organization, whatever the filters. */
+  memberCount: number;
+  activeAdministratorCount: number;
+};
+
+/** `%text%` for LIKE, with LIKE's own metacharacters taken literally. */
+export function containsPattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** An administrator who can act today: active, and their access has not ended. */
+export const activeAdministratorCondition = (alias: string): SQL =>
+  sql.raw(`${alias}.role = 'administrator' and ${alias}.status = 'active' and (${alias}.access_expires_at is null or ${alias}.access_expires_at > now())`);
+
+// The invited member's open invitation: the pending one, else the latest expired one.
+const openInvitation = sql`
+  left join lateral (
+    select i.id, i.status, i.expires_at, i.send_count, i.last_email_id, i.invited_by_account_id, i.created_at
+    from invitations i
+    where m.status = 'invited' and i.account_id = m.account_id and i.organization_id = m.organization_id
+      and i.status in ('pending', 'expired')
+    order by i.status = 'pending' desc, i.created_at desc
+    limit 1
+  ) inv on true`;
+
+const hasLiveInvitation = sql`exists (
+  select 1 from invitations i
+  where i.account_id = m.account_id and i.organization_id = m.organization_id and i.status = 'pending' and i.expires_at > now())`;
+
+const statusConditions: Record<MemberListStatus, SQL> = {
+  active: sql`m.status = 'active'`,
+  disabled: sql`m.status = 'disabled'`,
+  invited: sql`m.status = 'invited' and ${hasLiveInvitation}`,
+  expired: sql`m.status = 'invited' and not ${hasLiveInvitation}`,
+};
+
+function filters(actor: Actor, query: MembersQuery): SQL {
+  const conditions: SQL[] = [sql`m.organization_id = ${actor.organizationId}`];
+  if (query.q) {
+    // Both sides match the trigram indexes (accounts_name_trgm_idx, accounts_email_trgm_idx).
+    const pattern = containsPattern(query.q);
+    conditions.push(sql`(lower(a.name) like ${pattern} or a.email_normalized like ${pattern})`);
+  }
+  if (query.role) conditions.push(sql`m.role = ${query.role}`);
+  if (query.status) conditions.push(statusConditions[query.status]);
+  return sql.join(conditions, sql` and `);
+}
+
+type RawRow = {
+  membership_id: string;
+  account_id: string;
+  name: string;
+  email: string;
+  role: MembershipRole;
+  is_owner: boolean;
+  status: MemberListStatus;
+  tags: MemberTag[];
+  access_expires_at: string | Date | null;
+  last_sign_in_at: string | Date | null;
+  invited_by_name: string | null;
+  invited_at: string | Date | null;
+  invitation_id: string | null;
+  invitation_expires_at: string | Date | null;
+  send_count: number | null;
+  email_status: "queued" | "sending" | "retrying" | "sent" | "failed" | null;
+  email_next_attempt_at: string | Date | null;
+  email_last_error: string | null;
+};
+
+const date = (v: string | Date | null): Date | null => (v === null ? null : new Date(v));
+
+function delivery(row: RawRow): EmailDelivery | null {
+  switch (row.email_status) {
+    case null:
+      return null;
+    case "sent":
+      return { state: "sent" };
+    case "failed":
+      return { state: "failed", reason: row.email_last_error };
+    case "retrying":
+      return { state: "retrying", nextAttemptAt: new Date(row.email_next_attempt_at ?? Date.now()) };
+    default:
+      return { state: "queued" };
+  }
+}
+
+/**
+ * For members who may read the member list: one page of the organization's members and open
+ * invitations, searched and filtered in the database. Two queries whatever the page or its size.
+ */
+export async function listMembers(actor: Actor, query: MembersQuery): Promise<MemberList> {
+  assertCan(actor, "members:read");
+  const db = await getDb();
+  const where = filters(actor, query);
+  const offset = (query.page - 1) * MEMBERS_PAGE_SIZE;
+
+  const [rowsResult, countsResult] = await Promise.all([
+    // The page is chosen on the narrow join first; the details are joined for its rows only.
+    db.execute(sql`
+      with page as (
+        select m.id, m.is_owner, lower(a.name) as sort_name
+        from memberships m
+        join accounts a on a.id = m.account_id
+        where ${where}
+        order by m.is_owner desc, lower(a.name), m.id
+        limit ${MEMBERS_PAGE_SIZE} offset ${offset}
+      )
+      select m.id as membership_id, m.account_id, a.name, a.email, m.role, m.is_owner, m.tags,
+        case
+          when m.status <> 'invited' then m.status::text
+          when inv.status = 'pending' and inv.expires_at > now() then 'invited'
+          else 'expired'
+        end as status,
+        m.access_expires_at, a.last_sign_in_at, inviter.name as invited_by_name,
+        coalesce(inv.created_at, m.invited_at) as invited_at,
+        inv.id as invitation_id, inv.expires_at as invitation_expires_at, inv.send_count,
+        email.status as email_status, email.next_attempt_at as email_next_attempt_at, email.last_error as email_last_error
+      from page p
+      join memberships m on m.id = p.id
+      join accounts a on a.id = m.account_id
+      ${openInvitation}
+      left join accounts inviter on inviter.id = coalesce(inv.invited_by_account_id, m.invited_by_account_id)
+      left join email_outbox email on email.id = inv.last_email_id
+      order by p.is_owner desc, p.sort_name, p.id`),
+    db.execute(sql`
+      select
+        (select count(*)::int from memberships m join accounts a on a.id = m.account_id where ${where}) as total,
+        (select count(*)::int from memberships m where m.organization_id = ${actor.organizationId}) as member_count,
+        (select count(*)::int from memberships m where m.organization_id = ${actor.organizationId} and ${activeAdministratorCondition("m")}) as active_administrators`),
+  ]);
+
+  const counts = rowsOf<{ total: number; member_count: number; active_administrators: number }>(countsResult)[0];
+  const total = Number(counts?.total ?? 0);
+  return {
+    rows: rowsOf<RawRow>(rowsResult).map((r) => ({
+      membershipId: r.membership_id,
+      accountId: r.account_id,
+      name: r.name,
+      email: r.email,
+      role: r.role,
+      isOwner: r.is_owner,
+      status: r.status,
+      tags: r.tags,
+      accessExpiresAt: date(r.access_expires_at),
+      lastSignInAt: date(r.last_sign_in_at),
+      invitedByName: r.invited_by_name,
+      invitedAt: date(r.invited_at),
+      invitation: r.invitation_id
+        ? { id: r.invitation_id, expiresAt: new Date(r.invitation_expires_at ?? 0), sendCount: Number(r.send_count ?? 1), delivery: delivery(r) }
+        : null,
+    })),
+    total,
+    page: query.page,
+    pageCount: Math.max(1, Math.ceil(total / MEMBERS_PAGE_SIZE)),
+    pageSize: MEMBERS_PAGE_SIZE,
+    memberCount: Number(counts?.member_count ?? 0),
+    activeAdministratorCount: Number(counts?.active_administrators ?? 0),
+  };
+}

@@ -1,0 +1,59 @@
+import { z } from "zod";
+import type { MembershipRole, membershipTags } from "@/db/schema";
+
+// Literal lists rather than the schema's enums: this module runs in the browser too, and the
+// schema module would bring the database toolkit with it. `satisfies` keeps them in step.
+export const memberRoles = ["administrator", "user"] as const satisfies readonly MembershipRole[];
+export const memberTags = ["external", "privileged"] as const satisfies readonly (typeof membershipTags)[number][];
+export type MemberTag = (typeof memberTags)[number];
+
+/** How the Users page lists rows: a membership's status, or its invitation's when it is invited. */
+export const memberListStatuses = ["active", "invited", "expired", "disabled"] as const;
+export type MemberListStatus = (typeof memberListStatuses)[number];
+
+export const MEMBERS_PAGE_SIZE = 25;
+
+// Search parameters come from a URL anyone can edit: anything unusable falls back to "no filter".
+export const membersQuerySchema = z.object({
+  q: z.string().trim().max(100).catch(""),
+  role: z.enum(memberRoles).optional().catch(undefined),
+  status: z.enum(memberListStatuses).optional().catch(undefined),
+  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+});
+export type MembersQuery = z.infer<typeof membersQuerySchema>;
+
+/** `YYYY-MM-DD` from a date input; the access lasts until the end of that day (UTC). */
+const accessExpiryField = z
+  .string()
+  .trim()
+  .refine((v) => v === "" || (/^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`))), { error: "invalid" });
+
+export const updateMemberSchema = z
+  .object({
+    membershipId: z.uuid(),
+    role: z.enum(memberRoles, { error: "required" }),
+    enabled: z.boolean(),
+    accessExpiresAt: accessExpiryField,
+    tags: z.array(z.enum(memberTags)).max(memberTags.length),
+  })
+  .refine((v) => !v.tags.includes("privileged") || v.accessExpiresAt !== "", {
+    path: ["accessExpiresAt"],
+    error: "users.privilegedNeedsExpiry",
+  });
+export type UpdateMemberInput = z.infer<typeof updateMemberSchema>;
+
+export const membershipIdSchema = z.object({ membershipId: z.uuid() });
+export type MembershipIdInput = z.infer<typeof membershipIdSchema>;
+
+export const invitationIdSchema = z.object({ invitationId: z.uuid() });
+export type InvitationIdInput = z.infer<typeof invitationIdSchema>;
+
+/** The instant an access expiry date ends: the last millisecond of that day, UTC. */
+export function accessExpiryInstant(date: string): Date | null {
+  return date === "" ? null : new Date(`${date}T23:59:59.999Z`);
+}
+
+/** The date input's value for a stored access expiry. */
+export function accessExpiryDate(instant: Date | null): string {
+  return instant ? instant.toISOString().slice(0, 10) : "";
+}

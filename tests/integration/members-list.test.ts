@@ -1,0 +1,132 @@
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { queryCounter } from "@/db/query-counter";
+import { fillOrganization } from "@/db/seed-data";
+import { emailOutbox, invitations, memberships } from "@/db/schema";
+import { listMembers } from "@/lib/members/list";
+import { membersQuerySchema, type MembersQuery } from "@/lib/validations/members";
+import { withTestDatabase } from "../support/db";
+import { addMember, createAccount, createOrganizationWithOwner, testPasswordHash, uniqueEmail } from "../support/factories";
+
+const t = withTestDatabase();
+const query = (q: Partial<MembersQuery> = {}): MembersQuery => membersQuerySchema.parse(q);
+
+async function invite(orgId: string, inviterId: string, options: { expiresAt?: Date; emailStatus?: "queued" | "retrying" | "failed" | "sent"; lastError?: string } = {}) {
+  const db = t.db();
+  const account = await createAccount(db, { name: "Ivy Invitee", email: uniqueEmail("ivy"), passwordIsTemporary: true });
+  const membership = await addMember(db, orgId, account.id, { role: "administrator", status: "invited" });
+  const [email] = await db
+    .insert(emailOutbox)
+    .values({
+      organizationId: orgId,
+      template: "invitation",
+      locale: "en",
+      toAddress: account.email,
+      payload: {},
+      status: options.emailStatus ?? "queued",
+      lastError: options.lastError ?? null,
+    })
+    .returning();
+  const [invitation] = await db
+    .insert(invitations)
+    .values({
+      organizationId: orgId,
+      accountId: account.id,
+      membershipId: membership.id,
+      email: account.email,
+      emailNormalized: account.emailNormalized,
+      role: "administrator",
+      invitedByAccountId: inviterId,
+      keyHash: "a".repeat(64),
+      expiresAt: options.expiresAt ?? new Date(Date.now() + 7 * 86_400_000),
+      locale: "en",
+      passwordDelivery: "email",
+      lastEmailId: email!.id,
+    })
+    .returning();
+  return { account, membership, invitation: invitation! };
+}
+
+describe("the member list", () => {
+  it("lists members and invitations with status, inviter and email delivery, owner first", async () => {
+    const db = t.db();
+    const { org, owner, actor } = await createOrganizationWithOwner(db, "Listing");
+    const user = await createAccount(db, { name: "Uma User" });
+    await addMember(db, org.id, user.id, { role: "user", tags: ["external"] });
+    const off = await createAccount(db, { name: "Dan Disabled" });
+    await addMember(db, org.id, off.id, { role: "user", status: "disabled" });
+    const pending = await invite(org.id, owner.id, { emailStatus: "failed", lastError: "Mailbox full" });
+    const lapsed = await invite(org.id, owner.id, { expiresAt: new Date(Date.now() - 1000), emailStatus: "sent" });
+
+    const list = await listMembers(actor, query());
+    expect(list.total).toBe(5);
+    expect(list.memberCount).toBe(5);
+    expect(list.activeAdministratorCount).toBe(1);
+    expect(list.rows[0]).toMatchObject({ accountId: owner.id, isOwner: true, status: "active", invitation: null });
+    const byAccount = new Map(list.rows.map((r) => [r.accountId, r]));
+    expect(byAccount.get(user.id)).toMatchObject({ status: "active", role: "user", tags: ["external"] });
+    expect(byAccount.get(off.id)?.status).toBe("disabled");
+    expect(byAccount.get(pending.account.id)).toMatchObject({
+      status: "invited",
+      invitedByName: "Olivia Owner",
+      invitation: { id: pending.invitation.id, delivery: { state: "failed", reason: "Mailbox full" } },
+    });
+    expect(byAccount.get(lapsed.account.id)).toMatchObject({ status: "expired", invitation: { delivery: { state: "sent" } } });
+    expect(Object.keys(list.rows[0]!)).not.toContain("passwordHash");
+  });
+
+  it("searches name or address case-insensitively, LIKE characters taken literally, and filters by role and status", async () => {
+    const db = t.db();
+    const { org, owner, actor } = await createOrganizationWithOwner(db, "Search");
+    const grace = await createAccount(db, { name: "Grace Hopper", email: uniqueEmail("Admiral") });
+    await addMember(db, org.id, grace.id, { role: "user" });
+    const percent = await createAccount(db, { name: "100% Pat", email: uniqueEmail("pat") });
+    await addMember(db, org.id, percent.id, { role: "administrator", status: "disabled" });
+    await invite(org.id, owner.id, { expiresAt: new Date(Date.now() - 1000) });
+
+    const names = async (q: Partial<MembersQuery>) => (await listMembers(actor, query(q))).rows.map((r) => r.name);
+    expect(await names({ q: "HOPP" })).toEqual(["Grace Hopper"]);
+    expect(await names({ q: "admiral" })).toEqual(["Grace Hopper"]);
+    expect(await names({ q: "0%" })).toEqual(["100% Pat"]);
+    expect(await names({ q: "%" })).toEqual(["100% Pat"]);
+    expect(await names({ q: "_" })).toEqual([]);
+    expect(await names({ role: "user" })).toEqual(["Grace Hopper"]);
+    expect(await names({ status: "disabled" })).toEqual(["100% Pat"]);
+    expect(await names({ status: "expired" })).toEqual(["Ivy Invitee"]);
+    expect(await names({ status: "invited" })).toEqual([]);
+    expect(await names({ role: "administrator", status: "active" })).toEqual(["Olivia Owner"]);
+    const none = await listMembers(actor, query({ q: "nobody-here" }));
+    expect(none).toMatchObject({ rows: [], total: 0, memberCount: 4 });
+  });
+
+  it("shows only the actor's organization", async () => {
+    const db = t.db();
+    const mine = await createOrganizationWithOwner(db, "Mine");
+    const theirs = await createOrganizationWithOwner(db, "Theirs");
+    const stranger = await createAccount(db, { name: "Stranger Danger" });
+    await addMember(db, theirs.org.id, stranger.id);
+    const list = await listMembers(mine.actor, query());
+    expect(list.rows.map((r) => r.accountId)).toEqual([mine.owner.id]);
+    expect(list.total).toBe(1);
+  });
+
+  it("reads a seeded 10,000-member organization with the same number of queries on page 1 and page 400", async () => {
+    const db = t.db();
+    const { org, owner, actor } = await createOrganizationWithOwner(db, "Scale");
+    await fillOrganization(db, org.id, { members: 10_000, invitations: 2_000, passwordHash: testPasswordHash("seeded"), invitedByAccountId: owner.id });
+    expect(await db.$count(memberships, eq(memberships.organizationId, org.id))).toBe(12_001);
+
+    const first = await queryCounter.count(() => listMembers(actor, query({ page: 1 })));
+    const deep = await queryCounter.count(() => listMembers(actor, query({ page: 400 })));
+    const searched = await queryCounter.count(() => listMembers(actor, query({ q: "hopper", status: "active", page: 3 })));
+    expect(first.result.rows).toHaveLength(25);
+    expect(deep.result.rows).toHaveLength(25);
+    expect(first.result.total).toBe(12_001);
+    expect(deep.result.pageCount).toBe(481);
+    expect(new Set([...first.result.rows, ...deep.result.rows].map((r) => r.membershipId)).size).toBe(50);
+    expect(first.queries).toBe(2);
+    expect(deep.queries).toBe(first.queries);
+    expect(searched.queries).toBe(first.queries);
+    expect(searched.result.rows.every((r) => r.name.includes("Hopper") && r.status === "active")).toBe(true);
+  }, 300_000);
+});
