@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { connection } from "next/server";
 import { getTranslations } from "next-intl/server";
+import Link from "next/link";
 import { Card } from "@/components/ui/card";
 import { getCurrentAccount } from "@/lib/auth/current";
 import { safeCallbackPath } from "@/lib/security/redirects";
@@ -23,6 +24,11 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       <Card>
         <h1 className="text-2xl font-semibold">{t("signInTitle")}</h1>
         <SignInForm callbackUrl={callbackUrl} />
+        <p className="mt-4 text-sm">
+          <Link href="/forgot-password" className="font-medium text-indigo-700 underline">
+            {(await getTranslations("password"))("forgotLink")}
+          </Link>
+        </p>
       </Card>
     </main>
   );

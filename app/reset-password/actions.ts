@@ -1,0 +1,17 @@
+"use server";
+
+import { redirect } from "next/navigation";
+import { runAction, type ActionResult } from "@/lib/action";
+import { completePasswordReset } from "@/lib/auth/password-reset";
+import { getRequestMeta } from "@/lib/auth/request-meta";
+import { startSession } from "@/lib/auth/session";
+import { resetPasswordSchema } from "@/lib/validations/password";
+
+export async function resetPasswordAction(raw: unknown): Promise<ActionResult<never>> {
+  const result = await runAction(resetPasswordSchema, raw, async (input) => {
+    const done = await completePasswordReset(input, await getRequestMeta());
+    await startSession(done.accountId, done.sessionVersion);
+  });
+  if (!result.ok) return result;
+  redirect("/");
+}

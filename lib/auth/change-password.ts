@@ -1,0 +1,73 @@
+import "server-only";
+import { and, eq, gt, ne, sql } from "drizzle-orm";
+import { getDb } from "@/db/client";
+import { accounts, invitations, organizations } from "@/db/schema";
+import { DomainError, forbidden } from "@/lib/errors";
+import { acceptLockedInvitation, lockPendingInvitationsOf } from "@/lib/invitations/accept";
+import { logger } from "@/lib/logger";
+import { notifyOutbox } from "@/lib/email/outbox";
+import type { ChangePasswordInput } from "@/lib/validations/password";
+import type { CurrentAccount } from "./current";
+import { minimumPasswordLengthFor } from "./password-policy";
+import { prepareNewPassword, queuePasswordChangedEmail, recordAccountAudit, storeNewPassword } from "./new-password";
+import type { RequestMeta } from "./request-meta";
+
+/**
+ * For the signed-in account whose password is temporary (it signed in at the sign-in page):
+ * replaces the password under its organizations' policy, ends its other sessions, and accepts
+ * the pending invitations that issued the temporary password — knowing it proves they reached
+ * the invitee. Refused once no pending invitation keeps the temporary password valid.
+ */
+export async function changeTemporaryPassword(
+  account: CurrentAccount,
+  input: ChangePasswordInput,
+  meta: RequestMeta,
+): Promise<{ sessionVersion: number; organizationSlug: string | null }> {
+  if (!account.passwordIsTemporary) throw forbidden();
+  const db = await getDb();
+  const [current] = await db.select({ passwordHash: accounts.passwordHash }).from(accounts).where(eq(accounts.id, account.id));
+  const passwordHash = await prepareNewPassword(db, account.id, input.newPassword, { hash: current?.passwordHash ?? null, isTemporary: true });
+
+  const result = await db.transaction(async (tx) => {
+    // Invitations before the account: the same order as accepting through the link.
+    const pending = await lockPendingInvitationsOf(tx, account.id);
+    const [locked] = await tx
+      .select({ passwordHash: accounts.passwordHash, passwordIsTemporary: accounts.passwordIsTemporary })
+      .from(accounts)
+      .where(eq(accounts.id, account.id))
+      .for("update");
+    if (!locked?.passwordIsTemporary || locked.passwordHash !== current?.passwordHash) throw forbidden();
+    if (!pending.length) throw new DomainError("password.temporaryExpired", { status: 403 });
+
+    const sessionVersion = await storeNewPassword(tx, account.id, passwordHash);
+    const accepted = [];
+    for (const invitation of pending.filter((p) => p.passwordDelivery !== "none")) {
+      accepted.push(await acceptLockedInvitation(tx, invitation, account, meta, { newAccount: true }));
+    }
+    await recordAccountAudit(tx, account, "account.password_changed", meta, { reason: "temporary" });
+    await queuePasswordChangedEmail(tx, account, pending[0]?.locale ?? null);
+    return { sessionVersion, accepted };
+  });
+  notifyOutbox();
+  logger.info("temporary password replaced", { accountId: account.id, acceptedInvitations: result.accepted.map((a) => a.invitationId) });
+  return { sessionVersion: result.sessionVersion, organizationSlug: result.accepted[0]?.organizationSlug ?? null };
+}
+
+/** What the change-password page tells a temporary-password account: the rules, and where it will join. */
+export async function describeTemporaryPasswordChange(account: CurrentAccount): Promise<{ minPasswordLength: number; joining: string[] }> {
+  if (!account.passwordIsTemporary) throw forbidden();
+  const db = await getDb();
+  const joining = await db
+    .selectDistinct({ name: organizations.name })
+    .from(invitations)
+    .innerJoin(organizations, eq(organizations.id, invitations.organizationId))
+    .where(
+      and(
+        eq(invitations.accountId, account.id),
+        eq(invitations.status, "pending"),
+        ne(invitations.passwordDelivery, "none"),
+        gt(invitations.expiresAt, sql`now()`),
+      ),
+    );
+  return { minPasswordLength: await minimumPasswordLengthFor(db, account.id), joining: joining.map((j) => j.name) };
+}
