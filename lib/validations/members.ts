@@ -52,8 +52,3 @@ export type InvitationIdInput = z.infer<typeof invitationIdSchema>;
 export function accessExpiryInstant(date: string): Date | null {
   return date === "" ? null : new Date(`${date}T23:59:59.999Z`);
 }
-
-/** The date input's value for a stored access expiry. */
-export function accessExpiryDate(instant: Date | null): string {
-  return instant ? instant.toISOString().slice(0, 10) : "";
-}

@@ -7,6 +7,7 @@ import { can } from "@/lib/auth/actor";
 import { requireActor } from "@/lib/auth/require";
 import { listMembers, type MemberRow } from "@/lib/members/list";
 import { membersQuerySchema } from "@/lib/validations/members";
+import { MemberActions } from "./member-actions";
 import { usersHref } from "./users-href";
 import { UsersFilters } from "./users-filters";
 import { UsersPagination } from "./users-pagination";
@@ -84,6 +85,11 @@ export default async function UsersPage({ params, searchParams }: { params: Prom
                   <th scope="col" className="px-4 py-3">{t("columns.tags")}</th>
                   <th scope="col" className="px-4 py-3">{t("columns.lastSignIn")}</th>
                   <th scope="col" className="px-4 py-3">{t("columns.invitedBy")}</th>
+                  {canManage && (
+                    <th scope="col" className="px-4 py-3">
+                      <span className="sr-only">{t("columns.actions")}</span>
+                    </th>
+                  )}
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
@@ -122,6 +128,27 @@ export default async function UsersPage({ params, searchParams }: { params: Prom
                     <td className="px-4 py-3 text-slate-700">
                       {row.invitedAt ? t("invitedByOn", { name: row.invitedByName ?? "—", date: day(row.invitedAt) }) : "—"}
                     </td>
+                    {canManage && (
+                      <td className="px-4 py-3 text-right">
+                        <MemberActions
+                          organizationSlug={slug}
+                          organizationName={actor.organizationName}
+                          member={{
+                            membershipId: row.membershipId,
+                            name: row.name,
+                            email: row.email,
+                            role: row.role,
+                            status: row.status,
+                            isOwner: row.isOwner,
+                            tags: row.tags,
+                            accessExpiresAt: row.accessExpiresAt?.toISOString() ?? null,
+                            invitationId: row.invitation?.id ?? null,
+                          }}
+                          isSelf={row.accountId === actor.accountId}
+                          actorIsOwner={actor.isOwner}
+                        />
+                      </td>
+                    )}
                   </tr>
                 ))}
               </tbody>

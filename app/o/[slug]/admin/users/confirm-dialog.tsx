@@ -1,0 +1,61 @@
+"use client";
+
+import { useTranslations } from "next-intl";
+import { useState, type ReactNode } from "react";
+import { FormError } from "@/components/forms/form-error";
+import { Button } from "@/components/ui/button";
+import { DialogClose, DialogContent } from "@/components/ui/dialog";
+import type { ActionResult } from "@/lib/action-result";
+
+/**
+ * The body of a confirmation dialog: what will happen, a cancel button and the confirm button,
+ * which shows a pending state while the action runs and the action's error if it fails.
+ */
+export function ConfirmDialogContent<T>({
+  title,
+  description,
+  children,
+  confirmLabel,
+  cancelLabel,
+  danger,
+  run,
+  onDone,
+}: {
+  title: string;
+  description: string;
+  children?: ReactNode;
+  confirmLabel: string;
+  cancelLabel?: string;
+  danger?: boolean;
+  run: () => Promise<ActionResult<T>>;
+  onDone: (data: T) => void;
+}) {
+  const t = useTranslations("users.actions");
+  const tc = useTranslations("common");
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string>();
+
+  async function confirm() {
+    setPending(true);
+    setError(undefined);
+    const result = await run();
+    setPending(false);
+    if (result.ok) onDone(result.data);
+    else setError(result.formError ?? Object.values(result.fieldErrors ?? {}).flat().join(" "));
+  }
+
+  return (
+    <DialogContent title={title} description={description}>
+      {children}
+      <FormError message={error} />
+      <div className="mt-6 flex justify-end gap-3">
+        <DialogClose asChild>
+          <Button variant="secondary">{cancelLabel ?? tc("cancel")}</Button>
+        </DialogClose>
+        <Button variant={danger ? "danger" : "primary"} onClick={confirm} disabled={pending} aria-busy={pending || undefined}>
+          {pending ? t("working") : confirmLabel}
+        </Button>
+      </div>
+    </DialogContent>
+  );
+}

@@ -1,0 +1,110 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useTranslations } from "next-intl";
+import { useState } from "react";
+import { useForm } from "react-hook-form";
+import { FormError } from "@/components/forms/form-error";
+import { applyActionErrors, useValidationMessage } from "@/components/forms/use-action-errors";
+import { Button } from "@/components/ui/button";
+import { DialogClose, DialogContent } from "@/components/ui/dialog";
+import { Field } from "@/components/ui/field";
+import { Input } from "@/components/ui/input";
+import { memberRoles, memberTags, updateMemberSchema, type UpdateMemberInput } from "@/lib/validations/members";
+import { updateMemberAction } from "./actions";
+import type { MemberActionTarget } from "./member-actions";
+
+const fields = ["role", "enabled", "accessExpiresAt", "tags"] as const;
+
+export function EditMemberDialogContent({ organizationSlug, member, onDone }: { organizationSlug: string; member: MemberActionTarget; onDone: () => void }) {
+  const t = useTranslations("users");
+  const tc = useTranslations("common");
+  const tv = useValidationMessage();
+  const [formError, setFormError] = useState<string>();
+  const { register, handleSubmit, setError, formState } = useForm<UpdateMemberInput>({
+    resolver: zodResolver(updateMemberSchema),
+    defaultValues: {
+      membershipId: member.membershipId,
+      role: member.role,
+      enabled: member.status === "active",
+      accessExpiresAt: member.accessExpiresAt?.slice(0, 10) ?? "",
+      tags: member.tags,
+    },
+  });
+  const { errors, isSubmitting } = formState;
+
+  const onSubmit = handleSubmit(async (values) => {
+    setFormError(undefined);
+    const result = await updateMemberAction(organizationSlug, values);
+    if (result.ok) onDone();
+    else setFormError(applyActionErrors(result, setError, fields));
+  });
+
+  return (
+    <DialogContent title={t("actions.editTitle", { name: member.name })} description={member.email}>
+      <form onSubmit={onSubmit} noValidate className="space-y-5">
+        <FormError message={formError} />
+        <fieldset aria-describedby={errors.role ? "edit-role-error" : undefined}>
+          <legend className="text-sm font-medium text-slate-900">{t("actions.role")}</legend>
+          <div className="mt-2 flex gap-6">
+            {memberRoles.map((role) => (
+              <label key={role} className="flex items-center gap-2 text-sm">
+                <input type="radio" value={role} {...register("role")} className="size-4 accent-indigo-600" />
+                {t(`roles.${role}`)}
+              </label>
+            ))}
+          </div>
+          {errors.role && (
+            <p id="edit-role-error" className="mt-1 text-sm text-red-700">
+              {tv(errors.role.message)}
+            </p>
+          )}
+        </fieldset>
+        <div>
+          <label className="flex items-center gap-2 text-sm font-medium text-slate-900">
+            <input
+              type="checkbox"
+              {...register("enabled")}
+              aria-describedby={errors.enabled ? "edit-enabled-hint edit-enabled-error" : "edit-enabled-hint"}
+              className="size-4 accent-indigo-600"
+            />
+            {t("actions.enabled")}
+          </label>
+          <p id="edit-enabled-hint" className="mt-1 text-xs text-slate-600">
+            {t("actions.enabledHint")}
+          </p>
+          {errors.enabled && (
+            <p id="edit-enabled-error" className="mt-1 text-sm text-red-700">
+              {tv(errors.enabled.message)}
+            </p>
+          )}
+        </div>
+        <Field label={t("actions.accessExpiry")} hint={t("actions.accessExpiryHint")} error={tv(errors.accessExpiresAt?.message)}>
+          <Input type="date" {...register("accessExpiresAt")} />
+        </Field>
+        <fieldset aria-describedby="edit-tags-hint">
+          <legend className="text-sm font-medium text-slate-900">{t("actions.tags")}</legend>
+          <div className="mt-2 flex gap-6">
+            {memberTags.map((tag) => (
+              <label key={tag} className="flex items-center gap-2 text-sm">
+                <input type="checkbox" value={tag} {...register("tags")} className="size-4 accent-indigo-600" />
+                {t(`tags.${tag}`)}
+              </label>
+            ))}
+          </div>
+          <p id="edit-tags-hint" className="mt-1 text-xs text-slate-600">
+            {t("actions.privilegedHint")}
+          </p>
+        </fieldset>
+        <div className="flex justify-end gap-3 pt-2">
+          <DialogClose asChild>
+            <Button variant="secondary">{tc("cancel")}</Button>
+          </DialogClose>
+          <Button type="submit" disabled={isSubmitting} aria-busy={isSubmitting || undefined}>
+            {isSubmitting ? t("actions.working") : t("actions.saveChanges")}
+          </Button>
+        </div>
+      </form>
+    </DialogContent>
+  );
+}

@@ -1,0 +1,68 @@
+import "server-only";
+import { and, asc, eq } from "drizzle-orm";
+import type { Transaction } from "@/db/client";
+import { accounts, memberships, type MembershipRole, type MembershipStatus } from "@/db/schema";
+import type { Actor } from "@/lib/auth/actor";
+import { DomainError, notFound } from "@/lib/errors";
+
+export type LockedAdministrator = { id: string; isOwner: boolean; accessExpiresAt: Date | null };
+
+/**
+ * Locks the organization's active administrator memberships (FOR UPDATE, in id order) before a
+ * change that could remove one. Two administrators acting at once queue here, and the second
+ * sees the first one's result. Call it before `lockActor`: taking the actor's own row FOR SHARE
+ * first would let two such transactions deadlock on each other's rows.
+ */
+export async function lockActiveAdministrators(tx: Transaction, organizationId: string): Promise<LockedAdministrator[]> {
+  return tx
+    .select({ id: memberships.id, isOwner: memberships.isOwner, accessExpiresAt: memberships.accessExpiresAt })
+    .from(memberships)
+    .where(and(eq(memberships.organizationId, organizationId), eq(memberships.role, "administrator"), eq(memberships.status, "active")))
+    .orderBy(asc(memberships.id))
+    .for("update");
+}
+
+/** Whether a locked administrator can still act (their access has not ended). */
+export function canStillAdminister(administrator: LockedAdministrator, now = Date.now()): boolean {
+  return !administrator.accessExpiresAt || administrator.accessExpiresAt.getTime() > now;
+}
+
+/** Refuses a change that would leave the organization without an administrator who can act. */
+export function assertAnotherAdministratorRemains(administrators: LockedAdministrator[], membershipId: string): void {
+  const others = administrators.filter((a) => a.id !== membershipId && canStillAdminister(a));
+  if (others.length === 0) throw new DomainError("users.lastAdministrator", { status: 409 });
+}
+
+export type LockedMember = {
+  id: string;
+  accountId: string;
+  name: string;
+  email: string;
+  role: MembershipRole;
+  status: MembershipStatus;
+  isOwner: boolean;
+  accessExpiresAt: Date | null;
+  tags: string[];
+};
+
+/** Locks a membership of the actor's organization; an id from elsewhere is not found. */
+export async function lockMember(tx: Transaction, actor: Actor, membershipId: string): Promise<LockedMember> {
+  const [row] = await tx
+    .select({
+      id: memberships.id,
+      accountId: memberships.accountId,
+      name: accounts.name,
+      email: accounts.email,
+      role: memberships.role,
+      status: memberships.status,
+      isOwner: memberships.isOwner,
+      accessExpiresAt: memberships.accessExpiresAt,
+      tags: memberships.tags,
+    })
+    .from(memberships)
+    .innerJoin(accounts, eq(accounts.id, memberships.accountId))
+    .where(and(eq(memberships.id, membershipId), eq(memberships.organizationId, actor.organizationId)))
+    .for("update", { of: memberships });
+  if (!row) throw notFound();
+  return row;
+}
