@@ -1,0 +1,52 @@
+import autocannon from "autocannon";
+import { percentile, round } from "./stats";
+
+export type LoadResult = { requests: number; rps: number; p50: number; p95: number; p99: number; errors: number; non2xx: number };
+
+export type LoadOptions = {
+  url: string;
+  method?: "GET" | "POST";
+  headers?: Record<string, string>;
+  body?: string;
+  /** A fresh body for each request (unique addresses for Send Invite). */
+  makeBody?: (n: number) => string;
+  connections: number;
+  durationSeconds?: number;
+  amount?: number;
+};
+
+/**
+ * Drives load with autocannon and computes percentiles from every response time (autocannon's
+ * own summary has no p95). Counts 3xx as success: a server action that redirects answers 303.
+ */
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const times: number[] = [];
+  let counter = 0;
+  const instance = autocannon({
+    url: options.url,
+    method: options.method ?? "GET",
+    headers: options.headers,
+    body: options.body,
+    connections: options.connections,
+    pipelining: 1,
+    timeout: 30,
+    ...(options.amount ? { amount: options.amount } : { duration: options.durationSeconds ?? 10 }),
+    ...(options.makeBody
+      ? { requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, body: options.makeBody!(counter++) }) }] }
+      : {}),
+  });
+  instance.on("response", (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
+    if (statusCode < 400) times.push(responseTime);
+  });
+  const result = await instance;
+  const elapsedSeconds = Math.max(0.001, (result.finish.getTime() - result.start.getTime()) / 1000);
+  return {
+    requests: times.length,
+    rps: round(times.length / elapsedSeconds),
+    p50: round(percentile(times, 50)),
+    p95: round(percentile(times, 95)),
+    p99: round(percentile(times, 99)),
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+}
