@@ -6,9 +6,11 @@ import type { World } from "./identities";
  * action is public. An action of the build missing here fails the suite.
  */
 export type Sample =
-  | { kind: "org"; args: (world: World) => unknown[]; fuzz: Record<string, unknown> }
-  | { kind: "account"; args: (world: World) => unknown[]; fuzz: Record<string, unknown> }
+  | { kind: "org"; args: (world: World) => unknown[]; fuzz?: Record<string, unknown> }
+  | { kind: "account"; args: (world: World) => unknown[]; fuzz?: Record<string, unknown> }
   | { kind: "public"; reason: string; fuzz?: Record<string, unknown> };
+
+const inviteOptions = { locale: "en", personalMessage: "Welcome aboard", accessExpiry: "", external: false, privileged: false };
 
 const org = (input: (w: World) => Record<string, unknown>, fuzz: Record<string, unknown>): Sample => ({
   kind: "org",
@@ -33,6 +35,14 @@ export const samples: Record<string, Sample> = {
     args: () => [{ name: "Matrix Org" }],
     fuzz: { name: "Matrix Org" },
   },
+  "app/o/[slug]/admin/settings/general/actions.ts#updateSettingsAction": org(
+    () => ({ version: 1, temporaryPasswordPolicy: "send", invitationValidityDays: 9, defaultLocale: "fr", allowedEmailDomains: "", minPasswordLength: 14 }),
+    { version: 1, temporaryPasswordPolicy: "send", invitationValidityDays: 9, defaultLocale: "fr", allowedEmailDomains: "example.com", minPasswordLength: 14 },
+  ),
+  "app/o/[slug]/admin/settings/general/actions.ts#readSettingsAction": { kind: "org", args: (w) => [w.target.org.slug] },
+  "app/o/[slug]/admin/users/invite/actions.ts#lookupInviteeAction": org(() => ({ emails: "matrix.lookup@example.com" }), { emails: "fuzz@example.com" }),
+  "app/o/[slug]/admin/users/invite/actions.ts#sendInviteAction": org(
+    () => ({ idempotencyKey: crypto.randomUUID(), emails: `matrix.${crypto.randomUUID().slice(0, 8)}@example.com`, passwordDelivery: "email", options: inviteOptions }),
+    { idempotencyKey: "6f1c2f7e-5d1a-4f8e-9a55-0a4a7c3c9b11", emails: "fuzz@example.com", passwordDelivery: "email", options: inviteOptions },
+  ),
 };
-
-export { org };
