@@ -85,10 +85,11 @@ export async function runFuzz(db: Database, world: World, actions: ActionInfo[],
       const response = await admin.call(action, args, { path });
       stats.cases++;
       const result = response.result as { ok?: boolean; code?: string } | undefined;
-      const handled = response.status < 500 && result?.ok === false && result.code !== "unexpected";
+      const handled =
+        response.status < 500 && ((result?.ok === false && result.code !== "unexpected") || sample.isValidationResult?.(response.result) === true);
       if (!handled) {
         stats.unhandled++;
-        if (totals.examples.length < 10) totals.examples.push(`${actionKey(action)} (${broken}): ${response.status} ${JSON.stringify(result)?.slice(0, 160)}`);
+        if (totals.examples.length < 10) totals.examples.push(`${actionKey(action)} (${broken}): ${response.status} ${JSON.stringify(result)?.slice(0, 160) ?? response.raw.slice(0, 400)}`);
       }
     }
     const after = await countRows(db);

@@ -77,7 +77,8 @@ export async function clientFor(baseUrl: string, actions: ActionInfo[], login: {
   if (!login) return client;
   const signIn = client.find("app/sign-in/actions.ts", "signInAction");
   const response = await client.call(signIn, [login], { path: "/sign-in" });
-  if (!client.cookieHeader().includes("session-token")) {
+  // A successful sign-in redirects (to the start page or to the change-password page).
+  if (!response.redirect) {
     throw new Error(`could not sign in ${login.email}: ${response.status} ${JSON.stringify(response.result)}`);
   }
   return client;

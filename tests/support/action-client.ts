@@ -33,18 +33,36 @@ export type ActionResponse = {
   raw: string;
 };
 
-/** Decodes the React Flight rows of an action response down to the returned value. */
+/**
+ * Decodes the React Flight rows of an action response down to the returned value. Rows are
+ * `id:json\n`, or `id:T<hex byte length>,<text>` for long strings (no newline after them).
+ */
 export function decodeFlight(body: string): unknown {
+  const bytes = Buffer.from(body, "utf8");
   const rows = new Map<string, string>();
-  for (const line of body.split("\n")) {
-    const match = /^([0-9a-f]+):(.*)$/.exec(line);
-    if (match) rows.set(match[1]!, match[2]!);
+  let i = 0;
+  while (i < bytes.length) {
+    const colon = bytes.indexOf(0x3a, i);
+    if (colon < 0) break;
+    const id = bytes.subarray(i, colon).toString("utf8");
+    if (bytes[colon + 1] === 0x54 /* T */) {
+      const comma = bytes.indexOf(0x2c, colon);
+      const length = Number.parseInt(bytes.subarray(colon + 2, comma).toString("utf8"), 16);
+      rows.set(id, JSON.stringify(bytes.subarray(comma + 1, comma + 1 + length).toString("utf8")));
+      i = comma + 1 + length;
+    } else {
+      const newline = bytes.indexOf(0x0a, colon);
+      const end = newline < 0 ? bytes.length : newline;
+      rows.set(id, bytes.subarray(colon + 1, end).toString("utf8"));
+      i = end + 1;
+    }
   }
   const resolve = (value: unknown): unknown => {
     if (typeof value === "string") {
       if (value.startsWith("$@")) return parseRow(value.slice(2));
       if (value === "$undefined") return undefined;
       if (value.startsWith("$$")) return value.slice(1);
+      if (/^\$[0-9a-f]+$/.test(value)) return parseRow(value.slice(1));
       return value;
     }
     if (Array.isArray(value)) return value.map(resolve);
@@ -62,6 +80,11 @@ export function decodeFlight(body: string): unknown {
   };
   const root = parseRow("0") as { a?: unknown } | undefined;
   return root && typeof root === "object" && "a" in root ? root.a : root;
+}
+
+/** Arguments as React's encodeReply sends them: a string starting with `$` is escaped as `$$`. */
+export function encodeArgs(args: unknown[]): string {
+  return JSON.stringify(args, (_key, value: unknown) => (typeof value === "string" && value.startsWith("$") ? `$${value}` : value));
 }
 
 export class ActionClient {
@@ -107,7 +130,7 @@ export class ActionClient {
         ...this.headers,
         ...options.headers,
       },
-      body: JSON.stringify(args),
+      body: encodeArgs(args),
     });
     const setCookies = response.headers.getSetCookie();
     for (const cookie of setCookies) {
