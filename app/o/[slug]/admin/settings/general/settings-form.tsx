@@ -33,7 +33,7 @@ function toForm(settings: SettingsSnapshot): SettingsFormInput {
   return { ...settings, allowedEmailDomains: settings.allowedEmailDomains.join("\n") };
 }
 
-export function SettingsForm({ organizationSlug, initial, canManage }: { organizationSlug: string; initial: SettingsSnapshot; canManage: boolean }) {
+export function SettingsForm({ organizationSlug, initial }: { organizationSlug: string; initial: SettingsSnapshot }) {
   const t = useTranslations("settings");
   const tc = useTranslations("common");
   const tv = useValidationMessage();
@@ -73,105 +73,100 @@ export function SettingsForm({ organizationSlug, initial, canManage }: { organiz
     <Card className="mt-6">
       <form onSubmit={onSubmit} noValidate className="space-y-6">
         <FormError message={formError} />
-        {!canManage && <p className="text-sm text-slate-700">{t("readOnly")}</p>}
-        <fieldset disabled={!canManage} className="space-y-6">
-          <fieldset
-            role="radiogroup"
-            aria-labelledby={`${id}-policy`}
-            aria-describedby={[`${id}-policy-hint`, policyError && `${id}-policy-error`].filter(Boolean).join(" ")}
-            aria-invalid={policyError ? true : undefined}
-            className="space-y-3"
-          >
-            <legend id={`${id}-policy`} className="text-sm font-medium text-slate-900">
-              {t("passwordPolicy.label")}
-            </legend>
-            <p id={`${id}-policy-hint`} className="text-xs text-slate-600">
-              {t("passwordPolicy.hint")}
-            </p>
-            {temporaryPasswordPolicies.map((policy) => {
-              const [label, hint] = policyLabels[policy];
-              return (
-                <div key={policy} className="flex items-start gap-3">
-                  <input
-                    type="radio"
-                    id={`${id}-${policy}`}
-                    value={policy}
-                    aria-describedby={`${id}-${policy}-hint`}
-                    className="mt-0.5 size-4 accent-indigo-600"
-                    {...register("temporaryPasswordPolicy")}
-                  />
-                  <div>
-                    <label htmlFor={`${id}-${policy}`} className="block text-sm font-medium text-slate-900">
-                      {t(`passwordPolicy.${label}`)}
-                    </label>
-                    <p id={`${id}-${policy}-hint`} className="text-sm text-slate-600">
-                      {t(`passwordPolicy.${hint}`)}
-                    </p>
-                  </div>
+        <fieldset
+          role="radiogroup"
+          aria-labelledby={`${id}-policy`}
+          aria-describedby={[`${id}-policy-hint`, policyError && `${id}-policy-error`].filter(Boolean).join(" ")}
+          aria-invalid={policyError ? true : undefined}
+          className="space-y-3"
+        >
+          <legend id={`${id}-policy`} className="text-sm font-medium text-slate-900">
+            {t("passwordPolicy.label")}
+          </legend>
+          <p id={`${id}-policy-hint`} className="text-xs text-slate-600">
+            {t("passwordPolicy.hint")}
+          </p>
+          {temporaryPasswordPolicies.map((policy) => {
+            const [label, hint] = policyLabels[policy];
+            return (
+              <div key={policy} className="flex items-start gap-3">
+                <input
+                  type="radio"
+                  id={`${id}-${policy}`}
+                  value={policy}
+                  aria-describedby={`${id}-${policy}-hint`}
+                  className="mt-0.5 size-4 accent-indigo-600"
+                  {...register("temporaryPasswordPolicy")}
+                />
+                <div>
+                  <label htmlFor={`${id}-${policy}`} className="block text-sm font-medium text-slate-900">
+                    {t(`passwordPolicy.${label}`)}
+                  </label>
+                  <p id={`${id}-${policy}-hint`} className="text-sm text-slate-600">
+                    {t(`passwordPolicy.${hint}`)}
+                  </p>
                 </div>
-              );
-            })}
-            {policyError && (
-              <p id={`${id}-policy-error`} className="text-sm text-red-700">
-                {policyError}
-              </p>
-            )}
-          </fieldset>
-
-          <Field label={t("validityDays")} hint={t("validityDaysHint")} error={tv(errors.invitationValidityDays?.message)}>
-            <Input
-              type="number"
-              inputMode="numeric"
-              min={SETTINGS_LIMITS.validityDays.min}
-              max={SETTINGS_LIMITS.validityDays.max}
-              step={1}
-              className="w-32"
-              {...register("invitationValidityDays", { valueAsNumber: true })}
-            />
-          </Field>
-
-          <Field label={t("defaultLocale")} hint={t("defaultLocaleHint")} error={tv(errors.defaultLocale?.message)}>
-            <Select className="w-48" {...register("defaultLocale")}>
-              <option value="en" lang="en">
-                {tc("english")}
-              </option>
-              <option value="fr" lang="fr">
-                {tc("french")}
-              </option>
-            </Select>
-          </Field>
-
-          <Field
-            label={t("domains")}
-            hint={t("domainsHint")}
-            error={domainsError && [domainsError, notDomains.length ? t("domainsNotValid", { list: notDomains.join(", ") }) : ""].join(" ").trim()}
-          >
-            <Textarea rows={4} spellCheck={false} autoCapitalize="none" autoComplete="off" {...register("allowedEmailDomains")} />
-          </Field>
-
-          <Field label={t("minPasswordLength")} hint={t("minPasswordLengthHint")} error={tv(errors.minPasswordLength?.message)}>
-            <Input
-              type="number"
-              inputMode="numeric"
-              min={SETTINGS_LIMITS.minPasswordLength.min}
-              max={SETTINGS_LIMITS.minPasswordLength.max}
-              step={1}
-              className="w-32"
-              {...register("minPasswordLength", { valueAsNumber: true })}
-            />
-          </Field>
-
-          {canManage && (
-            <div className="flex items-center gap-4">
-              <Button type="submit" disabled={isSubmitting}>
-                {isSubmitting ? t("saving") : t("save")}
-              </Button>
-              <p role="status" aria-live="polite" className="text-sm text-emerald-800">
-                {status && t(status)}
-              </p>
-            </div>
+              </div>
+            );
+          })}
+          {policyError && (
+            <p id={`${id}-policy-error`} className="text-sm text-red-700">
+              {policyError}
+            </p>
           )}
         </fieldset>
+
+        <Field label={t("validityDays")} hint={t("validityDaysHint")} error={tv(errors.invitationValidityDays?.message)}>
+          <Input
+            type="number"
+            inputMode="numeric"
+            min={SETTINGS_LIMITS.validityDays.min}
+            max={SETTINGS_LIMITS.validityDays.max}
+            step={1}
+            className="w-32"
+            {...register("invitationValidityDays", { valueAsNumber: true })}
+          />
+        </Field>
+
+        <Field label={t("defaultLocale")} hint={t("defaultLocaleHint")} error={tv(errors.defaultLocale?.message)}>
+          <Select className="w-48" {...register("defaultLocale")}>
+            <option value="en" lang="en">
+              {tc("english")}
+            </option>
+            <option value="fr" lang="fr">
+              {tc("french")}
+            </option>
+          </Select>
+        </Field>
+
+        <Field
+          label={t("domains")}
+          hint={t("domainsHint")}
+          error={domainsError && [domainsError, notDomains.length ? t("domainsNotValid", { list: notDomains.join(", ") }) : ""].join(" ").trim()}
+        >
+          <Textarea rows={4} spellCheck={false} autoCapitalize="none" autoComplete="off" {...register("allowedEmailDomains")} />
+        </Field>
+
+        <Field label={t("minPasswordLength")} hint={t("minPasswordLengthHint")} error={tv(errors.minPasswordLength?.message)}>
+          <Input
+            type="number"
+            inputMode="numeric"
+            min={SETTINGS_LIMITS.minPasswordLength.min}
+            max={SETTINGS_LIMITS.minPasswordLength.max}
+            step={1}
+            className="w-32"
+            {...register("minPasswordLength", { valueAsNumber: true })}
+          />
+        </Field>
+
+          <div className="flex items-center gap-4">
+            <Button type="submit" disabled={isSubmitting}>
+              {isSubmitting ? t("saving") : t("save")}
+            </Button>
+            <p role="status" aria-live="polite" className="text-sm text-emerald-800">
+              {status && t(status)}
+            </p>
+          </div>
       </form>
     </Card>
   );
