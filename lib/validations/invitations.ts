@@ -1,28 +1,10 @@
 import { z } from "zod";
+import { inviteOptionsIssues, MAX_ADDRESSES_PER_INVITE, splitAddresses } from "./invitation-rules";
 
-// Client-safe: the wizard validates each step with these schemas, and the server actions parse
-// the same schemas again (the final one re-validates the whole payload).
+// The server's schemas for the wizard: the same rules as the browser's (./invitation-rules),
+// applied again to the whole payload, since earlier steps are never trusted.
 
-/** More addresses than this in one run are refused: a wizard is not a bulk import. */
-export const MAX_ADDRESSES_PER_INVITE = 20;
-export const PERSONAL_MESSAGE_MAX = 500;
-
-/**
- * The addresses of the Email field: split on `,` and `;`, trimmed, empty parts dropped, and
- * duplicates collapsed case-insensitively (the first spelling typed is kept).
- */
-export function splitAddresses(raw: string): string[] {
-  const seen = new Set<string>();
-  const out: string[] = [];
-  for (const part of raw.split(/[,;]/)) {
-    const address = part.trim();
-    const normalized = address.toLowerCase();
-    if (!address || seen.has(normalized)) continue;
-    seen.add(normalized);
-    out.push(address);
-  }
-  return out;
-}
+export { MAX_ADDRESSES_PER_INVITE, PERSONAL_MESSAGE_MAX, accessExpiryInstant, splitAddresses } from "./invitation-rules";
 
 const addressCheck = z.email();
 
@@ -44,29 +26,16 @@ export type LookupInviteeInput = z.infer<typeof lookupInviteeSchema>;
 export const passwordDeliveryChoices = ["email", "manual"] as const;
 export type PasswordDeliveryChoice = (typeof passwordDeliveryChoices)[number];
 
-/** `YYYY-MM-DD` → the end of that day (UTC): access lasts through the chosen date. */
-export function accessExpiryInstant(date: string): Date {
-  return new Date(`${date}T23:59:59.999Z`);
-}
-
 export const inviteOptionsSchema = z
   .object({
     locale: z.enum(["en", "fr"], { error: "invalid" }),
-    personalMessage: z.string().max(PERSONAL_MESSAGE_MAX, { error: "invite-wizard.personalMessageTooLong" }),
-    accessExpiry: z
-      .string()
-      .refine((v) => v === "" || /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(accessExpiryInstant(v).getTime()), {
-        error: "invite-wizard.accessExpiryInvalid",
-      })
-      .refine((v) => v === "" || Number.isNaN(accessExpiryInstant(v).getTime()) || accessExpiryInstant(v).getTime() > Date.now(), {
-        error: "invite-wizard.accessExpiryPast",
-      }),
-    external: z.boolean(),
-    privileged: z.boolean(),
+    personalMessage: z.string({ error: "invalid" }),
+    accessExpiry: z.string({ error: "invalid" }),
+    external: z.boolean({ error: "invalid" }),
+    privileged: z.boolean({ error: "invalid" }),
   })
-  .refine((o) => !o.privileged || o.accessExpiry !== "", {
-    error: "invite-wizard.privilegedNeedsExpiry",
-    path: ["accessExpiry"],
+  .superRefine((options, ctx) => {
+    for (const issue of inviteOptionsIssues(options)) ctx.addIssue({ code: "custom", path: [issue.field], message: issue.message });
   });
 export type InviteOptionsInput = z.infer<typeof inviteOptionsSchema>;
 
@@ -78,7 +47,3 @@ export const sendInviteSchema = z.object({
   options: inviteOptionsSchema,
 });
 export type SendInviteInput = z.infer<typeof sendInviteSchema>;
-
-/** Step 2 as the wizard's form holds it: the options, under the same path the server reports. */
-export const inviteOptionsStepSchema = z.object({ options: inviteOptionsSchema });
-export type InviteOptionsStepInput = z.infer<typeof inviteOptionsStepSchema>;

@@ -1,12 +1,11 @@
 "use client";
 
-import { zodResolver } from "@hookform/resolvers/zod";
 import { CheckCircle2, CircleAlert, UserPlus } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useCallback, useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
-import { useForm, useWatch } from "react-hook-form";
+import { useForm, useWatch, type FieldErrors, type Resolver } from "react-hook-form";
 import { FormError } from "@/components/forms/form-error";
 import { applyActionErrors, useValidationMessage } from "@/components/forms/use-action-errors";
 import { Button } from "@/components/ui/button";
@@ -16,18 +15,24 @@ import { Field } from "@/components/ui/field";
 import { Input, Select, Textarea } from "@/components/ui/input";
 import type { SendInvitationsResult } from "@/lib/invitations/create";
 import type { AddressLookup, LookupResult } from "@/lib/invitations/lookup";
-import {
-  inviteOptionsStepSchema,
-  PERSONAL_MESSAGE_MAX,
-  type InviteOptionsStepInput,
-  type PasswordDeliveryChoice,
-} from "@/lib/validations/invitations";
+import { inviteOptionsIssues, PERSONAL_MESSAGE_MAX, type InviteOptions } from "@/lib/validations/invitation-rules";
+import type { PasswordDeliveryChoice } from "@/lib/validations/invitations";
 import { lookupInviteeAction, sendInviteAction } from "./actions";
 import { InviteResult } from "./invite-result";
 
 type Step = "email" | "options" | "result";
 const steps: Step[] = ["email", "options", "result"];
 const optionFields = ["options.locale", "options.personalMessage", "options.accessExpiry", "options.external", "options.privileged"] as const;
+
+type OptionsForm = { options: InviteOptions };
+
+// The server's schema applies the same rules; the browser skips the schema library to stay light.
+const optionsResolver: Resolver<OptionsForm> = async (values) => {
+  const issues = inviteOptionsIssues(values.options);
+  if (issues.length === 0) return { values, errors: {} };
+  const options = Object.fromEntries(issues.map((i) => [i.field, { type: "validate", message: i.message }]));
+  return { values: {}, errors: { options } as FieldErrors<OptionsForm> };
+};
 
 const isError = (a: AddressLookup) => a.outcome !== "existing" && a.outcome !== "new";
 
@@ -72,8 +77,8 @@ export function InviteWizard({ organizationSlug }: { organizationSlug: string })
   const deliveryRef = useRef<HTMLInputElement>(null);
   const firstRender = useRef(true);
 
-  const form = useForm<InviteOptionsStepInput>({
-    resolver: zodResolver(inviteOptionsStepSchema),
+  const form = useForm<OptionsForm>({
+    resolver: optionsResolver,
     defaultValues: { options: { locale: "en", personalMessage: "", accessExpiry: "", external: false, privileged: false } },
   });
   const { register, handleSubmit, setError, setValue, control, formState } = form;
