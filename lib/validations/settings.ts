@@ -34,7 +34,7 @@ export function invalidDomains(value: string | readonly string[]): string[] {
 }
 
 const allowedEmailDomainsField = z
-  .union([z.string().max(20_000, { error: "settings.errors.domainsTooMany" }), z.array(z.string().max(253))], {
+  .union([z.string().max(20_000, { error: "settings.errors.domainsTooMany" }), z.array(z.string().max(253)).max(1000)], {
     error: "settings.errors.domainInvalid",
   })
   .transform((value, ctx) => {
@@ -50,7 +50,7 @@ function wholeNumber({ min, max }: { min: number; max: number }, message: string
 
 export const settingsSchema = z.object({
   /** The version the form loaded: a save made from older values is refused. */
-  version: z.number({ error: "invalid" }).int({ error: "invalid" }).positive({ error: "invalid" }),
+  version: z.number({ error: "invalid" }).int({ error: "invalid" }).positive({ error: "invalid" }).max(2 ** 31 - 1, { error: "invalid" }),
   temporaryPasswordPolicy: z.enum(temporaryPasswordPolicies, { error: "settings.errors.policyInvalid" }),
   invitationValidityDays: wholeNumber(SETTINGS_LIMITS.validityDays, "settings.errors.validityDays"),
   defaultLocale: z.enum(invitationLocales, { error: "settings.errors.localeInvalid" }),

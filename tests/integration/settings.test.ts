@@ -178,6 +178,7 @@ describe("validation", () => {
     ["one bad entry among good ones", { allowedEmailDomains: ["good.com", "bad domain"] }, "allowedEmailDomains", "settings.errors.domainInvalid"],
     ["more than 100 domains", { allowedEmailDomains: Array.from({ length: 101 }, (_, i) => `d${i}.com`) }, "allowedEmailDomains", "settings.errors.domainsTooMany"],
     ["a missing version", { version: undefined }, "version", "invalid"],
+    ["a version beyond the column's range", { version: 2 ** 31 }, "version", "invalid"],
   ])("refuses %s", (_, raw, field, message) => {
     expect(errorsOf(raw)).toEqual({ [field]: message });
   });
