@@ -42,6 +42,7 @@ const schema = z.object({
     (v) => v === undefined || Buffer.from(v, "base64").length === 32,
     { message: "OUTBOX_ENCRYPTION_KEY must be 32 bytes, base64-encoded (openssl rand -base64 32)" },
   ),
+  MAILBOX_DIR: optionalString,
   EMAIL_WORKER: z.enum(["on", "off"]).default("on"),
   EMAIL_RETRY_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(5_000),
   EMAIL_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(5_000),
@@ -79,6 +80,7 @@ export const env = {
   isProduction,
   isBuild,
   PGLITE_DIR: raw.PGLITE_DIR ?? path.join(dataDir, "pglite"),
+  MAILBOX_DIR: raw.MAILBOX_DIR ?? path.join(dataDir, "mailbox"),
   APP_URL: (raw.APP_URL ?? "http://localhost:3000").replace(/\/$/, ""),
   get AUTH_SECRET(): string {
     if (raw.AUTH_SECRET) return raw.AUTH_SECRET;

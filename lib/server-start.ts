@@ -1,6 +1,7 @@
 import "server-only";
 import { getDb } from "@/db/client";
 import { assertRuntimeConfiguration, env } from "@/lib/env";
+import { startOutboxWorker } from "@/lib/email/worker";
 import { logger } from "@/lib/logger";
 
 /** Start-up of a server process (from instrumentation.ts). A misconfiguration stops the process. */
@@ -15,4 +16,7 @@ export async function startServerProcess(): Promise<void> {
     process.exit(1);
   }
   logger.info("server ready", { database: env.DATABASE_URL ? "postgresql" : "pglite", pgliteDir: env.DATABASE_URL ? undefined : env.PGLITE_DIR });
+  // Its timers never hold the process open; a message cut off mid-send is retried with the same
+  // idempotency key once its lease lapses.
+  if (env.EMAIL_WORKER === "on") startOutboxWorker();
 }

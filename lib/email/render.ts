@@ -1,0 +1,59 @@
+import "server-only";
+import { render, toPlainText } from "@react-email/render";
+import { createElement } from "react";
+import { emailTemplates, type EmailTemplateProps } from "@/emails";
+import { env } from "@/lib/env";
+import type { AppLocale } from "@/lib/i18n/config";
+import { invitationUrl, passwordResetUrl } from "@/lib/invitations/links";
+import type { EmailTemplateName, EmailTemplates } from "./types";
+
+export type RenderedEmail = { subject: string; html: string; text: string };
+
+// Headings keep their case in the plain-text part (html-to-text shouts them by default).
+const htmlToTextOptions = { selectors: [{ selector: "h1", options: { uppercase: false } }] };
+
+/** Renders a template with the given props to the subject, the HTML part and the plain-text part. */
+export async function renderTemplate<T extends EmailTemplateName>(template: T, props: EmailTemplateProps[T]): Promise<RenderedEmail> {
+  const definition: (typeof emailTemplates)[T] = emailTemplates[template];
+  const element = createElement(definition.Component as (p: EmailTemplateProps[T]) => ReturnType<typeof definition.Component>, props);
+  const html = await render(element);
+  // The same conversion as render(element, { plainText: true }), without rendering twice.
+  return { subject: (definition.subject as (p: EmailTemplateProps[T]) => string)(props), html, text: toPlainText(html, htmlToTextOptions) };
+}
+
+export type EmailToRender<T extends EmailTemplateName = EmailTemplateName> = {
+  template: T;
+  locale: AppLocale;
+  payload: EmailTemplates[T]["payload"];
+  secret: EmailTemplates[T]["secret"];
+};
+
+/** An outbox message (payload and opened secret) to what the provider receives. Links carry the secret key. */
+export async function renderEmail(message: EmailToRender): Promise<RenderedEmail> {
+  const { locale } = message;
+  switch (message.template) {
+    case "invitation": {
+      const { payload, secret } = message as EmailToRender<"invitation">;
+      if (payload.variant === "new-with-password" && !secret.temporaryPassword) {
+        throw new Error("an invitation whose password is emailed has no temporary password");
+      }
+      return renderTemplate("invitation", {
+        ...payload,
+        locale,
+        invitationKey: secret.key,
+        temporaryPassword: secret.temporaryPassword,
+        link: invitationUrl(payload.invitationId, secret.key),
+      });
+    }
+    case "invitation-accepted":
+      return renderTemplate("invitation-accepted", { ...(message as EmailToRender<"invitation-accepted">).payload, locale, link: env.APP_URL });
+    case "invitation-declined":
+      return renderTemplate("invitation-declined", { ...(message as EmailToRender<"invitation-declined">).payload, locale, link: env.APP_URL });
+    case "password-changed":
+      return renderTemplate("password-changed", { ...(message as EmailToRender<"password-changed">).payload, locale, link: `${env.APP_URL}/sign-in` });
+    case "password-reset": {
+      const { payload, secret } = message as EmailToRender<"password-reset">;
+      return renderTemplate("password-reset", { ...payload, locale, link: passwordResetUrl(payload.resetId, secret.key) });
+    }
+  }
+}
