@@ -103,30 +103,37 @@ export default async function UsersPage({ params, searchParams }: { params: Prom
                       <div className="text-slate-600">{row.email}</div>
                     </th>
                     <td className="px-4 py-3 whitespace-nowrap">
-                      {t(`roles.${row.role}`)}
+                      <div>{t(`roles.${row.role}`)}</div>
                       {row.isOwner && (
-                        <span className="ml-2 inline-flex items-center gap-1 rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-900">
+                        <span className="mt-1 inline-flex items-center gap-1 rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-900">
                           <Crown aria-hidden className="size-3.5" />
                           {t("owner")}
                         </span>
                       )}
                     </td>
-                    <td className="px-4 py-3">
+                    <td className="min-w-40 px-4 py-3">
                       <StatusBadge status={row.status} label={t(`statuses.${row.status}`)} />
                       {statusDetail(row).map((line) => (
                         <div key={line} className="mt-1 text-xs text-slate-600">{line}</div>
                       ))}
                     </td>
                     <td className="px-4 py-3">
-                      <div className="flex flex-wrap gap-1">
+                      <div className="flex flex-col items-start gap-1">
                         {row.tags.map((tag) => (
                           <span key={tag} className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-800">{t(`tags.${tag}`)}</span>
                         ))}
                       </div>
                     </td>
-                    <td className="px-4 py-3 whitespace-nowrap text-slate-700">{row.lastSignInAt ? moment(row.lastSignInAt) : t("never")}</td>
-                    <td className="px-4 py-3 text-slate-700">
-                      {row.invitedAt ? t("invitedByOn", { name: row.invitedByName ?? "—", date: day(row.invitedAt) }) : "—"}
+                    <td className="px-4 py-3 whitespace-nowrap text-slate-700">{row.lastSignInAt ? day(row.lastSignInAt) : t("never")}</td>
+                    <td className="px-4 py-3 whitespace-nowrap text-slate-700">
+                      {row.invitedAt ? (
+                        <>
+                          <div>{row.invitedByName ?? "—"}</div>
+                          <div className="text-xs text-slate-600">{day(row.invitedAt)}</div>
+                        </>
+                      ) : (
+                        "—"
+                      )}
                     </td>
                     {canManage && (
                       <td className="px-4 py-3 text-right">
