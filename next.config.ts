@@ -9,14 +9,10 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ["@electric-sql/pglite", "piscina", "bcryptjs", "postgres"],
   poweredByHeader: false,
   reactStrictMode: true,
-  // Invitation and reset links carry their key in the URL: it must not travel in a Referer
-  // header, and no cache may keep the page.
+  // Invitation and reset links carry their key in the URL: no cache may keep the page (proxy.ts
+  // keeps the key out of Referer headers).
   async headers() {
-    const secretLinkHeaders = [
-      { key: "Referrer-Policy", value: "no-referrer" },
-      { key: "Cache-Control", value: "no-store" },
-    ];
-    return ["/invite", "/invite/:path*", "/reset-password/:path*"].map((source) => ({ source, headers: secretLinkHeaders }));
+    return ["/invite", "/invite/:path*", "/reset-password/:path*"].map((source) => ({ source, headers: [{ key: "Cache-Control", value: "no-store" }] }));
   },
 };
 
