@@ -2,6 +2,8 @@ import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { connection } from "next/server";
 import { getFormatter, getTranslations } from "next-intl/server";
+import { signOutAction } from "@/app/sign-in/actions";
+import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { describeTemporaryPasswordChange } from "@/lib/auth/change-password";
 import { getCurrentAccount } from "@/lib/auth/current";
@@ -27,6 +29,11 @@ export default async function ChangePasswordPage() {
           <p className="mt-2 text-sm text-slate-700">{t("changeJoining", { organizations: format.list(info.joining, { type: "conjunction" }) })}</p>
         )}
         <ChangePasswordForm minLength={info.minPasswordLength} />
+        <form action={signOutAction} className="mt-4">
+          <Button type="submit" variant="ghost" className="w-full">
+            {t("signOut")}
+          </Button>
+        </form>
       </Card>
     </main>
   );
