@@ -3,13 +3,17 @@ import type { Transaction } from "@/db/client";
 import { auditEvents } from "@/db/schema";
 import type { RequestMeta } from "@/lib/auth/request-meta";
 import type { AuditAction } from "./actions";
+import { sanitizeDetails } from "./details";
 
 export type AuditInput = {
   organizationId: string | null;
   actor: { accountId: string | null; name: string | null; email: string | null; meta?: RequestMeta } | null;
   action: AuditAction;
   target?: { type: string; id: string; label?: string | null };
-  /** What changed (`{ field: { from, to } }`) and options. Never a password, key or token. */
+  /**
+   * What changed (`{ field: { from, to } }`) and options. Never a password, key or token: keys
+   * that look like one are dropped before writing, whatever the caller passes.
+   */
   details?: Record<string, unknown>;
 };
 
@@ -27,7 +31,7 @@ export async function recordAudit(tx: Transaction, input: AuditInput): Promise<v
     targetType: input.target?.type ?? null,
     targetId: input.target?.id ?? null,
     targetLabel: input.target?.label ?? null,
-    details: input.details ?? {},
+    details: sanitizeDetails(input.details ?? {}),
     ip: input.actor?.meta?.ip ?? null,
     userAgent: input.actor?.meta?.userAgent ?? null,
   });
