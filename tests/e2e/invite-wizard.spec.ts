@@ -48,7 +48,11 @@ test("an existing account, by keyboard: lookup, options, Send Invite", async ({ 
   const { org, owner, addAccount } = await seedOrganization(db, "Initech");
   const invitee = await addAccount({ name: "Ada Existing", locale: "fr", email: address("ada") });
   await signIn(page, owner.email);
-  await openWizard(page, org.slug);
+  await page.goto(`/o/${org.slug}/admin/users`);
+  await tabTo(page, page.getByRole("button", { name: "Add Administrator" }).first(), 40);
+  await page.keyboard.press("Enter");
+  await expect(page).toHaveURL(new RegExp(`/o/${org.slug}/admin/users/invite$`));
+  await expect(page.getByRole("textbox", { name: "Email" })).toBeFocused();
   await expect(page.getByRole("list", { name: "Progress" }).getByRole("listitem").first()).toHaveAttribute("aria-current", "step");
   await expectAccessible(page);
   await screenshot(page, "invite-1-email-empty");
@@ -153,6 +157,14 @@ test("refusals by keyboard: member, pending invitation, malformed, outside the a
 
   const pendingBefore = await db.select().from(invitations).where(eq(invitations.organizationId, org.id));
   await page.keyboard.press("Escape");
+  await expect(page).toHaveURL(new RegExp(`/o/${org.slug}/admin/users$`));
+  expect(await db.select().from(invitations).where(eq(invitations.organizationId, org.id))).toHaveLength(pendingBefore.length);
+
+  await openWizard(page, org.slug);
+  await lookUp(page, address("cancelled"));
+  await expect(page.getByText("No account exists for this address.", { exact: false })).toBeVisible();
+  await tabTo(page, page.getByRole("link", { name: "Cancel" }));
+  await page.keyboard.press("Enter");
   await expect(page).toHaveURL(new RegExp(`/o/${org.slug}/admin/users$`));
   expect(await db.select().from(invitations).where(eq(invitations.organizationId, org.id))).toHaveLength(pendingBefore.length);
 });
