@@ -47,8 +47,19 @@ test("an administrator changes each setting and finds it kept after a reload", a
   await f.language.selectOption({ label: "Français" });
   await f.domains.fill("Example.COM\nsub.example.org");
   await f.minLength.fill("16");
+  // Hold the save on its way to the server, to see the pending state.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(`**${settingsUrl(org.slug)}`, async (route) => {
+    if (route.request().method() === "POST") await held;
+    await route.continue();
+  });
   await f.save.click();
+  await expect(page.getByRole("button", { name: "Saving…" })).toBeDisabled();
+  release();
   await expect(f.status).toHaveText("Settings saved.");
+  await expect(f.save).toBeEnabled();
+  await page.unrouteAll();
 
   await page.reload();
   await expect(f.radio("Not send")).toBeChecked();
