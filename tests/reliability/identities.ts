@@ -16,6 +16,8 @@ export type World = {
   other: Awaited<ReturnType<typeof createOrganizationWithOwner>>;
   /** A pending invitation into the target organization, with its key (for acceptance calls). */
   invitation: { id: string; key: string; email: string };
+  /** Memberships of the target organization that an administrator could act on. */
+  members: { user: string; secondAdmin: string };
   accounts: Record<IdentityName | "admin", { email: string; password: string } | null>;
 };
 
@@ -27,7 +29,9 @@ export async function seedWorld(db: Database): Promise<World> {
   const target = await createOrganizationWithOwner(db, "Target Corp");
   const other = await createOrganizationWithOwner(db, "Other Corp");
   const user = await createAccount(db, { name: "Uma User" });
-  await addMember(db, target.org.id, user.id, { role: "user" });
+  const userMembership = await addMember(db, target.org.id, user.id, { role: "user" });
+  const second = await createAccount(db, { name: "Adam Admin" });
+  const secondAdmin = await addMember(db, target.org.id, second.id, { role: "administrator" });
   const disabled = await createAccount(db, { name: "Dana Disabled" });
   await addMember(db, target.org.id, disabled.id, { role: "administrator", status: "disabled" });
   const expired = await createAccount(db, { name: "Eve Expired" });
@@ -59,6 +63,7 @@ export async function seedWorld(db: Database): Promise<World> {
     target,
     other,
     invitation: { id: invitation!.id, key, email: temporary.email },
+    members: { user: userMembership.id, secondAdmin: secondAdmin.id },
     accounts: {
       admin: login(target.owner.email),
       anonymous: null,

@@ -12,7 +12,7 @@ import { startResendStandIn } from "../support/resend-stand-in";
 import { runConcurrency } from "./concurrency";
 import { runFuzz } from "./fuzz";
 import { clientFor, refusedIdentities, seedWorld, type IdentityName } from "./identities";
-import { runMatrix, unmappedActions } from "./matrix";
+import { loadRoutes, runMatrix, runRouteMatrix, unmappedActions } from "./matrix";
 import { findLeaks, secretsInEmailText } from "./secrets";
 
 /**
@@ -65,7 +65,7 @@ try {
   const adminOnB = await clientFor(b.url, actions, world.accounts.admin);
 
   const unmapped = unmappedActions(actions);
-  const matrix = await runMatrix(db, world, actions, clients);
+  const matrix = [...(await runMatrix(db, world, actions, clients)), ...(await runRouteMatrix(db, world, a.url, loadRoutes(buildDir), clients))];
   const fuzzable = actions.length;
   const fuzz = await runFuzz(db, world, actions, admin, Math.ceil(FUZZ_TOTAL / Math.max(1, fuzzable)));
   const concurrency = await runConcurrency({ db, world, clients: [admin, adminOnB] });

@@ -1,4 +1,4 @@
-import type { World } from "./identities";
+import type { IdentityName, World } from "./identities";
 
 /**
  * For every server action of the build: either the arguments an administrator of the target
@@ -6,6 +6,8 @@ import type { World } from "./identities";
  * action is public. An action of the build missing here fails the suite.
  */
 type Fuzzing = {
+  /** Who must be refused, when not the default (org: all six; account: anonymous, temporary password). */
+  refusedFor?: IdentityName[];
   /** A well-formed input the fuzzer breaks in many ways. */
   fuzz?: Record<string, unknown>;
   /** For an action that reports invalid input inside a successful answer (the lookup's per-address verdicts). */
