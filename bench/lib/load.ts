@@ -10,6 +10,8 @@ export type LoadOptions = {
   body?: string;
   /** A fresh body for each request (unique addresses for Send Invite). */
   makeBody?: (n: number) => string;
+  /** Headers for each request (several signed-in administrators take turns). */
+  makeHeaders?: (n: number) => Record<string, string>;
   connections: number;
   durationSeconds?: number;
   amount?: number;
@@ -31,8 +33,21 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     pipelining: 1,
     timeout: 30,
     ...(options.amount ? { amount: options.amount } : { duration: options.durationSeconds ?? 10 }),
-    ...(options.makeBody
-      ? { requests: [{ setupRequest: (req: Record<string, unknown>) => ({ ...req, body: options.makeBody!(counter++) }) }] }
+    ...(options.makeBody || options.makeHeaders
+      ? {
+          requests: [
+            {
+              setupRequest: (req: Record<string, unknown>) => {
+                const n = counter++;
+                return {
+                  ...req,
+                  ...(options.makeBody ? { body: options.makeBody(n) } : {}),
+                  ...(options.makeHeaders ? { headers: { ...(req.headers as Record<string, string>), ...options.makeHeaders(n) } } : {}),
+                };
+              },
+            },
+          ],
+        }
       : {}),
   });
   instance.on("response", (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {

@@ -21,7 +21,7 @@ import { sealPasswordSheet } from "./password-sheet";
 export const INVITE_LIMITS = {
   perInviter: { limit: 50, windowSeconds: 60 * 60 },
   perOrganization: { limit: 200, windowSeconds: 60 * 60 },
-  maxPendingPerOrganization: 500,
+  maxPendingPerOrganization: 5_000,
 };
 
 export const inviteRateLimitKeys = {

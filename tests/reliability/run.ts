@@ -13,6 +13,7 @@ import { runConcurrency } from "./concurrency";
 import { runFuzz } from "./fuzz";
 import { clientFor, refusedIdentities, seedWorld, type IdentityName } from "./identities";
 import { loadRoutes, runMatrix, runRouteMatrix, unmappedActions } from "./matrix";
+import { samples } from "./samples";
 import { findLeaks, secretsInEmailText } from "./secrets";
 
 /**
@@ -66,7 +67,7 @@ try {
 
   const unmapped = unmappedActions(actions);
   const matrix = [...(await runMatrix(db, world, actions, clients)), ...(await runRouteMatrix(db, world, a.url, loadRoutes(buildDir), clients))];
-  const fuzzable = actions.length;
+  const fuzzable = actions.filter((x) => samples[`${x.file}#${x.name}`]?.fuzz).length;
   const fuzz = await runFuzz(db, world, actions, admin, Math.ceil(FUZZ_TOTAL / Math.max(1, fuzzable)));
   const concurrency = await runConcurrency({ db, world, clients: [admin, adminOnB] });
 

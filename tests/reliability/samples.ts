@@ -21,6 +21,10 @@ export type Sample =
 
 const inviteOptions = { locale: "en", personalMessage: "Welcome aboard", accessExpiry: "", external: false, privileged: false };
 
+const fuzzKey = { invitationId: "6f1c2f7e-5d1a-4f8e-9a55-0a4a7c3c9b11", key: "k".repeat(43) };
+const newPasswords = { newPassword: "a brand new passphrase", confirmPassword: "a brand new passphrase" };
+const keyOf = (w: World) => ({ invitationId: w.invitation.id, key: w.invitation.key });
+
 const org = (input: (w: World) => Record<string, unknown>, fuzz: Record<string, unknown>): Sample => ({
   kind: "org",
   args: (w) => [w.target.org.slug, input(w)],
@@ -56,8 +60,64 @@ export const samples: Record<string, Sample> = {
       return r.ok === true && (r.data?.addresses ?? []).every((a) => a.outcome === "invalid");
     },
   },
-  "app/o/[slug]/admin/users/invite/actions.ts#sendInviteAction": org(
-    () => ({ idempotencyKey: crypto.randomUUID(), emails: `matrix.${crypto.randomUUID().slice(0, 8)}@example.com`, passwordDelivery: "email", options: inviteOptions }),
-    { idempotencyKey: "6f1c2f7e-5d1a-4f8e-9a55-0a4a7c3c9b11", emails: "fuzz@example.com", passwordDelivery: "email", options: inviteOptions },
+  "app/o/[slug]/admin/users/invite/actions.ts#sendInviteAction": {
+    ...org(
+      () => ({ idempotencyKey: crypto.randomUUID(), emails: `matrix.${crypto.randomUUID().slice(0, 8)}@example.com`, passwordDelivery: "email", options: inviteOptions }),
+      { idempotencyKey: "6f1c2f7e-5d1a-4f8e-9a55-0a4a7c3c9b11", emails: "fuzz@example.com", passwordDelivery: "email", options: inviteOptions },
+    ),
+    // Send Invite reports an address it cannot invite (no delivery chosen under Ask) per address.
+    isValidationResult: (result) => {
+      const r = result as { ok?: boolean; data?: { invitations?: { outcome: string }[] } };
+      return r.ok === true && (r.data?.invitations ?? []).every((i) => i.outcome === "failed");
+    },
+  },
+  "app/o/[slug]/admin/users/actions.ts#updateMemberAction": org(
+    (w) => ({ membershipId: w.members.user, role: "administrator", enabled: true, accessExpiresAt: "", tags: ["external"] }),
+    { membershipId: "6f1c2f7e-5d1a-4f8e-9a55-0a4a7c3c9b11", role: "user", enabled: true, accessExpiresAt: "", tags: [] },
   ),
+  "app/o/[slug]/admin/users/actions.ts#removeMemberAction": org((w) => ({ membershipId: w.members.user }), { membershipId: "6f1c2f7e-5d1a-4f8e-9a55-0a4a7c3c9b11" }),
+  "app/o/[slug]/admin/users/actions.ts#transferOwnershipAction": org((w) => ({ membershipId: w.members.secondAdmin }), { membershipId: "6f1c2f7e-5d1a-4f8e-9a55-0a4a7c3c9b11" }),
+  "app/o/[slug]/admin/users/actions.ts#reinviteAction": org((w) => ({ invitationId: w.invitation.id }), { invitationId: "6f1c2f7e-5d1a-4f8e-9a55-0a4a7c3c9b11" }),
+  "app/o/[slug]/admin/users/actions.ts#cancelInvitationAction": org((w) => ({ invitationId: w.invitation.id }), { invitationId: "6f1c2f7e-5d1a-4f8e-9a55-0a4a7c3c9b11" }),
+
+  "app/invite/actions.ts#acceptInvitationAction": { kind: "account", args: (w) => [keyOf(w)], fuzz: fuzzKey },
+  "app/invite/actions.ts#declineInvitationAction": { kind: "account", args: (w) => [keyOf(w)], fuzz: fuzzKey },
+  "app/invite/actions.ts#openInvitationAction": {
+    kind: "public",
+    reason: "opens an invitation by its ID and key, typed by hand; wrong pairs are rate-limited",
+    fuzz: fuzzKey,
+  },
+  "app/invite/actions.ts#verifyTemporaryPasswordAction": {
+    kind: "public",
+    reason: "the invitee proves the temporary password of an invitation whose key they hold; rate-limited",
+    fuzz: { ...fuzzKey, temporaryPassword: "ABCDEFGHJKLMNPQR" },
+  },
+  "app/invite/actions.ts#completeNewAccountAction": {
+    kind: "public",
+    reason: "needs the invitation key and the temporary password; rate-limited",
+    fuzz: { ...fuzzKey, temporaryPassword: "ABCDEFGHJKLMNPQR", ...newPasswords },
+  },
+  "app/invite/actions.ts#signInToAcceptAction": {
+    kind: "public",
+    reason: "sign-in on the invitation page",
+    fuzz: { email: "ann@example.com", password: "whatever password" },
+  },
+  "app/invite/actions.ts#signOutToSwitchAction": { kind: "public", reason: "ends the caller's own session only" },
+  "app/change-password/actions.ts#changePasswordAction": {
+    kind: "account",
+    args: () => [newPasswords],
+    // Any signed-in account changes only its own password; without a session there is none.
+    refusedFor: ["anonymous"],
+    fuzz: newPasswords,
+  },
+  "app/forgot-password/actions.ts#forgotPasswordAction": {
+    kind: "public",
+    reason: "answers the same for any address; rate-limited",
+    fuzz: { email: "ann@example.com" },
+  },
+  "app/reset-password/actions.ts#resetPasswordAction": {
+    kind: "public",
+    reason: "needs a reset ID and key from the email",
+    fuzz: { resetId: "6f1c2f7e-5d1a-4f8e-9a55-0a4a7c3c9b11", key: "k".repeat(43), ...newPasswords },
+  },
 };

@@ -1,0 +1,227 @@
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { sql } from "drizzle-orm";
+import { openPglite, openPostgres, setDatabaseHandle, type DatabaseHandle } from "@/db/client";
+import { queryCounter } from "@/db/query-counter";
+import { organizations } from "@/db/schema";
+import { listMembers } from "@/lib/members/list";
+import { membersQuerySchema } from "@/lib/validations/members";
+import { ActionClient, encodeArgs } from "../tests/support/action-client";
+import { actorFor, addMember, createAccount, DEFAULT_PASSWORD } from "../tests/support/factories";
+import { createDatabase, databaseUrl, dropDatabases } from "../tests/support/postgres-admin";
+import { startResendStandIn } from "../tests/support/resend-stand-in";
+import { firstLoadJsKb } from "./lib/first-load-js";
+import { runLoad, type LoadResult } from "./lib/load";
+import { startServer, type RunningServer } from "./lib/server";
+import { round } from "./lib/stats";
+
+/**
+ * `npm run bench [-- --pglite] [-- --skip-build]`: seeds an organization of 10,000 members and
+ * 2,000 pending invitations, builds and starts the production server, signs in, and measures
+ * the Users page, the lookup and Send Invite against the app's own baseline page, all in one
+ * run on this machine. Writes bench/results/latest.json and prints a Markdown table.
+ */
+const { values: args } = parseArgs({
+  options: {
+    pglite: { type: "boolean", default: false },
+    "skip-build": { type: "boolean", default: false },
+    members: { type: "string", default: "10000" },
+    invitations: { type: "string", default: "2000" },
+    seconds: { type: "string", default: "10" },
+    port: { type: "string", default: "3900" },
+  },
+});
+const seconds = Number(args.seconds);
+const port = Number(args.port);
+const serverUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const dbName = `gatehouse_bench_${randomBytes(4).toString("hex")}`;
+const pgliteDir = args.pglite ? path.join(mkdtempSync(path.join(tmpdir(), "gatehouse-bench-")), "pglite") : null;
+const dbEnv: Record<string, string> = pgliteDir ? { PGLITE_DIR: pgliteDir, DATABASE_URL: "" } : { DATABASE_URL: databaseUrl(serverUrl, dbName) };
+const log = (message: string) => console.error(`[bench] ${message}`);
+
+async function openDb(): Promise<DatabaseHandle> {
+  const handle = pgliteDir ? await openPglite(pgliteDir) : await openPostgres(dbEnv.DATABASE_URL!, { max: 4 });
+  setDatabaseHandle(handle);
+  return handle;
+}
+
+let server: RunningServer | undefined;
+const standIn = await startResendStandIn(0);
+try {
+  if (!pgliteDir) await createDatabase(serverUrl, dbName);
+  log(`seeding ${args.members} members and ${args.invitations} invitations (${pgliteDir ? "PGlite" : "PostgreSQL"})`);
+  const seedOutput = execFileSync("npm", ["run", "--silent", "db:seed", "--", "--members", args.members, "--invitations", args.invitations, "--organization", "Bench Co"], {
+    env: { ...process.env, ...dbEnv, LOG_LEVEL: "warn" },
+    encoding: "utf8",
+  });
+  const owner = /owner: (\S+) \/ (.+)$/m.exec(seedOutput);
+  const slug = /at \/o\/(\S+) with/.exec(seedOutput)?.[1];
+  if (!owner || !slug) throw new Error(`could not read the seed output:\n${seedOutput}`);
+  const [, ownerEmail, ownerPassword] = owner as unknown as [string, string, string];
+
+  // Queries per render of the Users list, counted by the driver hook, before the server owns
+  // the database (PGlite allows one process).
+  const handle = await openDb();
+  const [org] = await handle.db.select({ id: organizations.id }).from(organizations).where(sql`${organizations.slug} = ${slug}`);
+  const [ownerMembership] = await handle.db.execute(sql`select id from memberships where organization_id = ${org!.id} and is_owner`).then((r) => (Array.isArray(r) ? r : (r as { rows: { id: string }[] }).rows) as { id: string }[]);
+  const actor = await actorFor(handle.db, ownerMembership!.id);
+  const countFor = async (query: Record<string, string>) =>
+    (await queryCounter.count(() => listMembers(actor, membersQuerySchema.parse(query)))).queries;
+  const usersPageQueries = { page1: await countFor({}), page400: await countFor({ page: "400" }) };
+  const existing: string[] = [];
+  for (let i = 0; i < 400; i++) existing.push((await createAccount(handle.db, { name: `Existing ${i}`, email: `existing.${i}.${dbName}@bench.example.com` })).email);
+  // Send Invite is limited per inviter (50 an hour) and per organization (200 an hour): the
+  // phases below send 160 invitations in all, shared by four administrators.
+  const inviters: { email: string; password: string }[] = [];
+  for (let i = 0; i < 4; i++) {
+    const account = await createAccount(handle.db, { name: `Bench Admin ${i}`, email: `admin.${i}.${dbName}@bench.example.com` });
+    await addMember(handle.db, org!.id, account.id, { role: "administrator" });
+    inviters.push({ email: account.email, password: DEFAULT_PASSWORD });
+  }
+  await handle.close();
+  setDatabaseHandle(undefined);
+
+  if (!args["skip-build"]) {
+    log("building");
+    execFileSync("npx", ["next", "build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  }
+  const wizardJs = async (cookie: string) => firstLoadJsKb(`http://localhost:${port}/o/${slug}/admin/users/invite`, parseCookies(cookie));
+
+  server = await startServer(port, {
+    ...dbEnv,
+    APP_URL: `http://localhost:${port}`,
+    AUTH_SECRET: randomBytes(32).toString("base64"),
+    OUTBOX_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+    RESEND_API_KEY: "re_bench",
+    RESEND_BASE_URL: standIn.url,
+    LOG_LEVEL: "warn",
+  });
+  const client = new ActionClient(server.url);
+  const signIn = await client.call(client.find("app/sign-in/actions.ts", "signInAction"), [{ email: ownerEmail, password: ownerPassword }], { path: "/sign-in" });
+  if (!signIn.redirect) throw new Error(`sign-in failed: ${JSON.stringify(signIn.result)}`);
+  const cookie = client.cookieHeader();
+  const auth = { cookie };
+  const base = server.url;
+  const get = (p: string) => runLoad({ url: base + p, headers: auth, connections: 16, durationSeconds: seconds });
+
+  log("baseline: the organization overview (same session and membership checks, no data work)");
+  await get(`/o/${slug}`); // warm-up
+  const baseline = await get(`/o/${slug}`);
+  log("Users page");
+  const usersFirst = await get(`/o/${slug}/admin/users`);
+  const usersSearch = await get(`/o/${slug}/admin/users?q=martin`);
+  const usersPage400 = await get(`/o/${slug}/admin/users?page=400`);
+
+  const lookupAction = client.find("app/o/[slug]/admin/users/invite/actions.ts", "lookupInviteeAction");
+  const sendAction = client.find("app/o/[slug]/admin/users/invite/actions.ts", "sendInviteAction");
+  const inviterCookies: string[] = [];
+  for (const login of inviters) {
+    const c = new ActionClient(base);
+    const r = await c.call(c.find("app/sign-in/actions.ts", "signInAction"), [login], { path: "/sign-in" });
+    if (!r.redirect) throw new Error(`sign-in of ${login.email} failed`);
+    inviterCookies.push(c.cookieHeader());
+  }
+  const actionPost = (id: string, pagePath: string, makeBody: (n: number) => string, amount: number, connections: number) =>
+    runLoad({
+      url: base + pagePath,
+      method: "POST",
+      headers: { "next-action": id, accept: "text/x-component", "content-type": "text/plain;charset=UTF-8", origin: base },
+      makeHeaders: (n) => ({ cookie: inviterCookies[n % inviterCookies.length]! }),
+      makeBody,
+      amount,
+      connections,
+    });
+  const wizardPath = `/o/${slug}/admin/users/invite`;
+  const invite = (emails: string, delivery: "email" | "manual" | null) =>
+    encodeArgs([slug, { idempotencyKey: crypto.randomUUID(), emails, passwordDelivery: delivery, options: { locale: "en", personalMessage: "", accessExpiry: "", external: false, privileged: false } }]);
+
+  log("lookup");
+  const lookup = await actionPost(lookupAction.id, wizardPath, (n) => encodeArgs([slug, { emails: existing[n % existing.length] }]), 200, 4);
+
+  log("Send Invite");
+  const sendInviteExisting = await actionPost(sendAction.id, wizardPath, (n) => invite(existing[n]!, null), 30, 4);
+  const newAddress = (tag: string) => (n: number) => invite(`new.${tag}.${n}.${dbName}@bench.example.com`, "email");
+  const sendInviteNew = await actionPost(sendAction.id, wizardPath, newAddress("plain"), 30, 4);
+
+  log("event loop: baseline while new-account invites hash passwords");
+  const idle = await runLoad({ url: `${base}/o/${slug}`, headers: auth, connections: 4, durationSeconds: seconds });
+  const [busy] = await Promise.all([
+    runLoad({ url: `${base}/o/${slug}`, headers: auth, connections: 4, durationSeconds: seconds }),
+    actionPost(sendAction.id, wizardPath, newAddress("busy"), 40, 8),
+  ]);
+
+  log("slow provider");
+  const fastProvider = await actionPost(sendAction.id, wizardPath, (n) => invite(existing[100 + n]!, null), 30, 4);
+  standIn.latencyMs = 2000;
+  const slowProvider = await actionPost(sendAction.id, wizardPath, (n) => invite(existing[200 + n]!, null), 30, 4);
+  standIn.latencyMs = 0;
+
+  log("wizard first-load JavaScript");
+  const wizardFirstLoadJs = await wizardJs(cookie);
+
+  const ratio = (a: number, b: number) => (b === 0 ? 0 : round(a / b, 3));
+  const results = {
+    generatedAt: new Date().toISOString(),
+    database: pgliteDir ? "pglite" : "postgresql",
+    seeded: { members: Number(args.members), invitations: Number(args.invitations) },
+    connections: 16,
+    secondsPerRun: seconds,
+    baseline,
+    usersPage: { first: usersFirst, search: usersSearch, page400: usersPage400 },
+    usersPageRatio: ratio(Math.min(usersFirst.rps, usersSearch.rps, usersPage400.rps), baseline.rps),
+    usersPageQueries,
+    lookup: pick(lookup),
+    sendInviteExisting: pick(sendInviteExisting),
+    sendInviteNew: pick(sendInviteNew),
+    eventLoop: { idleP95: idle.p95, busyP95: busy.p95, ratio: ratio(busy.p95, idle.p95) },
+    slowProvider: { fastP95: fastProvider.p95, slowP95: slowProvider.p95, ratio: ratio(slowProvider.p95, fastProvider.p95) },
+    wizardFirstLoadJs: { kB: wizardFirstLoadJs },
+  };
+  const usersP95 = Math.max(usersFirst.p95, usersSearch.p95, usersPage400.p95);
+  const goals: [string, string, boolean][] = [
+    ["usersPageRatio ≥ 0.5", String(results.usersPageRatio), results.usersPageRatio >= 0.5],
+    ["usersPage p95 ≤ 100 ms", `${usersP95} ms`, usersP95 <= 100],
+    ["usersPageQueries ≤ 5 and equal", `${usersPageQueries.page1} / ${usersPageQueries.page400}`, usersPageQueries.page1 <= 5 && usersPageQueries.page1 === usersPageQueries.page400],
+    ["lookup p95 ≤ 20 ms", `${lookup.p95} ms`, lookup.p95 <= 20],
+    ["eventLoop ≤ 1.5", String(results.eventLoop.ratio), results.eventLoop.ratio <= 1.5],
+    ["slowProvider ≤ 1.2", String(results.slowProvider.ratio), results.slowProvider.ratio <= 1.2],
+    ["wizardFirstLoadJs ≤ 150 kB", `${wizardFirstLoadJs} kB`, wizardFirstLoadJs <= 150],
+  ];
+  const errors = [baseline, usersFirst, usersSearch, usersPage400, lookup, sendInviteExisting, sendInviteNew, idle, busy, fastProvider, slowProvider].reduce((n, r) => n + r.errors + r.non2xx, 0);
+
+  mkdirSync(path.join("bench", "results"), { recursive: true });
+  writeFileSync(path.join("bench", "results", "latest.json"), JSON.stringify({ ...results, errors, goals: Object.fromEntries(goals.map(([g, v, ok]) => [g, { value: v, met: ok }])) }, null, 2) + "\n");
+
+  const row = (name: string, r: LoadResult) => `| ${name} | ${r.rps} | ${r.p50} | ${r.p95} | ${r.p99} |`;
+  console.log(`\nDatabase: ${results.database}; ${args.members} members, ${args.invitations} invitations; 16 connections, ${seconds} s a run.\n`);
+  console.log("| page | req/s | p50 ms | p95 ms | p99 ms |\n|---|---|---|---|---|");
+  console.log([row("baseline (overview)", baseline), row("Users, first page", usersFirst), row("Users, search", usersSearch), row("Users, page 400", usersPage400)].join("\n"));
+  console.log("\n| action | p50 ms | p95 ms | per second |\n|---|---|---|---|");
+  for (const [name, r] of [["lookup", lookup], ["Send Invite, existing account", sendInviteExisting], ["Send Invite, new account", sendInviteNew]] as const) {
+    console.log(`| ${name} | ${r.p50} | ${r.p95} | ${r.rps} |`);
+  }
+  console.log("\n| goal | measured | met |\n|---|---|---|");
+  for (const [goal, value, ok] of goals) console.log(`| ${goal} | ${value} | ${ok ? "yes" : "NO"} |`);
+  console.log(`\nFailed or non-2xx requests during the run: ${errors}`);
+} finally {
+  await server?.stop();
+  await standIn.close();
+  if (pgliteDir) rmSync(path.dirname(pgliteDir), { recursive: true, force: true });
+  else await dropDatabases(serverUrl, dbName);
+}
+process.exit(0);
+
+function pick(r: LoadResult) {
+  return { p50: r.p50, p95: r.p95, perSecond: r.rps, requests: r.requests };
+}
+
+function parseCookies(header: string) {
+  return header.split("; ").map((pair) => {
+    const i = pair.indexOf("=");
+    return { name: pair.slice(0, i), value: pair.slice(i + 1) };
+  });
+}
