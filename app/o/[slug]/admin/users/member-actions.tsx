@@ -59,7 +59,7 @@ export function MemberActions({
   );
 
   return (
-    <div className="flex justify-end gap-1 whitespace-nowrap">
+    <div className="flex flex-col items-end gap-1 whitespace-nowrap">
       {invitation ? (
         <>
           {button("reinvite", t("reinvite"), t("reinviteLabel", { name }))}
