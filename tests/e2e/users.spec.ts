@@ -55,6 +55,8 @@ async function seedInvitation(
 }
 
 test("search, filters and pagination live in the URL; empty results say so", async ({ page, db }) => {
+  // Many page loads on a shared machine: more time than the default, not a speed expectation.
+  test.slow();
   const { org, owner, addAccount, addMember } = await seedOrganization(db, "Pagination Co");
   await fillOrganization(db, org.id, { members: 60, invitations: 6, passwordHash: testPasswordHash("seeded"), invitedByAccountId: owner.id });
   const zelda = await addAccount({ name: "Zelda Quartz", email: address("zq") });
