@@ -25,6 +25,7 @@ const serverUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.
 const prefix = `gatehouse_rel_${randomBytes(4).toString("hex")}`;
 const buildDir = path.join(process.cwd(), ".next");
 const FUZZ_TOTAL = Number(process.env.RELIABILITY_FUZZ_CASES ?? 10_000);
+const port = Number(process.env.RELIABILITY_PORT ?? 3700);
 
 if (!existsSync(path.join(buildDir, "BUILD_ID"))) {
   console.error("No production build: run `npm run build` first.");
@@ -41,7 +42,7 @@ try {
   await createDatabase(serverUrl, prefix);
   const env = {
     DATABASE_URL: url,
-    APP_URL: "http://localhost:3700",
+    APP_URL: `http://localhost:${port}`,
     AUTH_SECRET: randomBytes(32).toString("base64"),
     OUTBOX_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
     RESEND_API_KEY: "re_reliability",
@@ -51,8 +52,8 @@ try {
     EMAIL_POLL_MS: "200",
     LOG_LEVEL: "debug",
   };
-  servers.push(await startServer(3700, env));
-  servers.push(await startServer(3701, env));
+  servers.push(await startServer(port, env));
+  servers.push(await startServer(port + 1, env));
   const [a, b] = servers as [RunningServer, RunningServer];
 
   sqlClient = postgres(url, { max: 4, onnotice: () => {} });
