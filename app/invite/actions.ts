@@ -11,14 +11,16 @@ import { signInSchema } from "@/lib/validations/auth";
 
 const invitationPath = (id: string, key: string) => `/invite/${id}?key=${encodeURIComponent(key)}`;
 
-const open = publicAction(invitationKeySchema, (input, meta) => checkInvitationKey(input, meta));
+const open = publicAction(invitationKeySchema, async (input, meta) => {
+  await checkInvitationKey(input, meta);
+  return invitationPath(input.invitationId, input.key);
+});
 
 /** The ID and key typed by hand: a wrong pair is counted; a right one opens the invitation page. */
 export async function openInvitationAction(raw: unknown): Promise<ActionResult<never>> {
   const result = await open(raw);
   if (!result.ok) return result;
-  const parsed = invitationKeySchema.parse(raw);
-  redirect(invitationPath(parsed.invitationId, parsed.key));
+  redirect(result.data);
 }
 
 const accept = accountAction(invitationKeySchema, (account, input, meta) => acceptInvitation(account, input, meta));

@@ -206,9 +206,8 @@ export async function viewInvitation(invitationId: string, key: string, meta: Re
  * For the manual form: checks an ID and key typed by hand (wrong ones counted like any attempt)
  * so that the page can then open the invitation; changes nothing else.
  */
-export async function checkInvitationKey(input: InvitationKeyInput, meta: RequestMeta): Promise<{ invitationId: string }> {
-  const row = await openForAttempt(await getDb(), input, meta);
-  return { invitationId: row.id };
+export async function checkInvitationKey(input: InvitationKeyInput, meta: RequestMeta): Promise<void> {
+  await openForAttempt(await getDb(), input, meta);
 }
 
 /** Inside a transaction, the account's pending, unexpired invitations, locked. */
