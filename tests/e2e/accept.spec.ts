@@ -1,8 +1,9 @@
 import { and, eq } from "drizzle-orm";
 import type { Page } from "@playwright/test";
-import { accounts, invitations, memberships } from "@/db/schema";
+import { accounts, invitations, memberships, organizationSettings } from "@/db/schema";
 import { createTestInvitation, replaceInvitationKey } from "../support/invitation-factories";
 import { DEFAULT_PASSWORD, expect, expectAccessible, screenshot, seedOrganization, signIn, test } from "./support/fixtures";
+import { lastEmailTo } from "./support/stand-in-emails";
 
 const NEW_PASSWORD = "copper lantern over the quiet harbour";
 const linkOf = (id: string, key: string) => `/invite/${id}?key=${encodeURIComponent(key)}`;
@@ -12,20 +13,45 @@ async function expectNothingOffered(page: Page) {
   await expect(page.getByRole("textbox")).toHaveCount(0);
 }
 
-test("a new account, from the link: GET and HEAD first change nothing, then temporary password, new password, signed in", async ({ page, db }) => {
+test("a new account, from the invitation email's link: GET and HEAD first change nothing, then temporary password, new password, signed in", async ({ page, db, browser }) => {
   const { org, owner } = await seedOrganization(db, "Vandelay");
-  const { invitation, key, temporaryPassword, account } = await createTestInvitation(db, { organizationId: org.id, inviterAccountId: owner.id, kind: "new" });
-  const link = linkOf(invitation.id, key);
+  await db.update(organizationSettings).set({ temporaryPasswordPolicy: "send" }).where(eq(organizationSettings.organizationId, org.id));
+  const inviteeEmail = `newcomer.${Date.now().toString(36)}@example.com`;
+
+  // The administrator, in a browser of their own, sends the invitation through the wizard.
+  const admin = await browser.newContext();
+  const adminPage = await admin.newPage();
+  await signIn(adminPage, owner.email);
+  await adminPage.goto(`/o/${org.slug}/admin/users`);
+  await adminPage.getByRole("button", { name: "Add Administrator" }).first().click();
+  await adminPage.getByRole("textbox", { name: "Email" }).fill(inviteeEmail);
+  await adminPage.keyboard.press("Enter");
+  await expect(adminPage.getByText(/^No account exists for this address/)).toBeVisible();
+  await adminPage.getByRole("button", { name: "Next" }).click();
+  await expect(adminPage.getByRole("heading", { name: "Options" })).toBeVisible();
+  await adminPage.getByRole("button", { name: "Send Invite" }).click();
+  await expect(adminPage.getByRole("heading", { name: "Invitation sent" })).toBeVisible();
+  await admin.close();
+
+  const email = await lastEmailTo(page.request, inviteeEmail);
+  const link = new URL(/https?:\/\/[^\s\]]+\/invite\/[^\s\])>]+/.exec(email.text ?? "")![0]);
+  const temporaryPassword = /^Temporary password: (\S+)$/m.exec(email.text ?? "")![1]!;
+  const [invitation] = await db.select().from(invitations).where(eq(invitations.emailNormalized, inviteeEmail));
+  const [account] = await db.select().from(accounts).where(eq(accounts.id, invitation!.accountId));
+  if (!invitation || !account) throw new Error("the wizard wrote no invitation");
+  const key = link.searchParams.get("key")!;
+  expect(link.pathname).toBe(`/invite/${invitation.id}`);
+  expect(email.text).toContain(`Key: ${key}`);
 
   // What a mail scanner does before the person clicks.
-  const get = await page.request.get(link);
+  const get = await page.request.get(linkOf(invitation.id, key));
   expect(get.status()).toBe(200);
-  const head = await page.request.head(link);
+  const head = await page.request.head(linkOf(invitation.id, key));
   expect(head.status()).toBe(200);
   const [untouched] = await db.select().from(invitations).where(eq(invitations.id, invitation.id));
   expect(untouched).toMatchObject({ status: "pending", updatedAt: invitation.updatedAt });
 
-  const response = await page.goto(link);
+  const response = await page.goto(linkOf(invitation.id, key));
   expect(response!.headers()["referrer-policy"]).toBe("no-referrer");
   expect(response!.headers()["cache-control"]).toContain("no-store");
   await expect(page.getByRole("heading", { level: 1, name: "Join Vandelay" })).toBeVisible();
@@ -61,8 +87,12 @@ test("a new account, from the link: GET and HEAD first change nothing, then temp
   const [membership] = await db.select().from(memberships).where(and(eq(memberships.organizationId, org.id), eq(memberships.accountId, account.id)));
   expect(membership?.status).toBe("active");
 
+  const notice = await lastEmailTo(page.request, owner.email);
+  expect(notice.subject).toContain("Vandelay");
+  expect(notice.text).toContain(inviteeEmail);
+
   // The used link offers nothing any more.
-  await page.goto(link);
+  await page.goto(linkOf(invitation.id, key));
   await expect(page.getByRole("heading", { name: "This invitation has already been accepted" })).toBeVisible();
   await expectNothingOffered(page);
   await expectAccessible(page);

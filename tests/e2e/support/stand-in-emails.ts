@@ -1,0 +1,15 @@
+import { expect, type APIRequestContext } from "@playwright/test";
+import type { StoredEmail } from "../../support/resend-stand-in";
+
+/** The latest email the Resend stand-in received for an address, waiting for the outbox worker. */
+export async function lastEmailTo(request: APIRequestContext, address: string): Promise<StoredEmail> {
+  let found: StoredEmail | undefined;
+  await expect
+    .poll(async () => {
+      const emails = (await (await request.get(`${process.env.E2E_RESEND_URL}/__emails`)).json()) as StoredEmail[];
+      found = emails.filter((e) => e.to.some((to) => to.toLowerCase() === address.toLowerCase())).at(-1);
+      return Boolean(found);
+    })
+    .toBe(true);
+  return found!;
+}
