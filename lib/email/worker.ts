@@ -154,7 +154,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     if (updated.length === 0) logger.warn("email outcome dropped: the lease passed to another worker", fields);
     else if (change.status === "sent") logger.info("email sent", { ...fields, providerMessageId: change.providerMessageId });
     else if (change.status === "failed") logger.error("email failed", { ...fields, reason: change.lastError });
-    else logger.warn("email delivery will be retried", { ...fields, reason: change.lastError, nextAttemptAt: change.nextAttemptAt });
+    else logger.warn("email delivery will be retried", { ...fields, reason: change.lastError, nextAttemptAt: change.nextAttemptAt?.toISOString() });
   }
 
   let running = false;
