@@ -25,7 +25,7 @@ export function isSecretKey(key: string): boolean {
 // A bcrypt hash or a long opaque token, whatever key it came under.
 const SECRET_VALUE = /^\$2[abxy]\$\d{2}\$|^[A-Za-z0-9_-]{40,}$/;
 
-/** Details with every secret-looking key (at any depth) and secret-looking value removed. */
+/** Details with every secret-looking key (at any depth, unless its value is a flag) and secret-looking value removed. */
 export function sanitizeDetails(details: Record<string, unknown>): Record<string, unknown> {
   return sanitize(details, 0) as Record<string, unknown>;
 }
@@ -37,7 +37,8 @@ function sanitize(value: unknown, depth: number): unknown {
   if (Array.isArray(value)) return value.map((v) => sanitize(v, depth + 1)).filter((v) => v !== undefined);
   const out: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value)) {
-    if (isSecretKey(key)) continue;
+    // A flag about a secret ("a new temporary password was issued") is not the secret.
+    if (isSecretKey(key) && typeof inner !== "boolean") continue;
     const clean = sanitize(inner, depth + 1);
     if (clean !== undefined) out[key] = clean;
   }

@@ -25,21 +25,13 @@ test("an invite, a settings change and a member edit appear on the Audit log in 
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page.getByRole("status")).toHaveText("Settings saved.");
 
-  // The member edit: the Users page row actions are not on main yet, so the event is written
-  // with the shape recordAudit gives it.
-  await db.insert(auditEvents).values({
-    organizationId: org.id,
-    actorAccountId: owner.id,
-    actorName: "Olivia",
-    actorEmail: owner.email,
-    action: "member.updated",
-    targetType: "member",
-    targetId: member.id,
-    targetLabel: member.email,
-    details: { role: { from: "user", to: "administrator" } },
-    ip: "203.0.113.9",
-    userAgent: "Mozilla/5.0 (X11; Linux x86_64)",
-  });
+  // The member edit, through the Users page.
+  await page.goto(`/o/${org.slug}/admin/users`);
+  await page.getByRole("row").filter({ hasText: "Mark Member" }).getByRole("button", { name: "Edit Mark Member" }).click();
+  const dialog = page.getByRole("dialog", { name: "Edit Mark Member" });
+  await dialog.getByRole("radio", { name: "Administrator" }).check();
+  await dialog.getByRole("button", { name: "Save changes" }).click();
+  await expect(dialog).toBeHidden();
 
   await page.goto(`/o/${org.slug}`);
   await page.getByRole("navigation", { name: "Main navigation" }).getByRole("link", { name: "Audit log" }).click();

@@ -69,6 +69,10 @@ describe("audit details", () => {
     expect(clean).toEqual({ role: "administrator", nested: { ok: 1 }, changes: {} });
   });
 
+  it("keeps a flag about a secret, which reveals nothing", () => {
+    expect(sanitizeDetails({ newTemporaryPassword: true, temporaryPassword: "Kx7pQ2mN9vR4sT8w" })).toEqual({ newTemporaryPassword: true });
+  });
+
   it("shows changes as before → after, nested under `changes` too, with labels and words translated", () => {
     const details = { changes: { temporaryPasswordPolicy: { from: "ask", to: "not_send" }, invitationValidityDays: { from: 7, to: 14 } }, version: 3 };
     expect(detailEntries(details).map((d) => d.field)).toEqual(["temporaryPasswordPolicy", "invitationValidityDays", "version"]);
