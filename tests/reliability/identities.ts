@@ -18,6 +18,10 @@ export type World = {
   invitation: { id: string; key: string; email: string };
   /** Memberships of the target organization that an administrator could act on. */
   members: { user: string; secondAdmin: string };
+  /** An existing account invited into the target organization (the acceptance race). */
+  existingInvitee: { login: { email: string; password: string }; invitationId: string; key: string; accountId: string };
+  /** An organization with exactly two administrators, who demote each other at once. */
+  duo: { slug: string; organizationId: string; owner: { email: string; password: string }; ownerMembership: string; other: { email: string; password: string }; otherMembership: string };
   accounts: Record<IdentityName | "admin", { email: string; password: string } | null>;
 };
 
@@ -58,12 +62,45 @@ export async function seedWorld(db: Database): Promise<World> {
     .returning();
   await db.update(accounts).set({ createdByInvitationId: invitation!.id }).where(eq(accounts.id, temporary.id));
 
+  const invitee = await createAccount(db, { name: "Ivy Invitee" });
+  const inviteeMembership = await addMember(db, target.org.id, invitee.id, { role: "administrator", status: "invited" });
+  const inviteeKey = generateKey();
+  const [existingInvitation] = await db
+    .insert(invitations)
+    .values({
+      organizationId: target.org.id,
+      accountId: invitee.id,
+      membershipId: inviteeMembership.id,
+      email: invitee.email,
+      emailNormalized: invitee.emailNormalized,
+      role: "administrator",
+      invitedByAccountId: target.owner.id,
+      keyHash: hashKey(inviteeKey),
+      expiresAt: new Date(Date.now() + 7 * 86_400_000),
+      locale: "en",
+      passwordDelivery: "none",
+    })
+    .returning();
+
+  const duo = await createOrganizationWithOwner(db, "Duo Corp");
+  const duoOther = await createAccount(db, { name: "Dora Duo" });
+  const duoOtherMembership = await addMember(db, duo.org.id, duoOther.id, { role: "administrator" });
+
   const login = (email: string) => ({ email, password: DEFAULT_PASSWORD });
   return {
     target,
     other,
     invitation: { id: invitation!.id, key, email: temporary.email },
     members: { user: userMembership.id, secondAdmin: secondAdmin.id },
+    existingInvitee: { login: login(invitee.email), invitationId: existingInvitation!.id, key: inviteeKey, accountId: invitee.id },
+    duo: {
+      slug: duo.org.slug,
+      organizationId: duo.org.id,
+      owner: login(duo.owner.email),
+      ownerMembership: duo.membership.id,
+      other: login(duoOther.email),
+      otherMembership: duoOtherMembership.id,
+    },
     accounts: {
       admin: login(target.owner.email),
       anonymous: null,

@@ -70,7 +70,12 @@ try {
   const matrix = [...(await runMatrix(db, world, actions, clients)), ...(await runRouteMatrix(db, world, a.url, loadRoutes(buildDir), clients))];
   const fuzzable = actions.filter((x) => samples[`${x.file}#${x.name}`]?.fuzz).length;
   const fuzz = await runFuzz(db, world, actions, admin, Math.ceil(FUZZ_TOTAL / Math.max(1, fuzzable)));
-  const concurrency = await runConcurrency({ db, world, clients: [admin, adminOnB] });
+  const concurrency = await runConcurrency({
+    db,
+    world,
+    clients: [admin, adminOnB],
+    signIn: (server, login) => clientFor(server === 0 ? a.url : b.url, actions, login),
+  });
 
   // Let the outbox drain before reading what was sent.
   for (let i = 0; i < 100 && standIn.emails.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
