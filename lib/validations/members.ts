@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { accessExpiryInstant as endOfAccessDay } from "./invitation-rules";
 import type { MembershipRole, membershipTags } from "@/db/schema";
 
 // Literal lists rather than the schema's enums: this module runs in the browser too, and the
@@ -48,7 +49,7 @@ export type MembershipIdInput = z.infer<typeof membershipIdSchema>;
 export const invitationIdSchema = z.object({ invitationId: z.uuid() });
 export type InvitationIdInput = z.infer<typeof invitationIdSchema>;
 
-/** The instant an access expiry date ends: the last millisecond of that day, UTC. */
+/** The instant an access expiry date ends (the wizard's rule), or null for no date. */
 export function accessExpiryInstant(date: string): Date | null {
-  return date === "" ? null : new Date(`${date}T23:59:59.999Z`);
+  return date === "" ? null : endOfAccessDay(date);
 }
