@@ -21,6 +21,12 @@ export const memberships = pgTable(
     accessExpiresAt: timestamp("access_expires_at", { withTimezone: true }),
     /** `external`, `privileged`. */
     tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
+    /**
+     * The account's name, lower-cased: the Users list's sort key, here so that a page of the list
+     * is read from one index of this table. Kept by the database (triggers in migration 0001)
+     * on insert and whenever the account's name changes; never written by the application.
+     */
+    sortName: text("sort_name").notNull().default(""),
     invitedByAccountId: uuid("invited_by_account_id").references(() => accounts.id, { onDelete: "set null" }),
     invitedAt: timestamp("invited_at", { withTimezone: true }),
     joinedAt: timestamp("joined_at", { withTimezone: true }),
@@ -32,6 +38,7 @@ export const memberships = pgTable(
     uniqueIndex("memberships_one_owner_per_organization").on(t.organizationId).where(sql`${t.isOwner}`),
     index("memberships_organization_role_status_idx").on(t.organizationId, t.role, t.status),
     index("memberships_account_idx").on(t.accountId),
+    index("memberships_organization_list_idx").on(t.organizationId, t.isOwner.desc(), t.sortName, t.id),
     check("memberships_owner_is_active_administrator", sql`not ${t.isOwner} or (${t.role} = 'administrator' and ${t.status} = 'active')`),
     check("memberships_privileged_requires_expiry", sql`not ('privileged' = any(${t.tags})) or ${t.accessExpiresAt} is not null`),
     check("memberships_known_tags", sql`${t.tags} <@ array['external','privileged']::text[]`),

@@ -72,6 +72,11 @@ const statusConditions: Record<MemberListStatus, SQL> = {
   expired: sql`m.status = 'invited' and not ${hasLiveInvitation}`,
 };
 
+/** The rows of the list: memberships, joined to their accounts only when searching by name or email. */
+function source(query: MembersQuery): SQL {
+  return query.q ? sql`memberships m join accounts a on a.id = m.account_id` : sql`memberships m`;
+}
+
 function filters(actor: Actor, query: MembersQuery): SQL {
   const conditions: SQL[] = [sql`m.organization_id = ${actor.organizationId}`];
   if (query.q) {
@@ -132,15 +137,17 @@ export async function listMembers(actor: Actor, query: MembersQuery): Promise<Me
   const where = filters(actor, query);
   const offset = (query.page - 1) * MEMBERS_PAGE_SIZE;
 
+  const filtered = Boolean(query.q || query.role || query.status);
   const [rowsResult, countsResult] = await Promise.all([
-    // The page is chosen on the narrow join first; the details are joined for its rows only.
+    // The page is chosen on memberships alone, in the order of memberships_organization_list_idx
+    // (sort_name is the account's lower-cased name, kept by the database), so even page 400
+    // walks one index; the details are joined for the page's rows only.
     db.execute(sql`
       with page as (
-        select m.id, m.is_owner, lower(a.name) as sort_name
-        from memberships m
-        join accounts a on a.id = m.account_id
+        select m.id, m.is_owner, m.sort_name
+        from ${source(query)}
         where ${where}
-        order by m.is_owner desc, lower(a.name), m.id
+        order by m.is_owner desc nulls last, m.sort_name, m.id
         limit ${MEMBERS_PAGE_SIZE} offset ${offset}
       )
       select m.id as membership_id, m.account_id, a.name, a.email, m.role, m.is_owner, m.tags,
@@ -162,13 +169,14 @@ export async function listMembers(actor: Actor, query: MembersQuery): Promise<Me
       order by p.is_owner desc, p.sort_name, p.id`),
     db.execute(sql`
       select
-        (select count(*)::int from memberships m join accounts a on a.id = m.account_id where ${where}) as total,
+        ${filtered ? sql`(select count(*)::int from ${source(query)} where ${where})` : sql`null::int`} as total,
         (select count(*)::int from memberships m where m.organization_id = ${actor.organizationId}) as member_count,
         (select count(*)::int from memberships m where m.organization_id = ${actor.organizationId} and ${activeAdministratorCondition("m")}) as active_administrators`),
   ]);
 
-  const counts = rowsOf<{ total: number; member_count: number; active_administrators: number }>(countsResult)[0];
-  const total = Number(counts?.total ?? 0);
+  const counts = rowsOf<{ total: number | null; member_count: number; active_administrators: number }>(countsResult)[0];
+  // Unfiltered, the matching rows are every membership: counted once.
+  const total = Number(counts?.total ?? counts?.member_count ?? 0);
   return {
     rows: rowsOf<RawRow>(rowsResult).map((r) => ({
       membershipId: r.membership_id,

@@ -2,7 +2,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { queryCounter } from "@/db/query-counter";
 import { fillOrganization } from "@/db/seed-data";
-import { emailOutbox, invitations, memberships } from "@/db/schema";
+import { accounts, emailOutbox, invitations, memberships } from "@/db/schema";
 import { listMembers } from "@/lib/members/list";
 import { membersQuerySchema, type MembersQuery } from "@/lib/validations/members";
 import { withTestDatabase } from "../support/db";
@@ -129,4 +129,30 @@ describe("the member list", () => {
     expect(searched.queries).toBe(first.queries);
     expect(searched.result.rows.every((r) => r.name.includes("Hopper") && r.status === "active")).toBe(true);
   }, 300_000);
+
+  it("sorts by the account's name, kept in memberships.sort_name by the database, also after a rename", async () => {
+    const db = t.db();
+    const { org, actor } = await createOrganizationWithOwner(db, "Sorting");
+    const zoe = await createAccount(db, { name: "zoë Zimmer" });
+    const bob = await createAccount(db, { name: "Bob Baker" });
+    const amy = await createAccount(db, { name: "amy Archer" });
+    for (const account of [zoe, bob, amy]) await addMember(db, org.id, account.id, { role: "user" });
+    const names = async () => (await listMembers(actor, query())).rows.filter((r) => !r.isOwner).map((r) => r.name);
+
+    // Case-insensitive, whatever the order of insertion; the application never writes sort_name.
+    expect(await names()).toEqual(["amy Archer", "Bob Baker", "zoë Zimmer"]);
+    const [row] = await db.select({ sortName: memberships.sortName }).from(memberships).where(eq(memberships.accountId, bob.id));
+    expect(row?.sortName).toBe("bob baker");
+
+    await db.update(accounts).set({ name: "Aaron Baker" }).where(eq(accounts.id, bob.id));
+    expect(await names()).toEqual(["Aaron Baker", "amy Archer", "zoë Zimmer"]);
+
+    // A write of the key itself is recomputed from the account.
+    await db.update(memberships).set({ sortName: "zzz" }).where(eq(memberships.accountId, amy.id));
+    expect(await names()).toEqual(["Aaron Baker", "amy Archer", "zoë Zimmer"]);
+
+    // Paging walks the same order.
+    expect((await listMembers(actor, query({ page: 1 }))).total).toBe(4);
+  });
+
 });
