@@ -1,9 +1,9 @@
 import { GeistMono } from "geist/font/mono";
 import { GeistSans } from "geist/font/sans";
 import type { Metadata } from "next";
-import { NextIntlClientProvider } from "next-intl";
 import { getLocale, getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
+import { ClientMessages } from "@/components/i18n/client-messages";
 import { TimeZoneCookie } from "@/components/time-zone-cookie";
 import "./globals.css";
 
@@ -17,10 +17,10 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   return (
     <html lang={locale} className={`${GeistSans.variable} ${GeistMono.variable}`}>
       <body className="min-h-screen font-sans">
-        <NextIntlClientProvider>
+        <ClientMessages>
           {children}
           <TimeZoneCookie />
-        </NextIntlClientProvider>
+        </ClientMessages>
       </body>
     </html>
   );

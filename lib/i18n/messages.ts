@@ -23,3 +23,14 @@ export function loadMessages(locale: AppLocale): Messages {
   cache.set(locale, messages);
   return messages;
 }
+
+/** The given namespaces of a catalog (an unknown name is an error, not a silent omission). */
+export function pickMessages(messages: Messages, namespaces: readonly string[]): Messages {
+  const picked: Messages = {};
+  for (const namespace of namespaces) {
+    const value = messages[namespace];
+    if (!value) throw new Error(`Unknown message namespace "${namespace}"`);
+    picked[namespace] = value;
+  }
+  return picked;
+}
