@@ -1,11 +1,12 @@
 import "server-only";
 import { and, eq } from "drizzle-orm";
+import { cookies } from "next/headers";
 import { cache } from "react";
 import { getDb } from "@/db/client";
 import { accounts, memberships, organizations } from "@/db/schema";
 import type { AppLocale } from "@/lib/i18n/config";
 import type { Actor } from "./actor";
-import { auth } from "./next-auth";
+import { decodeSessionToken, SESSION_COOKIE } from "./session-token";
 import { getRequestMeta } from "./request-meta";
 
 export type CurrentAccount = {
@@ -21,9 +22,9 @@ export type CurrentAccount = {
  * or a session older than the account's session version (password changed) is signed out.
  */
 export const getCurrentAccount = cache(async (): Promise<CurrentAccount | null> => {
-  const session = await auth();
-  const id = session?.user?.id;
-  if (!id || session.sessionVersion === undefined) return null;
+  const session = await decodeSessionToken((await cookies()).get(SESSION_COOKIE)?.value);
+  if (!session) return null;
+  const id = session.accountId;
   const db = await getDb();
   const [row] = await db
     .select({

@@ -3,6 +3,7 @@ import NextAuth from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { env } from "@/lib/env";
 import { verifySignInGrant } from "./grant";
+import { SESSION_COOKIE } from "./session-token";
 
 declare module "next-auth" {
   interface User {
@@ -29,7 +30,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
   trustHost: true,
   session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
   cookies: {
-    sessionToken: { name: "gatehouse.session", options: cookieOptions(env.isProduction) },
+    sessionToken: { name: SESSION_COOKIE, options: cookieOptions(env.isProduction) },
     callbackUrl: { name: "gatehouse.callback-url", options: cookieOptions(env.isProduction) },
     csrfToken: { name: "gatehouse.csrf-token", options: cookieOptions(env.isProduction) },
   },
