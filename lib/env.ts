@@ -46,7 +46,12 @@ const schema = z.object({
   EMAIL_WORKER: z.enum(["on", "off"]).default("on"),
   EMAIL_RETRY_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(5_000),
   EMAIL_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(5_000),
+  EMAIL_SEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  EMAIL_LEASE_MS: z.coerce.number().int().min(500).max(3_600_000).default(120_000),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+}).refine((v) => v.EMAIL_LEASE_MS > v.EMAIL_SEND_TIMEOUT_MS, {
+  path: ["EMAIL_LEASE_MS"],
+  message: "EMAIL_LEASE_MS must be longer than EMAIL_SEND_TIMEOUT_MS: a lease covers one attempt to send",
 });
 
 function parse() {

@@ -28,9 +28,12 @@ export type OutboxWorkerOptions = {
   maxRetryDelayMs?: number;
   /** Attempts after which a retryable failure becomes a permanent one. */
   maxAttempts?: number;
-  /** How long a claim holds; a worker that dies leaves its messages to others once it lapses. */
+  /**
+   * How long a claim holds, renewed before each attempt to send; a worker that dies leaves its
+   * messages to others once it lapses. Longer than the transport's timeout.
+   */
   leaseMs?: number;
-  /** Messages claimed at once, then sent one after the other (the lease covers them all). */
+  /** Messages claimed at once, then sent one after the other (each one's lease renewed as its turn comes). */
   batchSize?: number;
   now?: () => Date;
 };
@@ -74,7 +77,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const retryBaseMs = options.retryBaseMs ?? env.EMAIL_RETRY_BASE_MS;
   const maxRetryDelayMs = options.maxRetryDelayMs ?? 3_600_000;
   const maxAttempts = options.maxAttempts ?? 15;
-  const leaseMs = options.leaseMs ?? 120_000;
+  const leaseMs = options.leaseMs ?? env.EMAIL_LEASE_MS;
   const batchSize = options.batchSize ?? 5;
   const from = options.from ?? env.EMAIL_FROM;
   const database = () => (options.db ? Promise.resolve(options.db) : getDb());
@@ -111,6 +114,21 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
           idempotencyKey: emailOutbox.idempotencyKey,
         });
     });
+  }
+
+  /**
+   * Extends the lease of a claimed message right before it is sent: the messages of a batch go
+   * one after the other, and the last may wait longer than the lease. False when the lease
+   * lapsed and another worker took the message over (it is theirs to send).
+   */
+  async function renew(email: ClaimedEmail): Promise<boolean> {
+    const db = await database();
+    const renewed = await db
+      .update(emailOutbox)
+      .set({ leaseExpiresAt: new Date(now().getTime() + leaseMs) })
+      .where(and(eq(emailOutbox.id, email.id), eq(emailOutbox.leasedBy, id), eq(emailOutbox.status, "sending")))
+      .returning({ id: emailOutbox.id });
+    return renewed.length > 0;
   }
 
   async function attempt(email: ClaimedEmail): Promise<SendOutcome> {
@@ -165,6 +183,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     const claimed = await claim();
     for (const email of claimed) {
       try {
+        if (!(await renew(email))) {
+          logger.warn("email skipped: the lease passed to another worker before sending", { outboxId: email.id, worker: id });
+          continue;
+        }
         await record(email, await attempt(email));
       } catch (error) {
         // The lease lapses and another attempt (same idempotency key) settles it.
@@ -239,7 +261,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 /** The transport configuration selects: Resend with RESEND_API_KEY, else the development mailbox. */
 export function transportFromEnv(): EmailTransport {
   return env.emailTransport === "resend"
-    ? createResendTransport({ apiKey: env.RESEND_API_KEY ?? "", baseUrl: env.RESEND_BASE_URL })
+    ? createResendTransport({ apiKey: env.RESEND_API_KEY ?? "", baseUrl: env.RESEND_BASE_URL, timeoutMs: env.EMAIL_SEND_TIMEOUT_MS })
     : createMailboxTransport();
 }
 

@@ -1,19 +1,23 @@
 import "server-only";
 import { and, asc, eq } from "drizzle-orm";
 import type { Transaction } from "@/db/client";
-import { accounts, memberships, type MembershipRole, type MembershipStatus } from "@/db/schema";
+import { accounts, memberships, organizations, type MembershipRole, type MembershipStatus } from "@/db/schema";
 import type { Actor } from "@/lib/auth/actor";
 import { DomainError, notFound } from "@/lib/errors";
 
 export type LockedAdministrator = { id: string; isOwner: boolean; accessExpiresAt: Date | null };
 
 /**
- * Locks the organization's active administrator memberships (FOR UPDATE, in id order) before a
- * change that could remove one. Two administrators acting at once queue here, and the second
- * sees the first one's result. Call it before `lockActor`: taking the actor's own row FOR SHARE
- * first would let two such transactions deadlock on each other's rows.
+ * Locks the organization, then its active administrator memberships (FOR UPDATE), before a
+ * change that could remove one. Two administrators acting at once queue on the organization's
+ * row, and the second reads the administrators only once the first has committed, so it sees
+ * its result. Locking the administrators alone is no queue: a change that started reading them
+ * before someone became an administrator again misses that row, and its later lock on it (the
+ * actor's own row, the member's) crosses the next change's locks in a deadlock. FOR NO KEY
+ * UPDATE leaves inserts that reference the organization free. Call it before `lockActor`.
  */
 export async function lockActiveAdministrators(tx: Transaction, organizationId: string): Promise<LockedAdministrator[]> {
+  await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, organizationId)).for("no key update");
   return tx
     .select({ id: memberships.id, isOwner: memberships.isOwner, accessExpiresAt: memberships.accessExpiresAt })
     .from(memberships)

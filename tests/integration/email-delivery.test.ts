@@ -194,6 +194,41 @@ describe("delivery through Resend", () => {
     expect(standIn.emails.map((e) => e.to)).toEqual([[to]]);
   });
 
+  it("renews the lease before each message of a batch, and does not send one whose lease passed to another worker", async () => {
+    const first = await queueInvitation();
+    const second = await queueInvitation();
+    const other = worker({ id: "other" });
+    const slowTransport = resend();
+    let sends = 0;
+    // The first send takes longer than the lease: meanwhile the other worker claims both messages.
+    const slow = worker({
+      id: "slow",
+      batchSize: 2,
+      transport: {
+        name: "resend",
+        async send(email) {
+          const outcome = await slowTransport.send(email);
+          if (sends++ === 0) {
+            advance(LEASE_MS);
+            expect((await other.claim()).map((c) => c.id).sort()).toEqual([first.id, second.id].sort());
+          }
+          return outcome;
+        },
+      },
+    });
+    expect(await slow.runOnce()).toBe(2);
+    expect(sends).toBe(1);
+    const secondRow = await outboxRow(second.id);
+    expect(secondRow).toMatchObject({ status: "sending", leasedBy: "other" });
+    expect(standIn.requests.filter((r) => r.idempotencyKey === secondRow.idempotencyKey)).toHaveLength(0);
+
+    advance(LEASE_MS);
+    expect(await worker({ id: "survivor" }).runOnce()).toBe(2);
+    expect((await outboxRow(first.id)).status).toBe("sent");
+    expect((await outboxRow(second.id)).status).toBe("sent");
+    expect(standIn.emails.map((e) => e.to[0]).sort()).toEqual([first.to, second.to].sort());
+  });
+
   it("never lets two workers send the same message: 200 messages, each sent once", async () => {
     const handles = usingPostgres ? await Promise.all([0, 1].map(() => openPostgres(t.url()!, { migrate: false, max: 2 }))) : [];
     try {

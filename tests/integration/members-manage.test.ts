@@ -1,5 +1,7 @@
-import { and, eq } from "drizzle-orm";
+import { randomUUID } from "node:crypto";
+import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { rowsOf } from "@/db/rows";
 import { accounts, auditEvents, emailOutbox, invitations, memberships, organizationSettings } from "@/db/schema";
 import type { Actor } from "@/lib/auth/actor";
 import { verifyPassword } from "@/lib/auth/password";
@@ -9,7 +11,7 @@ import { cancelInvitation, reinvite } from "@/lib/invitations/manage";
 import { removeMember, transferOwnership, updateMember } from "@/lib/members/manage";
 import { keyMatches } from "@/lib/security/tokens";
 import type { UpdateMemberInput } from "@/lib/validations/members";
-import { withTestDatabase } from "../support/db";
+import { usingPostgres, withTestDatabase } from "../support/db";
 import { actorFor, addMember, countRows, createAccount, createOrganization, createOrganizationWithOwner, uniqueEmail } from "../support/factories";
 
 const t = withTestDatabase();
@@ -246,6 +248,102 @@ describe("administrators acting at the same moment", () => {
     expect(refused).toHaveLength(1);
     expect((refused[0]!.reason as DomainError).code).toBe("forbidden");
     expect(await t.db().$count(memberships, eq(memberships.organizationId, org.id))).toBe(2);
+  });
+
+  it.each([1, 2, 3, 4])(
+    "an owner and two administrators transferring, demoting, re-promoting, disabling and removing each other at once: no deadlock, one valid owner (round %i)",
+    async (round) => {
+      const { org, actor: o, membership: om } = await createOrganizationWithOwner(t.db(), "Trio");
+      const a = await memberOf(org.id, { name: "Ann" });
+      const b = await memberOf(org.id, { name: "Bob" });
+      const volley: (() => Promise<unknown>)[] = [
+        () => transferOwnership(o, { membershipId: a.membership.id }),
+        () => updateMember(o, edit(a.membership.id, { role: "user" })),
+        () => updateMember(o, edit(b.membership.id, { enabled: false })),
+        () => updateMember(a.actor, edit(b.membership.id, { role: "user" })),
+        () => transferOwnership(a.actor, { membershipId: b.membership.id }),
+        () => updateMember(a.actor, edit(om.id, { role: "user" })),
+        () => removeMember(a.actor, { membershipId: om.id }),
+        () => updateMember(b.actor, edit(a.membership.id, { role: "user" })),
+        () => removeMember(b.actor, { membershipId: a.membership.id }),
+        // Keeps Ann an administrator (promotes her back if she was demoted) with an expiry.
+        () => updateMember(b.actor, edit(a.membership.id, { accessExpiresAt: future(2) })),
+        () => updateMember(b.actor, edit(om.id, { enabled: false })),
+        () => transferOwnership(b.actor, { membershipId: a.membership.id }),
+      ];
+      const order = volley.map((call, i) => ({ call, at: (i * 7 + round * 5) % volley.length })).sort((x, y) => x.at - y.at);
+      const results = await Promise.allSettled(order.map(({ call }) => call()));
+      // A deadlock or a constraint error would not be a DomainError.
+      for (const r of results) if (r.status === "rejected") expect(r.reason).toBeInstanceOf(DomainError);
+      const owners = await t.db().select().from(memberships).where(and(eq(memberships.organizationId, org.id), eq(memberships.isOwner, true)));
+      expect(owners).toHaveLength(1);
+      expect(owners[0]).toMatchObject({ role: "administrator", status: "active", accessExpiresAt: null });
+      const applied = await t.db().$count(auditEvents, eq(auditEvents.organizationId, org.id));
+      expect(applied).toBeGreaterThan(0);
+    },
+  );
+
+  it("an administrator promoted while a change waits for its locks: the next change does not deadlock with it", async () => {
+    // Membership ids chosen so that Ann's row sorts first, then Olivia's, then Bob's.
+    const org = await createOrganization(t.db(), "Order");
+    const person = async (name: string, prefix: string, options: { isOwner?: boolean } = {}) => {
+      const account = await createAccount(t.db(), { name });
+      const [row] = await t
+        .db()
+        .insert(memberships)
+        .values({ id: prefix + randomUUID().slice(1), organizationId: org.id, accountId: account.id, role: "administrator", status: "active", isOwner: options.isOwner ?? false })
+        .returning();
+      return { membership: row!, actor: await actorFor(t.db(), row!.id) };
+    };
+    const ann = await person("Ann", "0");
+    const olivia = await person("Olivia", "e", { isOwner: true });
+    const bob = await person("Bob", "f");
+    // Ann was demoted; the request she sends now was authorized a moment before.
+    await t.db().update(memberships).set({ role: "user" }).where(eq(memberships.id, ann.membership.id));
+
+    let annChange: Promise<unknown>;
+    let oliviaChange: Promise<unknown>;
+    if (usingPostgres) {
+      const waiting = async (n: number) => {
+        for (;;) {
+          const [row] = rowsOf<{ n: number }>(
+            await t.db().execute(sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`),
+          );
+          if ((row?.n ?? 0) >= n) return;
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      };
+      // Bob's own transaction holds his row for a moment (as lockActor does when he sends an invitation).
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let locked!: () => void;
+      const holding = new Promise<void>((resolve) => (locked = resolve));
+      const bobs = t.db().transaction(async (tx) => {
+        await tx.select({ id: memberships.id }).from(memberships).where(eq(memberships.id, bob.membership.id)).for("share");
+        locked();
+        await held;
+      });
+      await holding;
+      // Ann's change starts while she is not an administrator, and waits for Bob's row.
+      annChange = updateMember(ann.actor, edit(bob.membership.id, { role: "user" }));
+      await waiting(1);
+      // Meanwhile Ann becomes an administrator again, and Olivia starts a change of her own.
+      await t.db().update(memberships).set({ role: "administrator" }).where(eq(memberships.id, ann.membership.id));
+      oliviaChange = updateMember(olivia.actor, edit(bob.membership.id, { enabled: false }));
+      await waiting(2);
+      release();
+      await bobs;
+    } else {
+      // PGlite has one connection: the same changes run one after the other.
+      annChange = updateMember(ann.actor, edit(bob.membership.id, { role: "user" })).catch((e: unknown) => e);
+      await annChange;
+      await t.db().update(memberships).set({ role: "administrator" }).where(eq(memberships.id, ann.membership.id));
+      oliviaChange = updateMember(olivia.actor, edit(bob.membership.id, { enabled: false }));
+    }
+    const results = await Promise.allSettled([annChange, oliviaChange]);
+    // A deadlock would not be a DomainError.
+    for (const r of results) if (r.status === "rejected") expect(r.reason).toBeInstanceOf(DomainError);
+    expect(results.filter((r) => r.status === "fulfilled").length).toBeGreaterThan(0);
   });
 
   it("a transfer of ownership racing a demotion of the new owner never leaves an owner who is not an administrator", async () => {

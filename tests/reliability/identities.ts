@@ -20,8 +20,6 @@ export type World = {
   members: { user: string; secondAdmin: string };
   /** An existing account invited into the target organization (the acceptance race). */
   existingInvitee: { login: { email: string; password: string }; invitationId: string; key: string; accountId: string };
-  /** An organization with exactly two administrators, who demote each other at once. */
-  duo: { slug: string; organizationId: string; owner: { email: string; password: string }; ownerMembership: string; other: { email: string; password: string }; otherMembership: string };
   accounts: Record<IdentityName | "admin", { email: string; password: string } | null>;
 };
 
@@ -82,10 +80,6 @@ export async function seedWorld(db: Database): Promise<World> {
     })
     .returning();
 
-  const duo = await createOrganizationWithOwner(db, "Duo Corp");
-  const duoOther = await createAccount(db, { name: "Dora Duo" });
-  const duoOtherMembership = await addMember(db, duo.org.id, duoOther.id, { role: "administrator" });
-
   const login = (email: string) => ({ email, password: DEFAULT_PASSWORD });
   return {
     target,
@@ -93,14 +87,6 @@ export async function seedWorld(db: Database): Promise<World> {
     invitation: { id: invitation!.id, key, email: temporary.email },
     members: { user: userMembership.id, secondAdmin: secondAdmin.id },
     existingInvitee: { login: login(invitee.email), invitationId: existingInvitation!.id, key: inviteeKey, accountId: invitee.id },
-    duo: {
-      slug: duo.org.slug,
-      organizationId: duo.org.id,
-      owner: login(duo.owner.email),
-      ownerMembership: duo.membership.id,
-      other: login(duoOther.email),
-      otherMembership: duoOtherMembership.id,
-    },
     accounts: {
       admin: login(target.owner.email),
       anonymous: null,

@@ -10,6 +10,7 @@ import { loadActions } from "../support/action-client";
 import { createDatabase, databaseUrl, dropDatabases } from "../support/postgres-admin";
 import { startResendStandIn } from "../support/resend-stand-in";
 import { runConcurrency } from "./concurrency";
+import { runFaults } from "./faults";
 import { runFuzz } from "./fuzz";
 import { clientFor, refusedIdentities, seedWorld, type IdentityName } from "./identities";
 import { loadRoutes, runMatrix, runRouteMatrix, unmappedActions } from "./matrix";
@@ -26,6 +27,7 @@ const prefix = `gatehouse_rel_${randomBytes(4).toString("hex")}`;
 const buildDir = path.join(process.cwd(), ".next");
 const FUZZ_TOTAL = Number(process.env.RELIABILITY_FUZZ_CASES ?? 10_000);
 const port = Number(process.env.RELIABILITY_PORT ?? 3700);
+const SEND_TIMEOUT_MS = 2_000;
 
 if (!existsSync(path.join(buildDir, "BUILD_ID"))) {
   console.error("No production build: run `npm run build` first.");
@@ -50,6 +52,7 @@ try {
     BCRYPT_COST: "4",
     EMAIL_RETRY_BASE_MS: "200",
     EMAIL_POLL_MS: "200",
+    EMAIL_SEND_TIMEOUT_MS: String(SEND_TIMEOUT_MS),
     LOG_LEVEL: "debug",
   };
   servers.push(await startServer(port, env));
@@ -77,10 +80,12 @@ try {
     signIn: (server, login) => clientFor(server === 0 ? a.url : b.url, actions, login),
   });
 
-  // Let the outbox drain before reading what was sent.
-  for (let i = 0; i < 100 && standIn.emails.length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+  // Drains what the earlier phases queued first, and ends with an empty outbox.
+  const faults = await runFaults({ db, standIn, urls: [a.url, b.url], actions, env, sendTimeoutMs: SEND_TIMEOUT_MS });
+
   const secrets = [world.invitation.key, ...concurrency.secrets, ...standIn.emails.flatMap((e) => secretsInEmailText(e.text ?? ""))];
-  const leaks = await findLeaks({ secrets, logs: servers.map((s) => s.output()).join("\n"), db, standIn, buildDir });
+  const logs = [...servers.map((s) => s.output()), faults.logs].join("\n");
+  const leaks = await findLeaks({ secrets, logs, db, standIn, buildDir });
 
   const report = {
     generatedAt: new Date().toISOString(),
@@ -94,6 +99,7 @@ try {
     },
     fuzz: { cases: fuzz.cases, unhandled: fuzz.unhandled, writes: fuzz.writes, byAction: fuzz.byAction, examples: fuzz.examples },
     concurrency: concurrency.figures,
+    faults: faults.figures,
     secrets: { checked: new Set(secrets).size, found: leaks.length, findings: leaks },
   };
 
@@ -105,6 +111,7 @@ try {
     ["fuzz: no unhandled error", fuzz.unhandled === 0],
     ["fuzz: no writes", fuzz.writes === 0],
     ...concurrency.goals,
+    ...faults.goals,
     ["secrets: none found", leaks.length === 0],
   ];
 
@@ -119,6 +126,7 @@ try {
     ["fuzz.unhandled", fuzz.unhandled],
     ["fuzz.writes", fuzz.writes],
     ...Object.entries(concurrency.figures).map(([k, v]) => [`concurrency.${k}`, v] as [string, number]),
+    ...Object.entries(faults.figures).map(([k, v]) => [`faults.${k}`, v] as [string, number]),
     ["secrets.found", leaks.length],
   ];
   console.log("\n| figure | value |\n|---|---|");

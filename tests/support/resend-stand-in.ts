@@ -3,8 +3,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 
 /**
  * A local stand-in for the Resend HTTP API, for tests: the real SDK, pointed at it through
- * RESEND_BASE_URL, sends here. It records every request, honours Idempotency-Key as Resend does
- * (a repeated key returns the first answer and sends nothing more), and can be told to fail.
+ * RESEND_BASE_URL, sends here. It records every request and its answer, honours Idempotency-Key
+ * as Resend does (a repeated key returns the first answer and sends nothing more; the same key
+ * with another body is refused with 409 `invalid_idempotent_request`; a repeat while the first
+ * is still being processed gets 409 `concurrent_idempotent_requests`), and can be told to fail.
  *
  * Control endpoints (not part of Resend): GET /__emails, DELETE /__emails, POST /__faults.
  */
@@ -25,11 +27,29 @@ export type Fault =
   | { kind: "timeout"; delayMs: number; deliver: boolean }
   | { kind: "delay"; delayMs: number };
 
+/** One POST /emails as received, and what it was answered (`timeout`: no answer). */
+export type StandInRequest = {
+  path: string;
+  idempotencyKey: string | null;
+  body: string;
+  /** Epoch milliseconds of arrival. */
+  at: number;
+  answer?: number | "timeout";
+  retryAfterSeconds?: number;
+  /** Answered with the first answer of an idempotency key already accepted: nothing was sent. */
+  repeat?: boolean;
+};
+
 export type StandIn = {
   url: string;
   emails: StoredEmail[];
-  requests: { path: string; idempotencyKey: string | null; body: string }[];
+  requests: StandInRequest[];
   faults: Fault[];
+  /**
+   * An outage: while not empty, every request that no queued fault answers gets these in turn,
+   * cycling, until it is emptied again.
+   */
+  outage: Fault[];
   /** Delay added to every successful answer (a slow provider). */
   latencyMs: number;
   close: () => Promise<void>;
@@ -53,8 +73,10 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function startResendStandIn(port = 0): Promise<StandIn> {
-  const byKey = new Map<string, { id: string }>();
-  const state: Omit<StandIn, "url" | "close"> = { emails: [], requests: [], faults: [], latencyMs: 0 };
+  const byKey = new Map<string, { id: string; body: string }>();
+  const inFlight = new Set<string>();
+  let outageTurn = 0;
+  const state: Omit<StandIn, "url" | "close"> = { emails: [], requests: [], faults: [], outage: [], latencyMs: 0 };
 
   const server: Server = createServer(async (req, res) => {
     const body = await readBody(req);
@@ -66,24 +88,34 @@ export async function startResendStandIn(port = 0): Promise<StandIn> {
       state.emails.length = 0;
       state.requests.length = 0;
       byKey.clear();
+      inFlight.clear();
       return json(res, 200, {});
     }
     if (url.pathname === "/__faults" && req.method === "POST") {
-      const parsed = JSON.parse(body || "{}") as { faults?: Fault[]; latencyMs?: number };
+      const parsed = JSON.parse(body || "{}") as { faults?: Fault[]; outage?: Fault[]; latencyMs?: number };
       state.faults.splice(0, state.faults.length, ...(parsed.faults ?? []));
+      state.outage.splice(0, state.outage.length, ...(parsed.outage ?? []));
       state.latencyMs = parsed.latencyMs ?? 0;
       return json(res, 200, {});
     }
     if (url.pathname !== "/emails" || req.method !== "POST") return json(res, 404, { statusCode: 404, name: "not_found", message: "Not found" });
 
-    state.requests.push({ path: url.pathname, idempotencyKey, body });
+    const request: StandInRequest = { path: url.pathname, idempotencyKey, body, at: Date.now() };
+    state.requests.push(request);
+    const answer = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+      request.answer = status;
+      return json(res, status, payload, headers);
+    };
     if (req.headers.authorization?.startsWith("Bearer ") !== true) {
-      return json(res, 401, { statusCode: 401, name: "missing_api_key", message: "Missing API key in the authorization header." });
+      return answer(401, { statusCode: 401, name: "missing_api_key", message: "Missing API key in the authorization header." });
     }
 
     const deliver = (): { id: string } => {
       const existing = idempotencyKey ? byKey.get(idempotencyKey) : undefined;
-      if (existing) return existing;
+      if (existing) {
+        request.repeat = true;
+        return { id: existing.id };
+      }
       const payload = JSON.parse(body) as { from: string; to: string | string[]; subject: string; html?: string; text?: string };
       const email: StoredEmail = {
         id: randomUUID(),
@@ -96,25 +128,42 @@ export async function startResendStandIn(port = 0): Promise<StandIn> {
         receivedAt: new Date().toISOString(),
       };
       state.emails.push(email);
-      if (idempotencyKey) byKey.set(idempotencyKey, { id: email.id });
+      if (idempotencyKey) byKey.set(idempotencyKey, { id: email.id, body });
       return { id: email.id };
     };
 
-    const fault = state.faults.shift();
+    // Resend's idempotency rules come before anything else happens to the request.
+    if (idempotencyKey && inFlight.has(idempotencyKey)) {
+      return answer(409, { statusCode: 409, name: "concurrent_idempotent_requests", message: "Same idempotency key used while original request is still in progress." });
+    }
+    const known = idempotencyKey ? byKey.get(idempotencyKey) : undefined;
+    if (known && known.body !== body) {
+      return answer(409, { statusCode: 409, name: "invalid_idempotent_request", message: "Same idempotency key used with a different request payload." });
+    }
+
+    const fault = state.faults.shift() ?? (state.outage.length ? state.outage[outageTurn++ % state.outage.length] : undefined);
     if (fault?.kind === "status") {
       const headers: Record<string, string> = fault.retryAfterSeconds !== undefined ? { "retry-after": String(fault.retryAfterSeconds) } : {};
-      return json(res, fault.status, { statusCode: fault.status, name: fault.status === 429 ? "rate_limit_exceeded" : "application_error", message: fault.message ?? `Stand-in answered ${fault.status}` }, headers);
+      request.retryAfterSeconds = fault.retryAfterSeconds;
+      return answer(fault.status, { statusCode: fault.status, name: fault.status === 429 ? "rate_limit_exceeded" : "application_error", message: fault.message ?? `Stand-in answered ${fault.status}` }, headers);
     }
     if (fault?.kind === "timeout") {
       // The provider accepts (or not) but the answer never arrives in time.
+      request.answer = "timeout";
       if (fault.deliver) deliver();
       await sleep(fault.delayMs);
       res.destroy();
       return;
     }
     const delay = (fault?.kind === "delay" ? fault.delayMs : 0) + state.latencyMs;
-    if (delay) await sleep(delay);
-    return json(res, 200, deliver());
+    if (delay && idempotencyKey) inFlight.add(idempotencyKey);
+    try {
+      if (delay) await sleep(delay);
+      // Delivered even when the sender has gone meanwhile: the provider got the whole request.
+      return answer(200, deliver());
+    } finally {
+      if (idempotencyKey) inFlight.delete(idempotencyKey);
+    }
   });
 
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
