@@ -1,12 +1,11 @@
 import "server-only";
 import { and, eq } from "drizzle-orm";
-import { cookies } from "next/headers";
 import { cache } from "react";
 import { getDb } from "@/db/client";
 import { accounts, memberships, organizations } from "@/db/schema";
 import type { AppLocale } from "@/lib/i18n/config";
 import type { Actor } from "./actor";
-import { decodeSessionToken, SESSION_COOKIE } from "./session-token";
+import { readSessionToken } from "./session-token";
 import { getRequestMeta } from "./request-meta";
 
 export type CurrentAccount = {
@@ -22,7 +21,7 @@ export type CurrentAccount = {
  * or a session older than the account's session version (password changed) is signed out.
  */
 export const getCurrentAccount = cache(async (): Promise<CurrentAccount | null> => {
-  const session = await decodeSessionToken((await cookies()).get(SESSION_COOKIE)?.value);
+  const session = await readSessionToken();
   if (!session) return null;
   const id = session.accountId;
   const db = await getDb();

@@ -1,11 +1,17 @@
 import "server-only";
 import { decode } from "next-auth/jwt";
+import { cookies } from "next/headers";
 import { env } from "@/lib/env";
 
 /** The session cookie; next-auth salts the token's encryption key with this name. */
 export const SESSION_COOKIE = "gatehouse.session";
 
 export type SessionToken = { accountId: string; sessionVersion: number };
+
+/** The claims of this request's session cookie (see `decodeSessionToken`). */
+export async function readSessionToken(): Promise<SessionToken | null> {
+  return decodeSessionToken((await cookies()).get(SESSION_COOKIE)?.value);
+}
 
 /**
  * The claims of a session cookie's value — decrypted and checked (integrity, expiry) with

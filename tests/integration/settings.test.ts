@@ -17,10 +17,10 @@ import { actorFor, addMember, countRows, createAccount, createOrganizationWithOw
 // what needs an HTTP request is stood in for: the session cookie, the request's headers, and
 // the locale the request would select.
 const request = vi.hoisted(() => ({
-  session: null as { user: { id: string }; sessionVersion: number } | null,
+  session: null as { accountId: string; sessionVersion: number } | null,
   locale: "en" as "en" | "fr",
 }));
-vi.mock("@/lib/auth/next-auth", () => ({ auth: async () => request.session }));
+vi.mock("@/lib/auth/session-token", () => ({ readSessionToken: async () => request.session }));
 vi.mock("@/lib/auth/request-meta", () => ({ getRequestMeta: async () => ({ ip: "198.51.100.9", userAgent: "vitest" }) }));
 vi.mock("next-intl/server", async () => {
   const { createTranslator } = await import("next-intl");
@@ -32,7 +32,7 @@ vi.mock("next-intl/server", async () => {
 const t = withTestDatabase();
 
 function signInAs(accountId: string | null, locale: "en" | "fr" = "en") {
-  request.session = accountId ? { user: { id: accountId }, sessionVersion: 1 } : null;
+  request.session = accountId ? { accountId, sessionVersion: 1 } : null;
   request.locale = locale;
 }
 
