@@ -73,51 +73,54 @@ export function MemberActions({
         </>
       )}
 
-      <Dialog open={open !== null} onOpenChange={onOpenChange}>
-        {open === "edit" && <EditMemberDialogContent organizationSlug={organizationSlug} member={member} onDone={close} />}
-        {open === "delete" && (
-          <ConfirmDialogContent
-            title={t("deleteTitle", { name })}
-            description={t("deleteBody", { name, organization: organizationName })}
-            confirmLabel={t("delete")}
-            danger
-            run={() => removeMemberAction(organizationSlug, { membershipId: member.membershipId })}
-            onDone={close}
-          />
-        )}
-        {open === "owner" && (
-          <ConfirmDialogContent
-            title={t("setOwnerTitle", { name })}
-            description={t("setOwnerBody", { name, organization: organizationName })}
-            confirmLabel={t("setOwner")}
-            run={() => transferOwnershipAction(organizationSlug, { membershipId: member.membershipId })}
-            onDone={close}
-          />
-        )}
-        {open === "cancel" && invitation && (
-          <ConfirmDialogContent
-            title={t("cancelInvitationTitle", { email: member.email })}
-            description={t("cancelInvitationBody")}
-            confirmLabel={t("cancelInvitation")}
-            cancelLabel={t("keepInvitation")}
-            danger
-            run={() => cancelInvitationAction(organizationSlug, { invitationId: invitation })}
-            onDone={close}
-          />
-        )}
-        {open === "reinvite" && invitation && !reinvited && (
-          <ConfirmDialogContent
-            title={t("reinviteTitle", { name })}
-            description={t("reinviteBody", { email: member.email })}
-            confirmLabel={t("reinvite")}
-            run={() => reinviteAction(organizationSlug, { invitationId: invitation })}
-            onDone={(data) => setReinvited({ temporaryPassword: data.temporaryPassword })}
-          />
-        )}
-        {open === "reinvite" && reinvited && (
-          <ReinvitedContent name={name} email={member.email} temporaryPassword={reinvited.temporaryPassword} />
-        )}
-      </Dialog>
+      {/* Mounted only while open: a page of 25 rows renders no dialog machinery. */}
+      {open !== null && (
+        <Dialog open onOpenChange={onOpenChange}>
+          {open === "edit" && <EditMemberDialogContent organizationSlug={organizationSlug} member={member} onDone={close} />}
+          {open === "delete" && (
+            <ConfirmDialogContent
+              title={t("deleteTitle", { name })}
+              description={t("deleteBody", { name, organization: organizationName })}
+              confirmLabel={t("delete")}
+              danger
+              run={() => removeMemberAction(organizationSlug, { membershipId: member.membershipId })}
+              onDone={close}
+            />
+          )}
+          {open === "owner" && (
+            <ConfirmDialogContent
+              title={t("setOwnerTitle", { name })}
+              description={t("setOwnerBody", { name, organization: organizationName })}
+              confirmLabel={t("setOwner")}
+              run={() => transferOwnershipAction(organizationSlug, { membershipId: member.membershipId })}
+              onDone={close}
+            />
+          )}
+          {open === "cancel" && invitation && (
+            <ConfirmDialogContent
+              title={t("cancelInvitationTitle", { email: member.email })}
+              description={t("cancelInvitationBody")}
+              confirmLabel={t("cancelInvitation")}
+              cancelLabel={t("keepInvitation")}
+              danger
+              run={() => cancelInvitationAction(organizationSlug, { invitationId: invitation })}
+              onDone={close}
+            />
+          )}
+          {open === "reinvite" && invitation && !reinvited && (
+            <ConfirmDialogContent
+              title={t("reinviteTitle", { name })}
+              description={t("reinviteBody", { email: member.email })}
+              confirmLabel={t("reinvite")}
+              run={() => reinviteAction(organizationSlug, { invitationId: invitation })}
+              onDone={(data) => setReinvited({ temporaryPassword: data.temporaryPassword })}
+            />
+          )}
+          {open === "reinvite" && reinvited && (
+            <ReinvitedContent name={name} email={member.email} temporaryPassword={reinvited.temporaryPassword} />
+          )}
+        </Dialog>
+      )}
     </div>
   );
 }
