@@ -7,13 +7,20 @@ const envOnlyInLibEnv = {
   message: "Read configuration through lib/env.ts; it is the only module that reads process.env.",
 };
 
+// A form handled by onSubmit is submitted by the browser itself when the click comes before
+// hydration: without a method that is a GET, which puts every field, passwords included, in the URL.
+const formMethodRequired = {
+  selector: "JSXOpeningElement[name.name='form']:has(JSXAttribute[name.name='onSubmit']):not(:has(JSXAttribute[name.name='method']))",
+  message: 'Give a form handled by onSubmit method="post": submitted before hydration, a GET form puts its fields in the URL.',
+};
+
 export default defineConfig([
   ...nextVitals,
   ...nextTs,
   {
     files: ["app/**", "components/**", "lib/**", "db/**", "emails/**"],
     ignores: ["lib/env.ts"],
-    rules: { "no-restricted-syntax": ["error", envOnlyInLibEnv] },
+    rules: { "no-restricted-syntax": ["error", envOnlyInLibEnv, formMethodRequired] },
   },
   {
     rules: {
@@ -22,5 +29,5 @@ export default defineConfig([
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
-  globalIgnores([".next/**", "node_modules/**", ".data/**", "test-results/**", "playwright-report/**", "reports/**", "bench/results/**", "next-env.d.ts"]),
+  globalIgnores([".next/**", "node_modules/**", ".data/**", "test-results/**", "playwright-report/**", "playwright-report-dev/**", "reports/**", "bench/results/**", "next-env.d.ts"]),
 ]);

@@ -52,7 +52,7 @@ export function ForgotPasswordForm({ title }: { title: string }) {
     <>
       <h1 className="text-2xl font-semibold">{title}</h1>
       <p className="mt-2 text-sm text-slate-700">{t("forgotIntro")}</p>
-      <form onSubmit={onSubmit} noValidate className="mt-6 space-y-4">
+      <form method="post" onSubmit={onSubmit} noValidate className="mt-6 space-y-4">
         <FormError message={formError} />
         <Field label={t("email")} error={tv(errors.email?.message)}>
           <Input type="email" autoComplete="username" {...register("email")} />

@@ -32,7 +32,7 @@ export function InvitationKeyForm({ invitationId = "" }: { invitationId?: string
   });
 
   return (
-    <form onSubmit={onSubmit} noValidate className="mt-6 space-y-4">
+    <form method="post" onSubmit={onSubmit} noValidate className="mt-6 space-y-4">
       <FormError message={formError} />
       <Field label={t("invitationId")} error={tv(errors.invitationId?.message)}>
         <Input autoComplete="off" spellCheck={false} className="font-mono" {...register("invitationId")} />

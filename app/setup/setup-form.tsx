@@ -31,7 +31,7 @@ export function SetupForm() {
   });
 
   return (
-    <form onSubmit={onSubmit} noValidate className="mt-6 space-y-4">
+    <form method="post" onSubmit={onSubmit} noValidate className="mt-6 space-y-4">
       <FormError message={formError} />
       <Field label={t("organizationName")} error={tv(errors.organizationName?.message)}>
         <Input autoComplete="organization" {...register("organizationName")} />

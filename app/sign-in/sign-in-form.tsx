@@ -31,7 +31,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
   });
 
   return (
-    <form onSubmit={onSubmit} noValidate className="mt-6 space-y-4">
+    <form method="post" onSubmit={onSubmit} noValidate className="mt-6 space-y-4">
       <FormError message={formError} />
       <Field label={t("email")} error={tv(errors.email?.message)}>
         <Input type="email" autoComplete="username" {...register("email")} />

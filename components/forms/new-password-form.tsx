@@ -49,7 +49,7 @@ export function NewPasswordForm({
   });
 
   return (
-    <form onSubmit={onSubmit} noValidate className="mt-6 space-y-4">
+    <form method="post" onSubmit={onSubmit} noValidate className="mt-6 space-y-4">
       <FormError message={formError} />
       <Field label={t("newPassword")} hint={t("rulesHint", { min: minLength })} error={tv(errors.newPassword?.message)}>
         <Input type="password" autoComplete="new-password" autoFocus={autoFocus} {...register("newPassword")} />

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { expect, seedOrganization, signIn, test } from "./support/fixtures";
+import { DEFAULT_PASSWORD, expect, seedOrganization, signIn, test } from "./support/fixtures";
 
 test("every page carries a nonce-based CSP and the security headers, and still works", async ({ page, db }) => {
   const { owner, org } = await seedOrganization(db, "Cyberdyne");
@@ -62,4 +62,22 @@ test("an unexpected error shows a page in the user's language with a reference",
   } finally {
     await db.execute(sql`alter table memberships_away rename to memberships`);
   }
+});
+
+test.describe("before the page's JavaScript has run", () => {
+  test.use({ javaScriptEnabled: false });
+
+  test("submitting the sign-in form keeps the email and password out of the URL", async ({ page, db }) => {
+    const { owner } = await seedOrganization(db, "Wayland");
+    await page.goto("/sign-in");
+    await page.getByRole("textbox", { name: "Email" }).fill(owner.email);
+    await page.getByRole("textbox", { name: "Password" }).fill(DEFAULT_PASSWORD);
+    const submitted = page.waitForRequest((request) => request.isNavigationRequest());
+    await page.getByRole("button", { name: "Sign in" }).click();
+    const request = await submitted;
+    expect(request.method()).toBe("POST");
+    expect(request.url()).toBe(`${process.env.E2E_BASE_URL}/sign-in`);
+    await expect(page.getByRole("heading", { level: 1, name: "Sign in to Gatehouse" })).toBeVisible();
+    expect(page.url()).toBe(`${process.env.E2E_BASE_URL}/sign-in`);
+  });
 });

@@ -60,7 +60,7 @@ export function NewAccountPanel({ invitationId, invitationKey, minLength }: { in
   }
 
   return (
-    <form onSubmit={onContinue} noValidate className="mt-6 space-y-4">
+    <form method="post" onSubmit={onContinue} noValidate className="mt-6 space-y-4">
       <p className="text-sm text-slate-700">{t("newAccountIntro")}</p>
       <FormError message={formError} />
       <Field label={t("temporaryPassword")} error={tv(errors.temporaryPassword?.message)}>

@@ -28,7 +28,7 @@ export function NewOrganizationForm() {
   });
 
   return (
-    <form onSubmit={onSubmit} noValidate className="mt-6 space-y-4">
+    <form method="post" onSubmit={onSubmit} noValidate className="mt-6 space-y-4">
       <FormError message={formError} />
       <Field label={t("name")} error={tv(formState.errors.name?.message)}>
         <Input autoComplete="organization" {...register("name")} />

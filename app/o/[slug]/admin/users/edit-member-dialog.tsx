@@ -42,7 +42,7 @@ export function EditMemberDialogContent({ organizationSlug, member, onDone }: { 
 
   return (
     <DialogContent title={t("actions.editTitle", { name: member.name })} description={member.email}>
-      <form onSubmit={onSubmit} noValidate className="space-y-5">
+      <form method="post" onSubmit={onSubmit} noValidate className="space-y-5">
         <FormError message={formError} />
         <fieldset aria-describedby={errors.role ? "edit-role-error" : undefined}>
           <legend className="text-sm font-medium text-slate-900">{t("actions.role")}</legend>

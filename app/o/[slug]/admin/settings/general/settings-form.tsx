@@ -71,7 +71,7 @@ export function SettingsForm({ organizationSlug, initial }: { organizationSlug: 
 
   return (
     <Card className="mt-6">
-      <form onSubmit={onSubmit} noValidate className="space-y-6">
+      <form method="post" onSubmit={onSubmit} noValidate className="space-y-6">
         <FormError message={formError} />
         <fieldset
           role="radiogroup"

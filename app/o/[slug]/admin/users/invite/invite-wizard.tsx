@@ -294,7 +294,7 @@ export function InviteWizard({ organizationSlug }: { organizationSlug: string })
         )}
 
         {step === "options" && (
-          <form onSubmit={send} noValidate className="space-y-5">
+          <form method="post" onSubmit={send} noValidate className="space-y-5">
             <h2 ref={headingRef} tabIndex={-1} className="text-lg font-semibold outline-none">
               {t("optionsHeading")}
             </h2>
