@@ -8,6 +8,12 @@ const nextConfig: NextConfig = {
   // otherwise copy ~16 MB of wasm into the public static assets).
   serverExternalPackages: ["@electric-sql/pglite", "piscina", "bcryptjs", "postgres"],
   poweredByHeader: false,
+  // Turbopack's on-disk development cache, restored by a restarted `next dev`, makes every page
+  // that the session which wrote it did not compile reload itself about once a second, endlessly
+  // (an HMR "restart" of the root chunk list at each load; seen with Next.js 16.4.6 on this
+  // project). Forms lose what was typed, and a click can land before hydration. Development
+  // therefore compiles from scratch at each start.
+  experimental: { turbopackFileSystemCacheForDev: false },
   reactStrictMode: true,
   // Invitation and reset links carry their key in the URL: no cache may keep the page (proxy.ts
   // keeps the key out of Referer headers).
