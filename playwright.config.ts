@@ -1,12 +1,7 @@
-import { randomBytes } from "node:crypto";
-import { defineConfig, devices } from "@playwright/test";
+import { defineConfig } from "@playwright/test";
+import { chromiumUse, throwawayDatabaseUrl } from "./tests/e2e/support/config";
 
-// One throwaway PostgreSQL database per run, named here so that the web server, the workers
-// (which inherit this process's environment) and the teardown agree on it.
-process.env.E2E_DATABASE_NAME ??= `gatehouse_e2e_${randomBytes(4).toString("hex")}`;
-const serverUrl = process.env.E2E_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-const databaseUrl = Object.assign(new URL(serverUrl), { pathname: `/${process.env.E2E_DATABASE_NAME}` }).toString();
-process.env.E2E_DATABASE_URL = databaseUrl;
+const databaseUrl = throwawayDatabaseUrl("gatehouse_e2e");
 
 const port = Number(process.env.E2E_PORT ?? 3200);
 const standInPort = Number(process.env.E2E_RESEND_PORT ?? 3299);
@@ -24,20 +19,10 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   reporter: process.env.CI ? [["list"], ["html", { open: "never", outputFolder: "playwright-report" }]] : "list",
-  use: {
-    baseURL,
-    locale: "en-US",
-    timezoneId: "UTC",
-    trace: "retain-on-failure",
-    screenshot: "only-on-failure",
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-    },
-  },
+  use: { ...chromiumUse, baseURL },
   projects: [
-    { name: "first-run", testMatch: /first-run\.spec\.ts/, use: { ...devices["Desktop Chrome"], channel: undefined } },
-    { name: "app", testIgnore: /first-run\.spec\.ts/, dependencies: ["first-run"], use: { ...devices["Desktop Chrome"], channel: undefined } },
+    { name: "first-run", testMatch: /first-run\.spec\.ts/ },
+    { name: "app", testIgnore: /first-run\.spec\.ts/, dependencies: ["first-run"] },
   ],
   webServer: [
     {
