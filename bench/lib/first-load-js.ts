@@ -1,15 +1,14 @@
 import { gzipSync } from "node:zlib";
 import { chromium } from "@playwright/test";
+import { chromiumUse } from "../../tests/e2e/support/config";
 
 /**
  * Gzipped size of every script a first visit to a page loads, measured in Chromium: what a
  * person's browser downloads before the page is interactive.
  */
 export async function firstLoadJsKb(url: string, cookies: { name: string; value: string }[]): Promise<number> {
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-  });
+  // The e2e suites' Chromium and flags (Debian's build; no background network on this machine).
+  const browser = await chromium.launch(chromiumUse?.launchOptions);
   try {
     const context = await browser.newContext();
     const origin = new URL(url).origin;
