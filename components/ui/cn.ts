@@ -1,6 +1,9 @@
 import { clsx, type ClassValue } from "clsx";
-import { twMerge } from "tailwind-merge";
 
+/**
+ * Joins class names. Base styles are component classes (app/globals.css, components layer), so
+ * a utility passed to override one wins by CSS layer order and no merging is needed.
+ */
 export function cn(...inputs: ClassValue[]): string {
-  return twMerge(clsx(inputs));
+  return clsx(inputs);
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { createHash } from "node:crypto";
 import { decode } from "next-auth/jwt";
 import { cookies } from "next/headers";
 import { env } from "@/lib/env";
@@ -23,11 +24,34 @@ export async function readSessionToken(): Promise<SessionToken | null> {
  */
 export async function decodeSessionToken(token: string | undefined): Promise<SessionToken | null> {
   if (!token) return null;
+  const key = createHash("sha256").update(token).digest("base64url");
+  const known = decoded.get(key);
+  if (known) {
+    if (known.expiresAt > Date.now()) return known.session;
+    decoded.delete(key);
+  }
   try {
     const claims = await decode({ token, secret: env.AUTH_SECRET, salt: SESSION_COOKIE });
     if (typeof claims?.sub !== "string" || !claims.sub || typeof claims.sv !== "number") return null;
-    return { accountId: claims.sub, sessionVersion: claims.sv };
+    const session = { accountId: claims.sub, sessionVersion: claims.sv };
+    if (typeof claims.exp === "number") remember(key, session, claims.exp * 1000);
+    return session;
   } catch {
     return null;
   }
+}
+
+/**
+ * Tokens already decrypted by this process, by digest (the token itself is not kept), until
+ * they expire: the same cookie arrives with each of a browser's requests, and decrypting it
+ * (key derivation, AES-CBC, HMAC) is a visible part of a page's server time. Only a successful
+ * decode is remembered; the claims of a token cannot change, and revocation is the caller's
+ * database check, which runs on every request either way.
+ */
+const decoded = new Map<string, { session: SessionToken; expiresAt: number }>();
+const DECODED_MAX = 10_000;
+
+function remember(key: string, session: SessionToken, expiresAt: number) {
+  if (decoded.size >= DECODED_MAX) decoded.delete(decoded.keys().next().value!);
+  decoded.set(key, { session, expiresAt });
 }

@@ -1,5 +1,5 @@
 import { encode } from "next-auth/jwt";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { env } from "@/lib/env";
 import { decodeSessionToken, SESSION_COOKIE } from "@/lib/auth/session-token";
 
@@ -24,6 +24,18 @@ describe("reading the session cookie", () => {
     expect(await decodeSessionToken(await token(claims, { maxAge: -60 }))).toBeNull();
     const valid = await token(claims);
     expect(await decodeSessionToken(valid.slice(0, -2) + (valid.endsWith("AA") ? "BB" : "AA"))).toBeNull();
+  });
+
+  it("stops accepting a token it has already read once the token expires", async () => {
+    afterEach(() => vi.useRealTimers());
+    const start = Date.now();
+    vi.useFakeTimers({ toFake: ["Date"], now: start });
+    const shortLived = await token({ sub: "7d1c1f9e-0000-4000-8000-000000000002", sv: 1 }, { maxAge: 60 });
+    expect(await decodeSessionToken(shortLived)).toMatchObject({ sessionVersion: 1 });
+    expect(await decodeSessionToken(shortLived)).toMatchObject({ sessionVersion: 1 });
+    // next-auth allows 15 s of clock skew past the expiry.
+    vi.setSystemTime(start + 80_000);
+    expect(await decodeSessionToken(shortLived)).toBeNull();
   });
 
   it("refuses a token without an account or a session version", async () => {

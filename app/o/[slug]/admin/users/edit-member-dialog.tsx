@@ -12,7 +12,7 @@ import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { memberRoles, memberTags, updateMemberSchema, type UpdateMemberInput } from "@/lib/validations/members";
 import { updateMemberAction } from "./actions";
-import type { MemberActionTarget } from "./member-actions";
+import type { MemberActionTarget } from "./row-actions";
 
 const fields = ["role", "enabled", "accessExpiresAt", "tags"] as const;
 

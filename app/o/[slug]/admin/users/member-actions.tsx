@@ -1,43 +1,32 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { useState } from "react";
+import { useState, type MouseEvent, type ReactNode } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent } from "@/components/ui/dialog";
-import type { MemberListStatus, MemberTag } from "@/lib/validations/members";
 import { cancelInvitationAction, reinviteAction, removeMemberAction, transferOwnershipAction } from "./actions";
 import { ConfirmDialogContent } from "./confirm-dialog";
 import { EditMemberDialogContent } from "./edit-member-dialog";
+import type { MemberActionTarget, RowAction } from "./row-actions";
 import { TemporaryPassword } from "./temporary-password";
 
-export type MemberActionTarget = {
-  membershipId: string;
-  name: string;
-  email: string;
-  role: "administrator" | "user";
-  status: MemberListStatus;
-  isOwner: boolean;
-  tags: MemberTag[];
-  /** ISO timestamp. */
-  accessExpiresAt: string | null;
-  invitationId: string | null;
-};
+type Open = { action: RowAction; member: MemberActionTarget } | null;
 
-type Open = "edit" | "delete" | "owner" | "reinvite" | "cancel" | null;
-
-/** The actions a row offers, each in a dialog; what the server would refuse is not offered. */
-export function MemberActions({
+/**
+ * The Users table's row actions. The buttons are rendered on the server (plain buttons with
+ * `data-action` and `data-member`); this one client component catches their clicks and opens
+ * the matching dialog, so a page of rows hydrates one component instead of one per row.
+ */
+export function MemberActionsHost({
   organizationSlug,
   organizationName,
-  member,
-  isSelf,
-  actorIsOwner,
+  members,
+  children,
 }: {
   organizationSlug: string;
   organizationName: string;
-  member: MemberActionTarget;
-  isSelf: boolean;
-  actorIsOwner: boolean;
+  members: MemberActionTarget[];
+  children: ReactNode;
 }) {
   const t = useTranslations("users.actions");
   const [open, setOpen] = useState<Open>(null);
@@ -49,35 +38,25 @@ export function MemberActions({
       setReinvited(null);
     }
   };
-  const invitation = member.invitationId;
-  const name = member.name;
-
-  const button = (kind: Exclude<Open, null>, label: string, ariaLabel: string) => (
-    <Button size="sm" variant="ghost" aria-label={ariaLabel} onClick={() => setOpen(kind)}>
-      {label}
-    </Button>
-  );
+  const onClick = (event: MouseEvent<HTMLDivElement>) => {
+    const button = (event.target as Element).closest<HTMLButtonElement>("button[data-action][data-member]");
+    if (!button || !event.currentTarget.contains(button)) return;
+    const member = members.find((m) => m.membershipId === button.dataset.member);
+    if (member) setOpen({ action: button.dataset.action as RowAction, member });
+  };
+  const member = open?.member;
+  const invitation = member?.invitationId;
+  const name = member?.name ?? "";
 
   return (
-    <div className="flex flex-col items-end gap-1 whitespace-nowrap">
-      {invitation ? (
-        <>
-          {button("reinvite", t("reinvite"), t("reinviteLabel", { name }))}
-          {button("cancel", t("cancelInvitation"), t("cancelInvitationLabel", { name }))}
-        </>
-      ) : (
-        <>
-          {button("edit", t("edit"), t("editLabel", { name }))}
-          {actorIsOwner && !member.isOwner && member.role === "administrator" && member.status === "active" && button("owner", t("setOwner"), t("setOwnerLabel", { name }))}
-          {!isSelf && !member.isOwner && button("delete", t("delete"), t("deleteLabel", { name }))}
-        </>
-      )}
-
-      {/* Mounted only while open: a page of 25 rows renders no dialog machinery. */}
-      {open !== null && (
+    // Clicks bubble here from the rows' buttons; keyboard activation of a button is a click too.
+    <div onClick={onClick}>
+      {children}
+      {/* Mounted only while open: a page of rows renders no dialog machinery. */}
+      {open !== null && member && (
         <Dialog open onOpenChange={onOpenChange}>
-          {open === "edit" && <EditMemberDialogContent organizationSlug={organizationSlug} member={member} onDone={close} />}
-          {open === "delete" && (
+          {open.action === "edit" && <EditMemberDialogContent organizationSlug={organizationSlug} member={member} onDone={close} />}
+          {open.action === "delete" && (
             <ConfirmDialogContent
               title={t("deleteTitle", { name })}
               description={t("deleteBody", { name, organization: organizationName })}
@@ -87,7 +66,7 @@ export function MemberActions({
               onDone={close}
             />
           )}
-          {open === "owner" && (
+          {open.action === "owner" && (
             <ConfirmDialogContent
               title={t("setOwnerTitle", { name })}
               description={t("setOwnerBody", { name, organization: organizationName })}
@@ -96,7 +75,7 @@ export function MemberActions({
               onDone={close}
             />
           )}
-          {open === "cancel" && invitation && (
+          {open.action === "cancel" && invitation && (
             <ConfirmDialogContent
               title={t("cancelInvitationTitle", { email: member.email })}
               description={t("cancelInvitationBody")}
@@ -107,7 +86,7 @@ export function MemberActions({
               onDone={close}
             />
           )}
-          {open === "reinvite" && invitation && !reinvited && (
+          {open.action === "reinvite" && invitation && !reinvited && (
             <ConfirmDialogContent
               title={t("reinviteTitle", { name })}
               description={t("reinviteBody", { email: member.email })}
@@ -116,7 +95,7 @@ export function MemberActions({
               onDone={(data) => setReinvited({ temporaryPassword: data.temporaryPassword })}
             />
           )}
-          {open === "reinvite" && reinvited && (
+          {open.action === "reinvite" && reinvited && (
             <ReinvitedContent name={name} email={member.email} temporaryPassword={reinvited.temporaryPassword} />
           )}
         </Dialog>

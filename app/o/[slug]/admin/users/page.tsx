@@ -1,6 +1,7 @@
 import { Crown } from "lucide-react";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { redirect } from "next/navigation";
+import type { ReactNode } from "react";
 import { ClientMessages } from "@/components/i18n/client-messages";
 import { AddAdministratorButton } from "@/components/invitations/add-administrator-button";
 import { Alert } from "@/components/ui/alert";
@@ -8,7 +9,8 @@ import { can } from "@/lib/auth/actor";
 import { requireActor } from "@/lib/auth/require";
 import { listMembers, type MemberRow } from "@/lib/members/list";
 import { membersQuerySchema } from "@/lib/validations/members";
-import { MemberActions } from "./member-actions";
+import { MemberActionsHost } from "./member-actions";
+import { offeredActions, rowActionLabels, type MemberActionTarget } from "./row-actions";
 import { usersHref } from "./users-href";
 import { UsersFilters } from "./users-filters";
 import { UsersPagination } from "./users-pagination";
@@ -76,93 +78,101 @@ export default async function UsersPage({ params, searchParams }: { params: Prom
                 <p className="mt-1 text-sm text-slate-600">{t("emptyBody")}</p>
               </div>
             )}
-            <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
-              <table className="min-w-full divide-y divide-slate-200 text-sm">
-                <caption className="sr-only">{t("tableCaption")}</caption>
-                <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
-                  <tr>
-                    <th scope="col" className="px-4 py-3">{t("columns.name")}</th>
-                    <th scope="col" className="px-4 py-3">{t("columns.role")}</th>
-                    <th scope="col" className="px-4 py-3">{t("columns.status")}</th>
-                    <th scope="col" className="px-4 py-3">{t("columns.tags")}</th>
-                    <th scope="col" className="px-4 py-3">{t("columns.lastSignIn")}</th>
-                    <th scope="col" className="px-4 py-3">{t("columns.invitedBy")}</th>
-                    {canManage && (
-                      <th scope="col" className="px-4 py-3">
-                        <span className="sr-only">{t("columns.actions")}</span>
-                      </th>
-                    )}
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-slate-100">
-                  {list.rows.map((row) => (
-                    <tr key={row.membershipId} className="align-top">
-                      <th scope="row" className="px-4 py-3 text-left font-normal">
-                        <div className="font-medium text-slate-900">
-                          {row.name}
-                          {row.accountId === actor.accountId && <span className="ml-1 text-slate-500">({t("you")})</span>}
-                        </div>
-                        <div className="text-slate-600">{row.email}</div>
-                      </th>
-                      <td className="px-4 py-3 whitespace-nowrap">
-                        <div>{t(`roles.${row.role}`)}</div>
-                        {row.isOwner && (
-                          <span className="mt-1 inline-flex items-center gap-1 rounded-full bg-amber-100 px-2 py-0.5 text-xs font-medium text-amber-900">
-                            <Crown aria-hidden className="size-3.5" />
-                            {t("owner")}
-                          </span>
-                        )}
-                      </td>
-                      <td className="min-w-40 px-4 py-3">
-                        <StatusBadge status={row.status} label={t(`statuses.${row.status}`)} />
-                        {statusDetail(row).map((line) => (
-                          <div key={line} className="mt-1 text-xs text-slate-600">{line}</div>
-                        ))}
-                      </td>
-                      <td className="px-4 py-3">
-                        <div className="flex flex-col items-start gap-1">
-                          {row.tags.map((tag) => (
-                            <span key={tag} className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-800">{t(`tags.${tag}`)}</span>
-                          ))}
-                        </div>
-                      </td>
-                      <td className="px-4 py-3 whitespace-nowrap text-slate-700">{row.lastSignInAt ? day(row.lastSignInAt) : t("never")}</td>
-                      <td className="px-4 py-3 whitespace-nowrap text-slate-700">
-                        {row.invitedAt ? (
-                          <>
-                            <div>{row.invitedByName ?? "—"}</div>
-                            <div className="text-xs text-slate-600">{day(row.invitedAt)}</div>
-                          </>
-                        ) : (
-                          "—"
-                        )}
-                      </td>
+            <MaybeActionsHost enabled={canManage} organizationSlug={slug} organizationName={actor.organizationName} rows={list.rows}>
+              <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+                <table className="data-table">
+                  <caption className="sr-only">{t("tableCaption")}</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">{t("columns.name")}</th>
+                      <th scope="col">{t("columns.role")}</th>
+                      <th scope="col">{t("columns.status")}</th>
+                      <th scope="col">{t("columns.tags")}</th>
+                      <th scope="col">{t("columns.lastSignIn")}</th>
+                      <th scope="col">{t("columns.invitedBy")}</th>
                       {canManage && (
-                        <td className="px-4 py-3 text-right">
-                          <MemberActions
-                            organizationSlug={slug}
-                            organizationName={actor.organizationName}
-                            member={{
-                              membershipId: row.membershipId,
-                              name: row.name,
-                              email: row.email,
-                              role: row.role,
-                              status: row.status,
-                              isOwner: row.isOwner,
-                              tags: row.tags,
-                              accessExpiresAt: row.accessExpiresAt?.toISOString() ?? null,
-                              invitationId: row.invitation?.id ?? null,
-                            }}
-                            isSelf={row.accountId === actor.accountId}
-                            actorIsOwner={actor.isOwner}
-                          />
-                        </td>
+                        <th scope="col">
+                          <span className="sr-only">{t("columns.actions")}</span>
+                        </th>
                       )}
                     </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+                  </thead>
+                  <tbody>
+                    {list.rows.map((row) => (
+                      <tr key={row.membershipId}>
+                        <th scope="row">
+                          <div className="font-medium text-slate-900">
+                            {row.name}
+                            {row.accountId === actor.accountId && <span className="ml-1 text-slate-500">({t("you")})</span>}
+                          </div>
+                          <div className="secondary">{row.email}</div>
+                        </th>
+                        <td className="whitespace-nowrap">
+                          <div>{t(`roles.${row.role}`)}</div>
+                          {row.isOwner && (
+                            <span className="badge badge-owner mt-1">
+                              <Crown aria-hidden className="size-3.5" />
+                              {t("owner")}
+                            </span>
+                          )}
+                        </td>
+                        <td className="min-w-40">
+                          <span className={`badge badge-${row.status}`}>{t(`statuses.${row.status}`)}</span>
+                          {statusDetail(row).map((line) => (
+                            <div key={line} className="detail">
+                              {line}
+                            </div>
+                          ))}
+                        </td>
+                        <td>
+                          {row.tags.length > 0 && (
+                            <div className="flex flex-col items-start gap-1">
+                              {row.tags.map((tag) => (
+                                <span key={tag} className="tag">
+                                  {t(`tags.${tag}`)}
+                                </span>
+                              ))}
+                            </div>
+                          )}
+                        </td>
+                        <td className="nowrap">{row.lastSignInAt ? day(row.lastSignInAt) : t("never")}</td>
+                        <td className="nowrap">
+                          {row.invitedAt ? (
+                            <>
+                              <div>{row.invitedByName ?? "—"}</div>
+                              <div className="text-xs text-slate-600">{day(row.invitedAt)}</div>
+                            </>
+                          ) : (
+                            "—"
+                          )}
+                        </td>
+                        {canManage && (
+                          <td className="text-right">
+                            <div className="row-actions">
+                              {offeredActions(
+                                { invitationId: row.invitation?.id ?? null, isOwner: row.isOwner, role: row.role, status: row.status },
+                                { isSelf: row.accountId === actor.accountId, isOwner: actor.isOwner },
+                              ).map((action) => (
+                                <button
+                                  key={action}
+                                  type="button"
+                                  className="btn btn-ghost btn-sm"
+                                  data-action={action}
+                                  data-member={row.membershipId}
+                                  aria-label={t(`actions.${rowActionLabels[action].ariaLabel}`, { name: row.name })}
+                                >
+                                  {t(`actions.${rowActionLabels[action].label}`)}
+                                </button>
+                              ))}
+                            </div>
+                          </td>
+                        )}
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </MaybeActionsHost>
             <UsersPagination slug={slug} query={query} total={list.total} pageCount={list.pageCount} pageSize={list.pageSize} />
           </>
         )}
@@ -171,13 +181,35 @@ export default async function UsersPage({ params, searchParams }: { params: Prom
   );
 }
 
-const statusTones: Record<MemberRow["status"], string> = {
-  active: "bg-emerald-50 text-emerald-800 ring-emerald-200",
-  invited: "bg-sky-50 text-sky-800 ring-sky-200",
-  expired: "bg-amber-50 text-amber-900 ring-amber-200",
-  disabled: "bg-slate-100 text-slate-700 ring-slate-300",
-};
-
-function StatusBadge({ status, label }: { status: MemberRow["status"]; label: string }) {
-  return <span className={`inline-flex rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${statusTones[status]}`}>{label}</span>;
+/** The row actions' dialogs, for a viewer who may manage members; the bare table otherwise. */
+function MaybeActionsHost({
+  enabled,
+  organizationSlug,
+  organizationName,
+  rows,
+  children,
+}: {
+  enabled: boolean;
+  organizationSlug: string;
+  organizationName: string;
+  rows: MemberRow[];
+  children: ReactNode;
+}) {
+  if (!enabled) return children;
+  const members: MemberActionTarget[] = rows.map((row) => ({
+    membershipId: row.membershipId,
+    name: row.name,
+    email: row.email,
+    role: row.role,
+    status: row.status,
+    isOwner: row.isOwner,
+    tags: row.tags,
+    accessExpiresAt: row.accessExpiresAt?.toISOString() ?? null,
+    invitationId: row.invitation?.id ?? null,
+  }));
+  return (
+    <MemberActionsHost organizationSlug={organizationSlug} organizationName={organizationName} members={members}>
+      {children}
+    </MemberActionsHost>
+  );
 }
