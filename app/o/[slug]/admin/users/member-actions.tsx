@@ -1,7 +1,7 @@
 "use client";
 
 import { useTranslations } from "next-intl";
-import { useState, type MouseEvent, type ReactNode } from "react";
+import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent } from "@/components/ui/dialog";
 import { cancelInvitationAction, reinviteAction, removeMemberAction, transferOwnershipAction } from "./actions";
@@ -10,49 +10,38 @@ import { EditMemberDialogContent } from "./edit-member-dialog";
 import type { MemberActionTarget, RowAction } from "./row-actions";
 import { TemporaryPassword } from "./temporary-password";
 
-type Open = { action: RowAction; member: MemberActionTarget } | null;
+export type OpenAction = { action: RowAction; member: MemberActionTarget };
 
 /**
- * The Users table's row actions. The buttons are rendered on the server (plain buttons with
- * `data-action` and `data-member`); this one client component catches their clicks and opens
- * the matching dialog, so a page of rows hydrates one component instead of one per row.
+ * The dialog of the row action being taken, if any: edit, delete, set as owner, re-invite or
+ * cancel an invitation. Mounted only while an action is open.
  */
-export function MemberActionsHost({
+export function MemberActionDialog({
   organizationSlug,
   organizationName,
-  members,
-  children,
+  open,
+  onClose,
 }: {
   organizationSlug: string;
   organizationName: string;
-  members: MemberActionTarget[];
-  children: ReactNode;
+  open: OpenAction | null;
+  onClose: () => void;
 }) {
   const t = useTranslations("users.actions");
-  const [open, setOpen] = useState<Open>(null);
   const [reinvited, setReinvited] = useState<{ temporaryPassword: string | null } | null>(null);
-  const close = () => setOpen(null);
-  const onOpenChange = (next: boolean) => {
-    if (!next) {
-      setOpen(null);
-      setReinvited(null);
-    }
+  const close = () => {
+    setReinvited(null);
+    onClose();
   };
-  const onClick = (event: MouseEvent<HTMLDivElement>) => {
-    const button = (event.target as Element).closest<HTMLButtonElement>("button[data-action][data-member]");
-    if (!button || !event.currentTarget.contains(button)) return;
-    const member = members.find((m) => m.membershipId === button.dataset.member);
-    if (member) setOpen({ action: button.dataset.action as RowAction, member });
+  const onOpenChange = (next: boolean) => {
+    if (!next) close();
   };
   const member = open?.member;
   const invitation = member?.invitationId;
   const name = member?.name ?? "";
 
   return (
-    // Clicks bubble here from the rows' buttons; keyboard activation of a button is a click too.
-    <div onClick={onClick}>
-      {children}
-      {/* Mounted only while open: a page of rows renders no dialog machinery. */}
+    <>
       {open !== null && member && (
         <Dialog open onOpenChange={onOpenChange}>
           {open.action === "edit" && <EditMemberDialogContent organizationSlug={organizationSlug} member={member} onDone={close} />}
@@ -100,7 +89,7 @@ export function MemberActionsHost({
           )}
         </Dialog>
       )}
-    </div>
+    </>
   );
 }
 

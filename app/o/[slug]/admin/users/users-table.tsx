@@ -1,0 +1,159 @@
+"use client";
+
+import { Crown } from "lucide-react";
+import { useFormatter, useTranslations } from "next-intl";
+import { useState } from "react";
+import type { MemberRow } from "@/lib/members/list";
+import { MemberActionDialog, type OpenAction } from "./member-actions";
+import { offeredActions, rowActionLabels, type MemberActionTarget } from "./row-actions";
+
+/**
+ * The Users table. A client component fed with the rows as data: the rows travel once, as data,
+ * instead of as a rendered element tree that the server serializes and then parses back to
+ * produce the HTML; it also opens the row actions' dialogs.
+ */
+export function UsersTable({
+  rows,
+  organizationSlug,
+  organizationName,
+  viewer,
+  canManage,
+}: {
+  rows: MemberRow[];
+  organizationSlug: string;
+  organizationName: string;
+  viewer: { accountId: string; isOwner: boolean };
+  canManage: boolean;
+}) {
+  const t = useTranslations("users");
+  const format = useFormatter();
+  const [open, setOpen] = useState<OpenAction | null>(null);
+  const day = (d: Date) => format.dateTime(d, { dateStyle: "medium" });
+  const moment = (d: Date) => format.dateTime(d, { dateStyle: "medium", timeStyle: "short" });
+
+  function statusDetail(row: MemberRow): string[] {
+    const lines: string[] = [];
+    if (row.invitation) {
+      lines.push(t(row.status === "expired" ? "invitationExpired" : "invitationExpires", { date: day(row.invitation.expiresAt) }));
+      const d = row.invitation.delivery;
+      if (d?.state === "retrying") lines.push(t("delivery.retrying", { date: moment(d.nextAttemptAt) }));
+      else if (d?.state === "failed") lines.push(d.reason ? t("delivery.failed", { reason: d.reason }) : t("delivery.failedUnknown"));
+      else if (d) lines.push(t(`delivery.${d.state}`));
+    }
+    if (row.accessExpiresAt) lines.push(t("accessUntil", { date: day(row.accessExpiresAt) }));
+    return lines;
+  }
+
+  return (
+    <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
+      <table className="data-table">
+        <caption className="sr-only">{t("tableCaption")}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t("columns.name")}</th>
+            <th scope="col">{t("columns.role")}</th>
+            <th scope="col">{t("columns.status")}</th>
+            <th scope="col">{t("columns.tags")}</th>
+            <th scope="col">{t("columns.lastSignIn")}</th>
+            <th scope="col">{t("columns.invitedBy")}</th>
+            {canManage && (
+              <th scope="col">
+                <span className="sr-only">{t("columns.actions")}</span>
+              </th>
+            )}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row) => {
+            const isSelf = row.accountId === viewer.accountId;
+            return (
+              <tr key={row.membershipId}>
+                <th scope="row">
+                  <div className="font-medium text-slate-900">
+                    {row.name}
+                    {isSelf && <span className="ml-1 text-slate-500">({t("you")})</span>}
+                  </div>
+                  <div className="secondary">{row.email}</div>
+                </th>
+                <td className="whitespace-nowrap">
+                  <div>{t(`roles.${row.role}`)}</div>
+                  {row.isOwner && (
+                    <span className="badge badge-owner mt-1">
+                      <Crown aria-hidden className="size-3.5" />
+                      {t("owner")}
+                    </span>
+                  )}
+                </td>
+                <td className="min-w-40">
+                  <span className={`badge badge-${row.status}`}>{t(`statuses.${row.status}`)}</span>
+                  {statusDetail(row).map((line) => (
+                    <div key={line} className="detail">
+                      {line}
+                    </div>
+                  ))}
+                </td>
+                <td>
+                  {row.tags.length > 0 && (
+                    <div className="flex flex-col items-start gap-1">
+                      {row.tags.map((tag) => (
+                        <span key={tag} className="tag">
+                          {t(`tags.${tag}`)}
+                        </span>
+                      ))}
+                    </div>
+                  )}
+                </td>
+                <td className="nowrap">{row.lastSignInAt ? day(row.lastSignInAt) : t("never")}</td>
+                <td className="nowrap">
+                  {row.invitedAt ? (
+                    <>
+                      <div>{row.invitedByName ?? "—"}</div>
+                      <div className="text-xs text-slate-600">{day(row.invitedAt)}</div>
+                    </>
+                  ) : (
+                    "—"
+                  )}
+                </td>
+                {canManage && (
+                  <td className="text-right">
+                    <div className="row-actions">
+                      {offeredActions(
+                        { invitationId: row.invitation?.id ?? null, isOwner: row.isOwner, role: row.role, status: row.status },
+                        { isSelf, isOwner: viewer.isOwner },
+                      ).map((action) => (
+                        <button
+                          key={action}
+                          type="button"
+                          className="btn btn-ghost btn-sm"
+                          aria-label={t(`actions.${rowActionLabels[action].ariaLabel}`, { name: row.name })}
+                          onClick={() => setOpen({ action, member: actionTarget(row) })}
+                        >
+                          {t(`actions.${rowActionLabels[action].label}`)}
+                        </button>
+                      ))}
+                    </div>
+                  </td>
+                )}
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      {canManage && <MemberActionDialog organizationSlug={organizationSlug} organizationName={organizationName} open={open} onClose={() => setOpen(null)} />}
+    </div>
+  );
+}
+
+function actionTarget(row: MemberRow): MemberActionTarget {
+  return {
+    membershipId: row.membershipId,
+    name: row.name,
+    email: row.email,
+    role: row.role,
+    status: row.status,
+    isOwner: row.isOwner,
+    tags: row.tags,
+    accessExpiresAt: row.accessExpiresAt?.toISOString() ?? null,
+    invitationId: row.invitation?.id ?? null,
+  };
+}
