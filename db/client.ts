@@ -5,7 +5,7 @@ import type { Logger } from "drizzle-orm/logger";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
-import postgres from "postgres";
+import postgres, { type ParameterOrJSON, type Sql, type UnsafeQueryOptions } from "postgres";
 import { env } from "@/lib/env";
 import { acquireDirectoryLock } from "./pglite-lock";
 import { migratePglite, migratePostgres } from "./migrate";
@@ -37,8 +37,41 @@ export async function openPostgres(url: string, opts: { max?: number; migrate?: 
     onnotice: () => {},
     connection: { application_name: "gatehouse" },
   });
-  const db = drizzlePostgres(client, { schema, logger }) as unknown as Database;
+  const prepared = env.DATABASE_PREPARED_STATEMENTS ? preparingStatements(client) : client;
+  const db = drizzlePostgres(prepared, { schema, logger }) as unknown as Database;
   return { db, driver: "postgres", close: () => client.end({ timeout: 5 }) };
+}
+
+/**
+ * The client with every query run as a named prepared statement. Drizzle runs its queries
+ * unprepared, and postgres.js then makes two round trips for each query with parameters (parse
+ * and describe, then bind and execute) and the server parses and plans it every time; prepared,
+ * a query is parsed once per connection and then costs one round trip. The statements of the
+ * app are a fixed set, so each connection keeps a bounded number. Behind a pooler that cannot
+ * keep prepared statements (PgBouncer in transaction mode before 1.21), set
+ * DATABASE_PREPARED_STATEMENTS=false.
+ */
+function preparingStatements(client: Sql): Sql {
+  const wrap = (sql: Sql): Sql =>
+    new Proxy(sql, {
+      get(target, property, receiver) {
+        if (property === "unsafe") {
+          return (query: string, parameters?: ParameterOrJSON<never>[], options?: UnsafeQueryOptions) =>
+            target.unsafe(query, parameters, { ...options, prepare: true });
+        }
+        // Transactions and savepoints hand their callback a client of their own: prepare there too.
+        if (property === "begin" || property === "savepoint") {
+          return (...args: unknown[]) => {
+            const callback = args.pop() as (tx: Sql) => unknown;
+            const method = Reflect.get(target, property) as (...a: unknown[]) => unknown;
+            return method.call(target, ...args, (tx: Sql) => callback(wrap(tx)));
+          };
+        }
+        const value = Reflect.get(target, property, receiver);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    });
+  return wrap(client);
 }
 
 export async function openPglite(dataDir: string | undefined, opts: { loadDataDir?: Blob } = {}): Promise<Handle> {

@@ -28,6 +28,7 @@ const schema = z.object({
     { message: "DATABASE_URL must start with postgres:// or postgresql://" },
   ),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  DATABASE_PREPARED_STATEMENTS: z.enum(["true", "false"], { message: "DATABASE_PREPARED_STATEMENTS must be true or false" }).default("true").transform((v) => v === "true"),
   PGLITE_DIR: optionalString,
   APP_URL: optionalUrl("APP_URL"),
   AUTH_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, {

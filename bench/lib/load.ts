@@ -17,6 +17,31 @@ export type LoadOptions = {
   amount?: number;
 };
 
+const samples = new WeakMap<LoadResult, { times: number[]; seconds: number }>();
+
+/** One result from several runs' response times (interleaved runs of the same thing). */
+export function mergeLoads(results: LoadResult[]): LoadResult {
+  const times = results.flatMap((r) => samples.get(r)?.times ?? []);
+  const seconds = results.reduce((s, r) => s + (samples.get(r)?.seconds ?? 0), 0);
+  return summarize(times, Math.max(0.001, seconds), {
+    errors: results.reduce((n, r) => n + r.errors, 0),
+    non2xx: results.reduce((n, r) => n + r.non2xx, 0),
+  });
+}
+
+function summarize(times: number[], elapsedSeconds: number, failures: { errors: number; non2xx: number }): LoadResult {
+  const result = {
+    requests: times.length,
+    rps: round(times.length / elapsedSeconds),
+    p50: round(percentile(times, 50)),
+    p95: round(percentile(times, 95)),
+    p99: round(percentile(times, 99)),
+    ...failures,
+  };
+  samples.set(result, { times, seconds: elapsedSeconds });
+  return result;
+}
+
 /**
  * Drives load with autocannon and computes percentiles from every response time (autocannon's
  * own summary has no p95). Counts 3xx as success: a server action that redirects answers 303.
@@ -55,13 +80,5 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   });
   const result = await instance;
   const elapsedSeconds = Math.max(0.001, (result.finish.getTime() - result.start.getTime()) / 1000);
-  return {
-    requests: times.length,
-    rps: round(times.length / elapsedSeconds),
-    p50: round(percentile(times, 50)),
-    p95: round(percentile(times, 95)),
-    p99: round(percentile(times, 99)),
-    errors: result.errors + result.timeouts,
-    non2xx: result.non2xx,
-  };
+  return summarize(times, elapsedSeconds, { errors: result.errors + result.timeouts, non2xx: result.non2xx });
 }

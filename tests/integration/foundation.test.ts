@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { accounts, auditEvents, invitations, memberships, organizations, organizationSettings } from "@/db/schema";
 import { authenticateWithPassword, SIGN_IN_LIMITS } from "@/lib/auth/authenticate";
@@ -6,7 +6,9 @@ import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { DomainError, isUniqueViolation } from "@/lib/errors";
 import { createOrganization, listMyOrganizations } from "@/lib/organizations";
 import { completeFirstRun, isSetupComplete } from "@/lib/setup/first-run";
-import { withTestDatabase } from "../support/db";
+import { openPostgres } from "@/db/client";
+import { rowsOf } from "@/db/rows";
+import { usingPostgres, withTestDatabase } from "../support/db";
 import { addMember, createAccount, createOrganizationWithOwner, DEFAULT_PASSWORD, uniqueEmail } from "../support/factories";
 
 const meta = { ip: "198.51.100.4", userAgent: "vitest" };
@@ -195,5 +197,30 @@ describe("database constraints", () => {
     const error = await db.insert(invitations).values(values).catch((e: unknown) => e);
     expect(isUniqueViolation(error, "invitations_one_pending_per_address")).toBe(true);
     await db.insert(invitations).values({ ...values, status: "revoked" });
+  });
+});
+
+describe.runIf(usingPostgres)("the PostgreSQL client", () => {
+  it("runs queries as prepared statements, in and out of transactions, and reuses them", async () => {
+    // One connection, so the session's prepared statements are the ones this test made.
+    const handle = await openPostgres(t.url()!, { migrate: false, max: 1 });
+    try {
+      const db = handle.db;
+      const byEmail = (email: string) => db.select({ id: accounts.id }).from(accounts).where(eq(accounts.emailNormalized, email));
+      await byEmail("a@example.com");
+      await byEmail("b@example.com");
+      await db.transaction(async (tx) => {
+        await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.slug, "none"));
+        await tx.transaction(async (inner) => {
+          await inner.select({ id: memberships.id }).from(memberships).where(eq(memberships.role, "user"));
+        });
+      });
+      const statements = rowsOf<{ statement: string }>(await db.execute(sql`select statement from pg_prepared_statements`)).map((r) => r.statement);
+      expect(statements.filter((s) => s.includes('from "accounts"'))).toHaveLength(1);
+      expect(statements.some((s) => s.includes('from "organizations"'))).toBe(true);
+      expect(statements.some((s) => s.includes('from "memberships"'))).toBe(true);
+    } finally {
+      await handle.close();
+    }
   });
 });
