@@ -1,8 +1,9 @@
 "use client";
 
 import { Crown } from "lucide-react";
-import { useFormatter, useTranslations } from "next-intl";
+import { useLocale, useTimeZone, useTranslations } from "next-intl";
 import { useState } from "react";
+import { dateFormatter } from "@/lib/i18n/formatters";
 import type { MemberRow } from "@/lib/members/list";
 import { MemberActionDialog, type OpenAction } from "./member-actions";
 import { offeredActions, rowActionLabels, type MemberActionTarget } from "./row-actions";
@@ -26,10 +27,11 @@ export function UsersTable({
   canManage: boolean;
 }) {
   const t = useTranslations("users");
-  const format = useFormatter();
+  const locale = useLocale();
+  const timeZone = useTimeZone();
   const [open, setOpen] = useState<OpenAction | null>(null);
-  const day = (d: Date) => format.dateTime(d, { dateStyle: "medium" });
-  const moment = (d: Date) => format.dateTime(d, { dateStyle: "medium", timeStyle: "short" });
+  const day = (d: Date) => dateFormatter(locale, timeZone, "day").format(d);
+  const moment = (d: Date) => dateFormatter(locale, timeZone, "moment").format(d);
 
   function statusDetail(row: MemberRow): string[] {
     const lines: string[] = [];
