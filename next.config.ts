@@ -1,7 +1,13 @@
 import type { NextConfig } from "next";
 import createNextIntlPlugin from "next-intl/plugin";
 
-const withNextIntl = createNextIntlPlugin("./lib/i18n/request.ts");
+const withNextIntl = createNextIntlPlugin({
+  requestConfig: "./lib/i18n/request.ts",
+  // Messages reach the formatter compiled (lib/i18n/messages.ts compiles the catalog it reads,
+  // the loader compiles catalog files imported as modules), so the browser bundle carries no ICU
+  // parser. `t.raw` is not available with compiled messages.
+  experimental: { messages: { path: "./lib/i18n/messages", format: "json", locales: "infer", precompile: true } },
+});
 
 const nextConfig: NextConfig = {
   // Native/wasm packages stay in node_modules instead of being bundled (PGlite would

@@ -1,7 +1,8 @@
 "use client";
 
+import { NextIntlClientProvider } from "next-intl";
 import { useSyncExternalStore } from "react";
-import { ErrorView } from "@/components/error-view";
+import { TranslatedErrorView } from "@/components/error-view";
 import { localeFromAcceptLanguage } from "@/lib/i18n/config";
 import en from "@/lib/i18n/messages/en/errorPage.json";
 import fr from "@/lib/i18n/messages/fr/errorPage.json";
@@ -20,14 +21,13 @@ export default function GlobalError({ error, reset }: { error: Error & { digest?
     browserLocale,
     () => "en" as const,
   );
-  const t = catalogs[locale];
   return (
     <html lang={locale}>
       <body className="min-h-screen font-sans">
-        <ErrorView
-          onRetry={reset}
-          text={{ ...t, reference: error.digest ? t.reference.replace("{ref}", error.digest) : null }}
-        />
+        {/* The catalog files imported here are compiled by next-intl's loader, like every message. */}
+        <NextIntlClientProvider locale={locale} messages={{ errorPage: catalogs[locale] }}>
+          <TranslatedErrorView error={error} reset={reset} />
+        </NextIntlClientProvider>
       </body>
     </html>
   );

@@ -1,3 +1,4 @@
+import { useTranslations } from "next-intl";
 import Link from "next/link";
 import { Button } from "@/components/ui/button";
 
@@ -17,5 +18,22 @@ export function ErrorView({ text, onRetry }: { text: ErrorViewText; onRetry: () 
         </Button>
       </div>
     </main>
+  );
+}
+
+/** The error page in the language of the messages provided above it (the `errorPage` namespace). */
+export function TranslatedErrorView({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
+  const t = useTranslations("errorPage");
+  return (
+    <ErrorView
+      onRetry={reset}
+      text={{
+        title: t("title"),
+        body: t("body"),
+        reference: error.digest ? t("reference", { ref: error.digest }) : null,
+        retry: t("retry"),
+        goHome: t("goHome"),
+      }}
+    />
   );
 }
