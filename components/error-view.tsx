@@ -1,6 +1,4 @@
 import { useTranslations } from "next-intl";
-import Link from "next/link";
-import { Button } from "@/components/ui/button";
 
 export type ErrorViewText = { title: string; body: string; reference: string | null; retry: string; goHome: string };
 
@@ -12,10 +10,18 @@ export function ErrorView({ text, onRetry }: { text: ErrorViewText; onRetry: () 
       <p className="mt-3 text-slate-600">{text.body}</p>
       {text.reference && <p className="mt-3 font-mono text-sm text-slate-800">{text.reference}</p>}
       <div className="mt-6 flex justify-center gap-3">
-        <Button onClick={onRetry}>{text.retry}</Button>
-        <Button asChild variant="secondary">
-          <Link href="/">{text.goHome}</Link>
-        </Button>
+        {/* Plain elements with the button component classes: error.tsx and global-error.tsx are
+            loaded with every page, each in a chunk of its own, and through the Button component
+            each would carry another copy of Radix Slot. */}
+        <button type="button" onClick={onRetry} className="btn btn-primary btn-md">
+          {text.retry}
+        </button>
+        {/* A full page load, not a client-side navigation: after an unexpected error the page's
+            state (or a deployment's changed chunks) is not to be relied on. */}
+        {/* eslint-disable-next-line @next/next/no-html-link-for-pages */}
+        <a href="/" className="btn btn-secondary btn-md">
+          {text.goHome}
+        </a>
       </div>
     </main>
   );
