@@ -2,30 +2,25 @@
 
 import { CheckCircle2, CircleAlert, Copy, FileDown } from "lucide-react";
 import { useFormatter, useTranslations } from "next-intl";
-import { useId, useState, type RefObject } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Input } from "@/components/ui/input";
 import type { SendInvitationsResult, SentInvitation } from "@/lib/invitations/create";
 
 /** The result screen: one line per address; a temporary password not emailed is shown here once. */
-export function InviteResult({
-  result,
-  organizationSlug,
-  headingRef,
-  onDone,
-}: {
-  result: SendInvitationsResult;
-  organizationSlug: string;
-  headingRef: RefObject<HTMLHeadingElement | null>;
-  onDone: () => void;
-}) {
+export function InviteResult({ result, organizationSlug, onDone }: { result: SendInvitationsResult; organizationSlug: string; onDone: () => void }) {
   const t = useTranslations("invite-wizard");
   const tr = useTranslations();
   const format = useFormatter();
   const id = useId();
   const [saved, setSaved] = useState(false);
+  const headingRef = useRef<HTMLHeadingElement>(null);
   const showsPassword = result.invitations.some((i) => i.outcome === "sent" && i.temporaryPassword);
+
+  // The screen may appear after its code has loaded, later than the step changed: it takes the
+  // focus itself.
+  useEffect(() => headingRef.current?.focus(), []);
 
   return (
     <div className="space-y-5">

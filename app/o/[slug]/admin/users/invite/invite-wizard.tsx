@@ -4,35 +4,30 @@ import { CheckCircle2, CircleAlert, UserPlus } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
-import { useCallback, useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
-import { useForm, useWatch, type FieldErrors, type Resolver } from "react-hook-form";
-import { FormError } from "@/components/forms/form-error";
-import { applyActionErrors, useValidationMessage } from "@/components/forms/use-action-errors";
+import { lazy, Suspense, useCallback, useEffect, useId, useRef, useState, type KeyboardEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
-import { Field } from "@/components/ui/field";
-import { Input, Select, Textarea } from "@/components/ui/input";
+import { Input } from "@/components/ui/input";
 import type { SendInvitationsResult } from "@/lib/invitations/create";
 import type { AddressLookup, LookupResult } from "@/lib/invitations/lookup";
-import { inviteOptionsIssues, PERSONAL_MESSAGE_MAX, type InviteOptions } from "@/lib/validations/invitation-rules";
+import type { InviteOptions } from "@/lib/validations/invitation-rules";
 import type { PasswordDeliveryChoice } from "@/lib/validations/invitations";
-import { lookupInviteeAction, sendInviteAction } from "./actions";
-import { InviteResult } from "./invite-result";
+import { lookupInviteeAction } from "./actions";
 
 type Step = "email" | "options" | "result";
 const steps: Step[] = ["email", "options", "result"];
-const optionFields = ["options.locale", "options.personalMessage", "options.accessExpiry", "options.external", "options.privileged"] as const;
 
-type OptionsForm = { options: InviteOptions };
-
-// The server's schema applies the same rules; the browser skips the schema library to stay light.
-const optionsResolver: Resolver<OptionsForm> = async (values) => {
-  const issues = inviteOptionsIssues(values.options);
-  if (issues.length === 0) return { values, errors: {} };
-  const options = Object.fromEntries(issues.map((i) => [i.field, { type: "validate", message: i.message }]));
-  return { values: {}, errors: { options } as FieldErrors<OptionsForm> };
-};
+// The Options step (react-hook-form and the form's fields) and the result screen are not needed to
+// show the page: they load once the person starts typing an address, and are ready by Next.
+const loadOptionsStep = () => import("./options-step");
+const loadInviteResult = () => import("./invite-result");
+const OptionsStep = lazy(() => loadOptionsStep().then((m) => ({ default: m.OptionsStep })));
+const InviteResult = lazy(() => loadInviteResult().then((m) => ({ default: m.InviteResult })));
+function preloadLaterSteps() {
+  void loadOptionsStep();
+  void loadInviteResult();
+}
 
 const isError = (a: AddressLookup) => a.outcome !== "existing" && a.outcome !== "new";
 
@@ -46,17 +41,10 @@ function newRunKey(): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-function today(): string {
-  const d = new Date();
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
-}
-
 /** The Add Administrator wizard: Email (looked up on Enter), Options, Send Invite, result. */
 export function InviteWizard({ organizationSlug }: { organizationSlug: string }) {
   const t = useTranslations("invite-wizard");
   const tc = useTranslations("common");
-  const tr = useTranslations();
-  const tv = useValidationMessage();
   const router = useRouter();
   const usersPath = `/o/${organizationSlug}/admin/users`;
   const ids = useId();
@@ -69,7 +57,9 @@ export function InviteWizard({ organizationSlug }: { organizationSlug: string })
   const [emailError, setEmailError] = useState<string>();
   const [delivery, setDelivery] = useState<PasswordDeliveryChoice | null>(null);
   const [deliveryError, setDeliveryError] = useState<string>();
-  const [sendError, setSendError] = useState<string>();
+  const [options, setOptions] = useState<InviteOptions>({ locale: "en", personalMessage: "", accessExpiry: "", external: false, privileged: false });
+  // Once the person picks the language, a later lookup no longer presets it.
+  const [localeChosen, setLocaleChosen] = useState(false);
   const [result, setResult] = useState<SendInvitationsResult | null>(null);
 
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -77,20 +67,15 @@ export function InviteWizard({ organizationSlug }: { organizationSlug: string })
   const deliveryRef = useRef<HTMLInputElement>(null);
   const firstRender = useRef(true);
 
-  const form = useForm<OptionsForm>({
-    resolver: optionsResolver,
-    defaultValues: { options: { locale: "en", personalMessage: "", accessExpiry: "", external: false, privileged: false } },
-  });
-  const { register, handleSubmit, setError, setValue, control, formState } = form;
-  const optionErrors = formState.errors.options;
-
+  // The Email step's heading takes the focus when the person comes back to it (the other steps
+  // focus their own heading as they appear); on arrival, the Email field has it.
   useEffect(() => {
     if (firstRender.current) {
       firstRender.current = false;
       emailRef.current?.focus();
       return;
     }
-    headingRef.current?.focus();
+    if (step === "email") headingRef.current?.focus();
   }, [step]);
 
   const leave = useCallback(() => router.push(usersPath), [router, usersPath]);
@@ -107,6 +92,7 @@ export function InviteWizard({ organizationSlug }: { organizationSlug: string })
   const needsDelivery = Boolean(lookup && lookup.passwordPolicy === "ask" && lookup.addresses.some((a) => a.outcome === "new"));
 
   async function check(): Promise<LookupResult | null> {
+    preloadLaterSteps();
     setEmailError(undefined);
     setChecking(true);
     try {
@@ -120,7 +106,7 @@ export function InviteWizard({ organizationSlug }: { organizationSlug: string })
       setLookup(response.data);
       const existing = response.data.addresses.filter((a) => a.outcome === "existing");
       const accountLocale = existing.length === response.data.addresses.length ? existing[0]?.accountLocale : null;
-      if (!formState.dirtyFields.options?.locale) setValue("options.locale", accountLocale ?? response.data.defaultLocale);
+      if (!localeChosen) setOptions((current) => ({ ...current, locale: accountLocale ?? response.data.defaultLocale }));
       return response.data;
     } finally {
       setChecking(false);
@@ -148,26 +134,16 @@ export function InviteWizard({ organizationSlug }: { organizationSlug: string })
     void check();
   }
 
-  const send = handleSubmit(async (values) => {
-    setSendError(undefined);
-    const response = await sendInviteAction(organizationSlug, {
-      idempotencyKey: runKey,
-      emails,
-      passwordDelivery: needsDelivery ? delivery : null,
-      options: values.options,
-    });
-    if (!response.ok) {
-      setSendError(applyActionErrors(response, setError, optionFields));
-      return;
-    }
-    const sent = response.data.invitations.filter((i) => i.outcome === "sent");
-    if (sent.length === 0) {
-      setSendError(response.data.invitations.map((i) => (i.outcome === "failed" ? `${i.email}: ${tr(i.code, i.params ?? {})}` : "")).join(" "));
-      return;
-    }
-    setResult(response.data);
+  function back(current: InviteOptions, changedLocale: boolean) {
+    setOptions(current);
+    if (changedLocale) setLocaleChosen(true);
+    setStep("email");
+  }
+
+  function sent(response: SendInvitationsResult) {
+    setResult(response);
     setStep("result");
-  });
+  }
 
   function done() {
     setResult(null);
@@ -177,7 +153,6 @@ export function InviteWizard({ organizationSlug }: { organizationSlug: string })
   const lookupErrors = lookup?.addresses.filter(isError) ?? [];
   const emailInvalid = Boolean(emailError) || lookupErrors.length > 0;
   const emailDescribedBy = [`${ids}-email-hint`, emailInvalid ? `${ids}-email-errors` : null].filter(Boolean).join(" ");
-  const messageLength = useWatch({ control, name: "options.personalMessage" })?.length ?? 0;
 
   return (
     <div className="max-w-2xl">
@@ -223,6 +198,7 @@ export function InviteWizard({ organizationSlug }: { organizationSlug: string })
                   aria-invalid={emailInvalid || undefined}
                   aria-describedby={emailDescribedBy}
                   onChange={(e) => {
+                    preloadLaterSteps();
                     setEmails(e.target.value);
                     setLookup(null);
                     setEmailError(undefined);
@@ -293,56 +269,22 @@ export function InviteWizard({ organizationSlug }: { organizationSlug: string })
           </div>
         )}
 
-        {step === "options" && (
-          <form method="post" onSubmit={send} noValidate className="space-y-5">
-            <h2 ref={headingRef} tabIndex={-1} className="text-lg font-semibold outline-none">
-              {t("optionsHeading")}
-            </h2>
-            <p className="text-sm text-slate-600">{t("optionsIntro", { count: lookup?.addresses.length ?? 0, emails: lookup?.addresses.map((a) => a.email).join(", ") ?? "" })}</p>
-            <FormError message={sendError} />
-            <Field label={t("language")} error={tv(optionErrors?.locale?.message)}>
-              <Select {...register("options.locale")}>
-                <option value="en">{tc("english")}</option>
-                <option value="fr">{tc("french")}</option>
-              </Select>
-            </Field>
-            <Field label={t("personalMessage")} hint={t("personalMessageHint", { count: messageLength, max: PERSONAL_MESSAGE_MAX })} error={tv(optionErrors?.personalMessage?.message)}>
-              <Textarea maxLength={PERSONAL_MESSAGE_MAX} {...register("options.personalMessage")} />
-            </Field>
-            <Field label={t("accessExpiry")} hint={t("accessExpiryHint")} error={tv(optionErrors?.accessExpiry?.message)}>
-              <Input type="date" min={today()} className="w-auto" {...register("options.accessExpiry")} />
-            </Field>
-            <fieldset className="space-y-2">
-              <legend className="text-sm font-medium text-slate-900">{t("tags")}</legend>
-              <label className="flex items-center gap-2 text-sm">
-                <input type="checkbox" className="size-4 accent-indigo-600" {...register("options.external")} />
-                {t("external")}
-              </label>
-              <label className="flex items-center gap-2 text-sm">
-                <input type="checkbox" className="size-4 accent-indigo-600" aria-describedby={`${ids}-privileged-hint`} {...register("options.privileged")} />
-                {t("privileged")}
-              </label>
-              <p id={`${ids}-privileged-hint`} className="text-xs text-slate-600">
-                {t("privilegedHint")}
-              </p>
-            </fieldset>
-            <div className="flex flex-wrap justify-between gap-2 border-t border-slate-200 pt-4">
-              <div className="flex gap-2">
-                <Button variant="ghost" asChild>
-                  <Link href={usersPath}>{tc("cancel")}</Link>
-                </Button>
-                <Button variant="secondary" onClick={() => setStep("email")}>
-                  {tc("back")}
-                </Button>
-              </div>
-              <Button type="submit" disabled={formState.isSubmitting}>
-                {formState.isSubmitting ? t("sending") : t("sendInvite")}
-              </Button>
-            </div>
-          </form>
-        )}
-
-        {step === "result" && result && <InviteResult result={result} organizationSlug={organizationSlug} headingRef={headingRef} onDone={done} />}
+        <Suspense fallback={<p className="text-sm text-slate-600">{tc("loading")}</p>}>
+          {step === "options" && (
+            <OptionsStep
+              organizationSlug={organizationSlug}
+              usersPath={usersPath}
+              runKey={runKey}
+              emails={emails}
+              lookup={lookup}
+              passwordDelivery={needsDelivery ? delivery : null}
+              initialOptions={options}
+              onBack={back}
+              onSent={sent}
+            />
+          )}
+          {step === "result" && result && <InviteResult result={result} organizationSlug={organizationSlug} onDone={done} />}
+        </Suspense>
       </Card>
     </div>
   );
