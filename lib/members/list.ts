@@ -38,7 +38,8 @@ export type MemberList = {
   pageSize: number;
   /** Every membership of the organization, whatever the filters. */
   memberCount: number;
-  activeAdministratorCount: number;
+  /** Exactly one active administrator: the page recommends adding another. */
+  soleActiveAdministrator: boolean;
 };
 
 /** `%text%` for LIKE, with LIKE's own metacharacters taken literally. */
@@ -171,10 +172,13 @@ export async function listMembers(actor: Actor, query: MembersQuery): Promise<Me
       select
         ${filtered ? sql`(select count(*)::int from ${source(query)} where ${where})` : sql`null::int`} as total,
         (select count(*)::int from memberships m where m.organization_id = ${actor.organizationId}) as member_count,
-        (select count(*)::int from memberships m where m.organization_id = ${actor.organizationId} and ${activeAdministratorCondition("m")}) as active_administrators`),
+        -- Whether there is exactly one: two found are enough to know, however many there are.
+        (select count(*)::int from (
+          select 1 from memberships m where m.organization_id = ${actor.organizationId} and ${activeAdministratorCondition("m")} limit 2
+        ) admins) = 1 as sole_active_administrator`),
   ]);
 
-  const counts = rowsOf<{ total: number | null; member_count: number; active_administrators: number }>(countsResult)[0];
+  const counts = rowsOf<{ total: number | null; member_count: number; sole_active_administrator: boolean }>(countsResult)[0];
   // Unfiltered, the matching rows are every membership: counted once.
   const total = Number(counts?.total ?? counts?.member_count ?? 0);
   return {
@@ -200,6 +204,6 @@ export async function listMembers(actor: Actor, query: MembersQuery): Promise<Me
     pageCount: Math.max(1, Math.ceil(total / MEMBERS_PAGE_SIZE)),
     pageSize: MEMBERS_PAGE_SIZE,
     memberCount: Number(counts?.member_count ?? 0),
-    activeAdministratorCount: Number(counts?.active_administrators ?? 0),
+    soleActiveAdministrator: counts?.sole_active_administrator === true,
   };
 }

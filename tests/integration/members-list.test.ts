@@ -61,7 +61,7 @@ describe("the member list", () => {
     const list = await listMembers(actor, query());
     expect(list.total).toBe(5);
     expect(list.memberCount).toBe(5);
-    expect(list.activeAdministratorCount).toBe(1);
+    expect(list.soleActiveAdministrator).toBe(true);
     expect(list.rows[0]).toMatchObject({ accountId: owner.id, isOwner: true, status: "active", invitation: null });
     const byAccount = new Map(list.rows.map((r) => [r.accountId, r]));
     expect(byAccount.get(user.id)).toMatchObject({ status: "active", role: "user", tags: ["external"] });
@@ -73,6 +73,12 @@ describe("the member list", () => {
     });
     expect(byAccount.get(lapsed.account.id)).toMatchObject({ status: "expired", invitation: { delivery: { state: "sent" } } });
     expect(Object.keys(list.rows[0]!)).not.toContain("passwordHash");
+
+    // A second active administrator (however many more there are) ends the "only one" state.
+    for (const name of ["Ada Admin", "Alan Admin", "Anita Admin"]) {
+      await addMember(db, org.id, (await createAccount(db, { name })).id, { role: "administrator" });
+      expect((await listMembers(actor, query())).soleActiveAdministrator).toBe(false);
+    }
   });
 
   it("searches name or address case-insensitively, LIKE characters taken literally, and filters by role and status", async () => {

@@ -37,7 +37,7 @@ export default async function UsersPage({ params, searchParams }: { params: Prom
           {canManage && <AddAdministratorButton organizationSlug={slug} />}
         </div>
 
-        {list.activeAdministratorCount === 1 && (
+        {list.soleActiveAdministrator && (
           <Alert tone="warning" className="flex flex-wrap items-center justify-between gap-3">
             <p>{t("recommendation")}</p>
             {canManage && <AddAdministratorButton organizationSlug={slug} variant="secondary" />}
