@@ -19,3 +19,8 @@ export type Permission = (typeof ROLE_PERMISSIONS)["administrator"][number];
 export function roleHasPermission(role: MembershipRole, permission: Permission): boolean {
   return (ROLE_PERMISSIONS[role] as readonly string[]).includes(permission);
 }
+
+/** The roles that grant a permission, for checks made inside a query. */
+export function rolesWithPermission(permission: Permission): MembershipRole[] {
+  return (Object.keys(ROLE_PERMISSIONS) as MembershipRole[]).filter((role) => roleHasPermission(role, permission));
+}

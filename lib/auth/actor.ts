@@ -1,7 +1,7 @@
 import "server-only";
 import { and, eq } from "drizzle-orm";
 import type { Transaction } from "@/db/client";
-import { memberships, type MembershipRole } from "@/db/schema";
+import { memberships, type MembershipRole, type MembershipStatus } from "@/db/schema";
 import type { AppLocale } from "@/lib/i18n/config";
 import { DomainError, forbidden } from "@/lib/errors";
 import { roleHasPermission, type Permission } from "@/lib/permissions";
@@ -33,6 +33,19 @@ export function assertCan(actor: Pick<Actor, "role">, permission: Permission): v
   if (!can(actor, permission)) throw forbidden();
 }
 
+/** The actor's membership row as the database holds it now. */
+export type ActorMembershipRow = { role: MembershipRole; status: MembershipStatus; accessExpiresAt: Date | null };
+
+/**
+ * Throws unless the membership row re-read from the database is still active, unexpired (at
+ * `now`) and grants the permission: `forbidden`, or `accessExpired` for an expired access.
+ */
+export function assertActorMembership(row: ActorMembershipRow | undefined, permission: Permission, now = Date.now()): void {
+  if (!row || row.status !== "active") throw forbidden();
+  if (row.accessExpiresAt && row.accessExpiresAt.getTime() <= now) throw new DomainError("accessExpired", { status: 403 });
+  if (!roleHasPermission(row.role, permission)) throw forbidden();
+}
+
 /**
  * Inside a mutation's transaction: re-reads the actor's membership, locks it against concurrent
  * change (FOR SHARE), and checks it is still active, unexpired, in this organization, with the
@@ -46,7 +59,5 @@ export async function lockActor(tx: Transaction, actor: Actor, permission: Permi
     .from(memberships)
     .where(and(eq(memberships.id, actor.membershipId), eq(memberships.organizationId, actor.organizationId), eq(memberships.accountId, actor.accountId)))
     .for("share");
-  if (!row || row.status !== "active") throw forbidden();
-  if (row.accessExpiresAt && row.accessExpiresAt.getTime() <= Date.now()) throw new DomainError("accessExpired", { status: 403 });
-  if (!roleHasPermission(row.role, permission)) throw forbidden();
+  assertActorMembership(row, permission);
 }
