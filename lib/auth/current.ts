@@ -16,6 +16,24 @@ export type CurrentAccount = {
   passwordIsTemporary: boolean;
 };
 
+const accountColumns = {
+  id: accounts.id,
+  email: accounts.email,
+  name: accounts.name,
+  locale: accounts.locale,
+  passwordIsTemporary: accounts.passwordIsTemporary,
+  status: accounts.status,
+  sessionVersion: accounts.sessionVersion,
+};
+
+/** The account a session names, if it is still valid: active, and the session's version current. */
+type AccountRow = CurrentAccount & { status: "active" | "disabled"; sessionVersion: number };
+
+function validAccount(row: AccountRow | undefined, session: { sessionVersion: number }): CurrentAccount | null {
+  if (!row || row.status !== "active" || row.sessionVersion !== session.sessionVersion) return null;
+  return { id: row.id, email: row.email, name: row.name, locale: row.locale, passwordIsTemporary: row.passwordIsTemporary };
+}
+
 /**
  * The signed-in account, re-checked against the database on every request: a disabled account
  * or a session older than the account's session version (password changed) is signed out.
@@ -23,22 +41,9 @@ export type CurrentAccount = {
 export const getCurrentAccount = cache(async (): Promise<CurrentAccount | null> => {
   const session = await readSessionToken();
   if (!session) return null;
-  const id = session.accountId;
   const db = await getDb();
-  const [row] = await db
-    .select({
-      id: accounts.id,
-      email: accounts.email,
-      name: accounts.name,
-      locale: accounts.locale,
-      passwordIsTemporary: accounts.passwordIsTemporary,
-      status: accounts.status,
-      sessionVersion: accounts.sessionVersion,
-    })
-    .from(accounts)
-    .where(eq(accounts.id, id));
-  if (!row || row.status !== "active" || row.sessionVersion !== session.sessionVersion) return null;
-  return { id: row.id, email: row.email, name: row.name, locale: row.locale, passwordIsTemporary: row.passwordIsTemporary };
+  const [row] = await db.select(accountColumns).from(accounts).where(eq(accounts.id, session.accountId));
+  return validAccount(row, session);
 });
 
 export type MembershipAccess =
@@ -48,14 +53,17 @@ export type MembershipAccess =
   | { kind: "expired"; organizationName: string; expiredAt: Date }
   | { kind: "ok"; actor: Actor };
 
-/** The current account's access to an organization, by slug: one query after the account's. */
+/**
+ * The current account's access to an organization, by slug: one query reads the session's
+ * account (the same checks as `getCurrentAccount`) with its membership of that organization.
+ */
 export const getMembershipAccess = cache(async (slug: string): Promise<MembershipAccess> => {
-  const account = await getCurrentAccount();
-  if (!account) return { kind: "signed-out" };
-  if (account.passwordIsTemporary) return { kind: "temporary-password" };
+  const session = await readSessionToken();
+  if (!session) return { kind: "signed-out" };
   const db = await getDb();
   const [row] = await db
     .select({
+      account: accountColumns,
       organizationId: organizations.id,
       organizationSlug: organizations.slug,
       organizationName: organizations.name,
@@ -65,10 +73,16 @@ export const getMembershipAccess = cache(async (slug: string): Promise<Membershi
       isOwner: memberships.isOwner,
       accessExpiresAt: memberships.accessExpiresAt,
     })
-    .from(memberships)
-    .innerJoin(organizations, eq(organizations.id, memberships.organizationId))
-    .where(and(eq(organizations.slug, slug), eq(memberships.accountId, account.id)));
-  if (!row || row.status !== "active") return { kind: "not-member" };
+    .from(accounts)
+    .leftJoin(organizations, eq(organizations.slug, slug))
+    .leftJoin(memberships, and(eq(memberships.organizationId, organizations.id), eq(memberships.accountId, accounts.id)))
+    .where(eq(accounts.id, session.accountId));
+  const account = validAccount(row?.account, session);
+  if (!account) return { kind: "signed-out" };
+  if (account.passwordIsTemporary) return { kind: "temporary-password" };
+  if (!row || !row.organizationId || !row.organizationSlug || !row.organizationName || !row.membershipId || !row.role || row.status !== "active") {
+    return { kind: "not-member" };
+  }
   if (row.accessExpiresAt && row.accessExpiresAt.getTime() <= Date.now()) {
     return { kind: "expired", organizationName: row.organizationName, expiredAt: row.accessExpiresAt };
   }
@@ -84,7 +98,7 @@ export const getMembershipAccess = cache(async (slug: string): Promise<Membershi
       organizationName: row.organizationName,
       membershipId: row.membershipId,
       role: row.role,
-      isOwner: row.isOwner,
+      isOwner: row.isOwner ?? false,
       accessExpiresAt: row.accessExpiresAt,
       meta: await getRequestMeta(),
     },
