@@ -154,9 +154,14 @@ try {
     encodeArgs([slug, { idempotencyKey: crypto.randomUUID(), emails, passwordDelivery: delivery, options: { locale: "en", personalMessage: "", accessExpiry: "", external: false, privileged: false } }]);
 
   log("lookup");
-  // Warm, like the pages (40 lookups: the lookup limit is 120 per administrator in 10 minutes).
-  await actionPost(lookupAction.id, wizardPath, (n) => encodeArgs([slug, { emails: existing[n % existing.length] }]), 40, 4);
-  const lookup = await actionPost(lookupAction.id, wizardPath, (n) => encodeArgs([slug, { emails: existing[n % existing.length] }]), 200, 4);
+  // The lookup is one administrator waiting on the wizard: its latency is measured one lookup at
+  // a time (four administrators taking turns), and also with four at once for the record.
+  // Warm first, like the pages. The lookup limit is 120 per administrator in 10 minutes: 340 in
+  // all, shared by four.
+  const lookupBody = (n: number) => encodeArgs([slug, { emails: existing[n % existing.length] }]);
+  await actionPost(lookupAction.id, wizardPath, lookupBody, 40, 4);
+  const lookup = await actionPost(lookupAction.id, wizardPath, lookupBody, 200, 1);
+  const lookupConcurrent = await actionPost(lookupAction.id, wizardPath, lookupBody, 100, 4);
 
   log("Send Invite");
   const sendInviteExisting = await actionPost(sendAction.id, wizardPath, (n) => invite(existing[n]!, null), 30, 4);
@@ -201,6 +206,7 @@ try {
     usersPageRatio: ratio(Math.min(usersFirst.rps, usersSearch.rps, usersPage400.rps), baseline.rps),
     usersPageQueries,
     lookup: pick(lookup),
+    lookupFourAtOnce: pick(lookupConcurrent),
     sendInviteExisting: pick(sendInviteExisting),
     sendInviteNew: pick(sendInviteNew),
     eventLoop: { idleP95: idle.p95, busyP95: busy.p95, ratio: ratio(busy.p95, idle.p95) },
@@ -217,7 +223,7 @@ try {
     ["slowProvider ≤ 1.2", String(results.slowProvider.ratio), results.slowProvider.ratio <= 1.2],
     ["wizardFirstLoadJs ≤ 150 kB", `${wizardFirstLoadJs} kB`, wizardFirstLoadJs <= 150],
   ];
-  const errors = [baseline, usersFirst, usersSearch, usersPage400, lookup, sendInviteExisting, sendInviteNew, idle, busy, fastProvider, slowProvider].reduce((n, r) => n + r.errors + r.non2xx, 0);
+  const errors = [baseline, usersFirst, usersSearch, usersPage400, lookup, lookupConcurrent, sendInviteExisting, sendInviteNew, idle, busy, fastProvider, slowProvider].reduce((n, r) => n + r.errors + r.non2xx, 0);
 
   mkdirSync(path.join("bench", "results"), { recursive: true });
   writeFileSync(path.join("bench", "results", "latest.json"), JSON.stringify({ ...results, errors, goals: Object.fromEntries(goals.map(([g, v, ok]) => [g, { value: v, met: ok }])) }, null, 2) + "\n");
@@ -227,7 +233,7 @@ try {
   console.log("| page | req/s | p50 ms | p95 ms | p99 ms |\n|---|---|---|---|---|");
   console.log([row("baseline (overview)", baseline), row("Users, first page", usersFirst), row("Users, search", usersSearch), row("Users, page 400", usersPage400)].join("\n"));
   console.log("\n| action | p50 ms | p95 ms | per second |\n|---|---|---|---|");
-  for (const [name, r] of [["lookup", lookup], ["Send Invite, existing account", sendInviteExisting], ["Send Invite, new account", sendInviteNew]] as const) {
+  for (const [name, r] of [["lookup", lookup], ["lookup, four at once", lookupConcurrent], ["Send Invite, existing account", sendInviteExisting], ["Send Invite, new account", sendInviteNew]] as const) {
     console.log(`| ${name} | ${r.p50} | ${r.p95} | ${r.rps} |`);
   }
   console.log("\n| goal | measured | met |\n|---|---|---|");

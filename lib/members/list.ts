@@ -36,8 +36,6 @@ export type MemberList = {
   page: number;
   pageCount: number;
   pageSize: number;
-  /** Every membership of the organization, whatever the filters. */
-  memberCount: number;
   /** Exactly one active administrator: the page recommends adding another. */
   soleActiveAdministrator: boolean;
 };
@@ -138,7 +136,6 @@ export async function listMembers(actor: Actor, query: MembersQuery): Promise<Me
   const where = filters(actor, query);
   const offset = (query.page - 1) * MEMBERS_PAGE_SIZE;
 
-  const filtered = Boolean(query.q || query.role || query.status);
   const [rowsResult, countsResult] = await Promise.all([
     // The page is chosen on memberships alone, in the order of memberships_organization_list_idx
     // (sort_name is the account's lower-cased name, kept by the database), so even page 400
@@ -170,17 +167,15 @@ export async function listMembers(actor: Actor, query: MembersQuery): Promise<Me
       order by p.is_owner desc, p.sort_name, p.id`),
     db.execute(sql`
       select
-        ${filtered ? sql`(select count(*)::int from ${source(query)} where ${where})` : sql`null::int`} as total,
-        (select count(*)::int from memberships m where m.organization_id = ${actor.organizationId}) as member_count,
+        (select count(*)::int from ${source(query)} where ${where}) as total,
         -- Whether there is exactly one: two found are enough to know, however many there are.
         (select count(*)::int from (
           select 1 from memberships m where m.organization_id = ${actor.organizationId} and ${activeAdministratorCondition("m")} limit 2
         ) admins) = 1 as sole_active_administrator`),
   ]);
 
-  const counts = rowsOf<{ total: number | null; member_count: number; sole_active_administrator: boolean }>(countsResult)[0];
-  // Unfiltered, the matching rows are every membership: counted once.
-  const total = Number(counts?.total ?? counts?.member_count ?? 0);
+  const counts = rowsOf<{ total: number; sole_active_administrator: boolean }>(countsResult)[0];
+  const total = Number(counts?.total ?? 0);
   return {
     rows: rowsOf<RawRow>(rowsResult).map((r) => ({
       membershipId: r.membership_id,
@@ -203,7 +198,6 @@ export async function listMembers(actor: Actor, query: MembersQuery): Promise<Me
     page: query.page,
     pageCount: Math.max(1, Math.ceil(total / MEMBERS_PAGE_SIZE)),
     pageSize: MEMBERS_PAGE_SIZE,
-    memberCount: Number(counts?.member_count ?? 0),
     soleActiveAdministrator: counts?.sole_active_administrator === true,
   };
 }

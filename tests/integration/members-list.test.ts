@@ -60,7 +60,6 @@ describe("the member list", () => {
 
     const list = await listMembers(actor, query());
     expect(list.total).toBe(5);
-    expect(list.memberCount).toBe(5);
     expect(list.soleActiveAdministrator).toBe(true);
     expect(list.rows[0]).toMatchObject({ accountId: owner.id, isOwner: true, status: "active", invitation: null });
     const byAccount = new Map(list.rows.map((r) => [r.accountId, r]));
@@ -102,7 +101,7 @@ describe("the member list", () => {
     expect(await names({ status: "invited" })).toEqual([]);
     expect(await names({ role: "administrator", status: "active" })).toEqual(["Olivia Owner"]);
     const none = await listMembers(actor, query({ q: "nobody-here" }));
-    expect(none).toMatchObject({ rows: [], total: 0, memberCount: 4 });
+    expect(none).toMatchObject({ rows: [], total: 0, pageCount: 1 });
   });
 
   it("shows only the actor's organization", async () => {

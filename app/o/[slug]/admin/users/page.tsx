@@ -53,7 +53,7 @@ export default async function UsersPage({ params, searchParams }: { params: Prom
           </div>
         ) : (
           <>
-            {!filtered && list.memberCount === 1 && (
+            {!filtered && list.total === 1 && (
               <div className="rounded-lg border border-dashed border-slate-300 px-6 py-6 text-center">
                 <h2 className="text-base font-semibold">{t("emptyTitle")}</h2>
                 <p className="mt-1 text-sm text-slate-600">{t("emptyBody")}</p>
