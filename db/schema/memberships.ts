@@ -27,6 +27,13 @@ export const memberships = pgTable(
      * on insert and whenever the account's name changes; never written by the application.
      */
     sortName: text("sort_name").notNull().default(""),
+    /**
+     * What the Users list's search matches: the account's lower-cased name and normalized
+     * address, separated by a line feed (which a search cannot contain, so a match never spans
+     * the two). Kept by the database like `sortName` (migration 0002), so a search reads this
+     * table's trigram index without visiting accounts.
+     */
+    searchText: text("search_text").notNull().default(""),
     invitedByAccountId: uuid("invited_by_account_id").references(() => accounts.id, { onDelete: "set null" }),
     invitedAt: timestamp("invited_at", { withTimezone: true }),
     joinedAt: timestamp("joined_at", { withTimezone: true }),
@@ -39,6 +46,7 @@ export const memberships = pgTable(
     index("memberships_organization_role_status_idx").on(t.organizationId, t.role, t.status),
     index("memberships_account_idx").on(t.accountId),
     index("memberships_organization_list_idx").on(t.organizationId, t.isOwner.desc(), t.sortName, t.id),
+    index("memberships_search_trgm_idx").using("gin", sql`${t.searchText} gin_trgm_ops`),
     check("memberships_owner_is_active_administrator", sql`not ${t.isOwner} or (${t.role} = 'administrator' and ${t.status} = 'active')`),
     check("memberships_privileged_requires_expiry", sql`not ('privileged' = any(${t.tags})) or ${t.accessExpiresAt} is not null`),
     check("memberships_known_tags", sql`${t.tags} <@ array['external','privileged']::text[]`),

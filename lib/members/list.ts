@@ -72,16 +72,14 @@ const statusConditions: Record<MemberListStatus, SQL> = {
 };
 
 /** The rows of the list: memberships, joined to their accounts only when searching by name or email. */
-function source(query: MembersQuery): SQL {
-  return query.q ? sql`memberships m join accounts a on a.id = m.account_id` : sql`memberships m`;
-}
 
 function filters(actor: Actor, query: MembersQuery): SQL {
   const conditions: SQL[] = [sql`m.organization_id = ${actor.organizationId}`];
   if (query.q) {
-    // Both sides match the trigram indexes (accounts_name_trgm_idx, accounts_email_trgm_idx).
-    const pattern = containsPattern(query.q);
-    conditions.push(sql`(lower(a.name) like ${pattern} or a.email_normalized like ${pattern})`);
+    // memberships.search_text is the lower-cased name and the normalized address on two lines
+    // (memberships_search_trgm_idx); a search never holds a line feed, so it matches one of them.
+    const pattern = containsPattern(query.q.replace(/[\r\n]+/g, " "));
+    conditions.push(sql`m.search_text like ${pattern}`);
   }
   if (query.role) conditions.push(sql`m.role = ${query.role}`);
   if (query.status) conditions.push(statusConditions[query.status]);
@@ -143,7 +141,7 @@ export async function listMembers(actor: Actor, query: MembersQuery): Promise<Me
     db.execute(sql`
       with page as (
         select m.id, m.is_owner, m.sort_name
-        from ${source(query)}
+        from memberships m
         where ${where}
         order by m.is_owner desc nulls last, m.sort_name, m.id
         limit ${MEMBERS_PAGE_SIZE} offset ${offset}
@@ -167,7 +165,7 @@ export async function listMembers(actor: Actor, query: MembersQuery): Promise<Me
       order by p.is_owner desc, p.sort_name, p.id`),
     db.execute(sql`
       select
-        (select count(*)::int from ${source(query)} where ${where}) as total,
+        (select count(*)::int from memberships m where ${where}) as total,
         -- Whether there is exactly one: two found are enough to know, however many there are.
         (select count(*)::int from (
           select 1 from memberships m where m.organization_id = ${actor.organizationId} and ${activeAdministratorCondition("m")} limit 2

@@ -160,4 +160,30 @@ describe("the member list", () => {
     expect((await listMembers(actor, query({ page: 1 }))).total).toBe(4);
   });
 
+  it("searches memberships.search_text, kept by the database from the account's name and address", async () => {
+    const db = t.db();
+    const { org, actor } = await createOrganizationWithOwner(db, "Searching");
+    const ada = await createAccount(db, { name: "Ada Lovelace", email: "countess@analytical.example.com" });
+    await addMember(db, org.id, ada.id, { role: "user" });
+    const found = async (q: string) => (await listMembers(actor, query({ q }))).rows.map((r) => r.name);
+
+    expect(await found("lovelace")).toEqual(["Ada Lovelace"]);
+    expect(await found("COUNTESS@")).toEqual(["Ada Lovelace"]);
+    // The name's end and the address's start are two lines: a search does not run across them,
+    // even one that carries a line feed.
+    expect(await found("lovelace countess")).toEqual([]);
+    expect(await found("lovelace\ncountess")).toEqual([]);
+
+    await db.update(accounts).set({ name: "Augusta King", email: "augusta@example.com", emailNormalized: "augusta@example.com" }).where(eq(accounts.id, ada.id));
+    expect(await found("lovelace")).toEqual([]);
+    expect(await found("countess")).toEqual([]);
+    expect(await found("king")).toEqual(["Augusta King"]);
+    expect(await found("augusta@")).toEqual(["Augusta King"]);
+
+    // A write of the column itself is recomputed from the account.
+    await db.update(memberships).set({ searchText: "anything" }).where(eq(memberships.accountId, ada.id));
+    expect(await found("anything")).toEqual([]);
+    expect(await found("king")).toEqual(["Augusta King"]);
+  });
+
 });
