@@ -126,7 +126,7 @@ function delivery(row: RawRow): EmailDelivery | null {
 
 /**
  * For members who may read the member list: one page of the organization's members and open
- * invitations, searched and filtered in the database. Two queries whatever the page or its size.
+ * invitations, searched and filtered in the database. One query whatever the page or its size.
  */
 export async function listMembers(actor: Actor, query: MembersQuery): Promise<MemberList> {
   assertCan(actor, "members:read");
@@ -134,18 +134,29 @@ export async function listMembers(actor: Actor, query: MembersQuery): Promise<Me
   const where = filters(actor, query);
   const offset = (query.page - 1) * MEMBERS_PAGE_SIZE;
 
-  const [rowsResult, countsResult] = await Promise.all([
-    // The page is chosen on memberships alone, in the order of memberships_organization_list_idx
-    // (sort_name is the account's lower-cased name, kept by the database), so even page 400
-    // walks one index; the details are joined for the page's rows only.
-    db.execute(sql`
-      with page as (
-        select m.id, m.is_owner, m.sort_name
-        from memberships m
-        where ${where}
-        order by m.is_owner desc nulls last, m.sort_name, m.id
-        limit ${MEMBERS_PAGE_SIZE} offset ${offset}
-      )
+  // One statement: the page and the counts. The page is chosen on memberships alone, in the order
+  // of memberships_organization_list_idx (sort_name is the account's lower-cased name, kept by
+  // the database), so even page 400 walks one index; the details are joined for the page's rows
+  // only. The counts come back on every row, and on a single row of nulls when the page is empty.
+  const result = await db.execute(sql`
+    with page as (
+      select m.id, m.is_owner, m.sort_name
+      from memberships m
+      where ${where}
+      order by m.is_owner desc nulls last, m.sort_name, m.id
+      limit ${MEMBERS_PAGE_SIZE} offset ${offset}
+    ),
+    counts as (
+      select
+        (select count(*)::int from memberships m where ${where}) as total,
+        -- Whether there is exactly one: two found are enough to know, however many there are.
+        (select count(*)::int from (
+          select 1 from memberships m where m.organization_id = ${actor.organizationId} and ${activeAdministratorCondition("m")} limit 2
+        ) admins) = 1 as sole_active_administrator
+    )
+    select c.total, c.sole_active_administrator, r.*
+    from counts c
+    left join lateral (
       select m.id as membership_id, m.account_id, a.name, a.email, m.role, m.is_owner, m.tags,
         case
           when m.status <> 'invited' then m.status::text
@@ -155,27 +166,22 @@ export async function listMembers(actor: Actor, query: MembersQuery): Promise<Me
         m.access_expires_at, a.last_sign_in_at, inviter.name as invited_by_name,
         coalesce(inv.created_at, m.invited_at) as invited_at,
         inv.id as invitation_id, inv.expires_at as invitation_expires_at, inv.send_count,
-        email.status as email_status, email.next_attempt_at as email_next_attempt_at, email.last_error as email_last_error
+        email.status as email_status, email.next_attempt_at as email_next_attempt_at, email.last_error as email_last_error,
+        p.sort_name as page_sort_name, p.is_owner as page_is_owner
       from page p
       join memberships m on m.id = p.id
       join accounts a on a.id = m.account_id
       ${openInvitation}
       left join accounts inviter on inviter.id = coalesce(inv.invited_by_account_id, m.invited_by_account_id)
       left join email_outbox email on email.id = inv.last_email_id
-      order by p.is_owner desc, p.sort_name, p.id`),
-    db.execute(sql`
-      select
-        (select count(*)::int from memberships m where ${where}) as total,
-        -- Whether there is exactly one: two found are enough to know, however many there are.
-        (select count(*)::int from (
-          select 1 from memberships m where m.organization_id = ${actor.organizationId} and ${activeAdministratorCondition("m")} limit 2
-        ) admins) = 1 as sole_active_administrator`),
-  ]);
+    ) r on true
+    order by r.page_is_owner desc, r.page_sort_name, r.membership_id`);
 
-  const counts = rowsOf<{ total: number; sole_active_administrator: boolean }>(countsResult)[0];
+  const all = rowsOf<RawRow & { total: number; sole_active_administrator: boolean }>(result);
+  const counts = all[0];
   const total = Number(counts?.total ?? 0);
   return {
-    rows: rowsOf<RawRow>(rowsResult).map((r) => ({
+    rows: all.filter((r) => r.membership_id !== null).map((r) => ({
       membershipId: r.membership_id,
       accountId: r.account_id,
       name: r.name,
