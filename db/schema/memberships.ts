@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { boolean, check, index, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, check, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { accounts } from "./accounts";
 import { membershipRoleEnum, membershipStatusEnum } from "./enums";
 import { organizations } from "./organizations";
@@ -51,4 +51,22 @@ export const memberships = pgTable(
     check("memberships_privileged_requires_expiry", sql`not ('privileged' = any(${t.tags})) or ${t.accessExpiresAt} is not null`),
     check("memberships_known_tags", sql`${t.tags} <@ array['external','privileged']::text[]`),
   ],
+);
+
+/**
+ * How many memberships each organization has, for the Users list's unfiltered total (counting
+ * 10,000 rows on every render showed in its profile). Kept by the database: a trigger on
+ * memberships adds or takes one as rows come and go (migration 0003); never written by the
+ * application. A table of its own, not a column of organizations: a membership's insert then
+ * locks this row only, never the organization's row that transactions share-lock.
+ */
+export const organizationMemberCounts = pgTable(
+  "organization_member_counts",
+  {
+    organizationId: uuid("organization_id")
+      .primaryKey()
+      .references(() => organizations.id, { onDelete: "cascade" }),
+    memberCount: integer("member_count").notNull().default(0),
+  },
+  (t) => [check("organization_member_counts_not_negative", sql`${t.memberCount} >= 0`)],
 );

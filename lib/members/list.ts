@@ -133,6 +133,12 @@ export async function listMembers(actor: Actor, query: MembersQuery): Promise<Me
   const db = await getDb();
   const where = filters(actor, query);
   const offset = (query.page - 1) * MEMBERS_PAGE_SIZE;
+  // Unfiltered, the matching rows are every membership, counted by the database as they come and
+  // go (organization_member_counts); filtered, the matches are counted.
+  const totalSql =
+    query.q || query.role || query.status
+      ? sql`(select count(*)::int from memberships m where ${where})`
+      : sql`coalesce((select c.member_count from organization_member_counts c where c.organization_id = ${actor.organizationId}), 0)`;
 
   // One statement: the page and the counts. The page is chosen on memberships alone, in the order
   // of memberships_organization_list_idx (sort_name is the account's lower-cased name, kept by
@@ -148,7 +154,7 @@ export async function listMembers(actor: Actor, query: MembersQuery): Promise<Me
     ),
     counts as (
       select
-        (select count(*)::int from memberships m where ${where}) as total,
+        ${totalSql} as total,
         -- Whether there is exactly one: two found are enough to know, however many there are.
         (select count(*)::int from (
           select 1 from memberships m where m.organization_id = ${actor.organizationId} and ${activeAdministratorCondition("m")} limit 2

@@ -1,6 +1,7 @@
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { queryCounter } from "@/db/query-counter";
+import { rowsOf } from "@/db/rows";
 import { fillOrganization } from "@/db/seed-data";
 import { accounts, emailOutbox, invitations, memberships } from "@/db/schema";
 import { listMembers } from "@/lib/members/list";
@@ -158,6 +159,35 @@ describe("the member list", () => {
 
     // Paging walks the same order.
     expect((await listMembers(actor, query({ page: 1 }))).total).toBe(4);
+  });
+
+  it("takes the unfiltered total from organization_member_counts, kept by the database as memberships come and go", async () => {
+    const db = t.db();
+    const { org, actor } = await createOrganizationWithOwner(db, "Counting");
+    const total = async () => (await listMembers(actor, query())).total;
+    const counted = async () =>
+      rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from memberships where organization_id = ${org.id}`))[0]!.n;
+    expect(await total()).toBe(1);
+
+    const people = await Promise.all(Array.from({ length: 12 }, (_, i) => createAccount(db, { name: `Person ${i}` })));
+    // Concurrent inserts, each its own statement: none is lost.
+    await Promise.all(people.map((p) => addMember(db, org.id, p.id, { role: "user" })));
+    expect(await total()).toBe(13);
+
+    await db.delete(memberships).where(eq(memberships.accountId, people[0]!.id));
+    // An account's deletion removes its memberships by cascade: counted too.
+    await db.delete(accounts).where(eq(accounts.id, people[1]!.id));
+    expect(await total()).toBe(11);
+    expect(await total()).toBe(await counted());
+
+    // Filtered, the matches themselves are counted.
+    expect((await listMembers(actor, query({ role: "user" }))).total).toBe(10);
+    const drift = rowsOf<{ n: number }>(
+      await db.execute(
+        sql`select count(*)::int as n from organization_member_counts c where c.member_count <> (select count(*) from memberships m where m.organization_id = c.organization_id)`,
+      ),
+    );
+    expect(drift[0]!.n).toBe(0);
   });
 
   it("searches memberships.search_text, kept by the database from the account's name and address", async () => {
