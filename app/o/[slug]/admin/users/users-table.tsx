@@ -3,6 +3,7 @@
 import { Crown } from "lucide-react";
 import { useLocale, useTimeZone, useTranslations } from "next-intl";
 import { useState } from "react";
+import { Button } from "@/components/ui/button";
 import { dateFormatter } from "@/lib/i18n/formatters";
 import type { MemberRow } from "@/lib/members/list";
 import { MemberActionDialog, type OpenAction } from "./member-actions";
@@ -123,15 +124,15 @@ export function UsersTable({
                         { invitationId: row.invitation?.id ?? null, isOwner: row.isOwner, role: row.role, status: row.status },
                         { isSelf, isOwner: viewer.isOwner },
                       ).map((action) => (
-                        <button
+                        <Button
                           key={action}
-                          type="button"
-                          className="btn btn-ghost btn-sm"
+                          size="sm"
+                          variant="ghost"
                           aria-label={t(`actions.${rowActionLabels[action].ariaLabel}`, { name: row.name })}
                           onClick={() => setOpen({ action, member: actionTarget(row) })}
                         >
                           {t(`actions.${rowActionLabels[action].label}`)}
-                        </button>
+                        </Button>
                       ))}
                     </div>
                   </td>
