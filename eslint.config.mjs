@@ -10,8 +10,10 @@ const envOnlyInLibEnv = {
 // A form handled by onSubmit is submitted by the browser itself when the click comes before
 // hydration: without a method that is a GET, which puts every field, passwords included, in the URL.
 const formMethodRequired = {
-  selector: "JSXOpeningElement[name.name='form']:has(JSXAttribute[name.name='onSubmit']):not(:has(JSXAttribute[name.name='method']))",
-  message: 'Give a form handled by onSubmit method="post": submitted before hydration, a GET form puts its fields in the URL.',
+  selector:
+    "JSXOpeningElement[name.name='form']:has(JSXAttribute[name.name='onSubmit']):not(:has(JSXAttribute[name.name='method']))",
+  message:
+    'Give a form handled by onSubmit method="post": submitted before hydration, a GET form puts its fields in the URL.',
 };
 
 export default defineConfig([
@@ -29,5 +31,15 @@ export default defineConfig([
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
-  globalIgnores([".next/**", "node_modules/**", ".data/**", "test-results/**", "playwright-report/**", "playwright-report-dev/**", "reports/**", "bench/results/**", "next-env.d.ts"]),
+  globalIgnores([
+    ".next/**",
+    "node_modules/**",
+    ".data/**",
+    "test-results/**",
+    "playwright-report/**",
+    "playwright-report-dev/**",
+    "reports/**",
+    "bench/results/**",
+    "next-env.d.ts",
+  ]),
 ]);

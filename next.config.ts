@@ -24,7 +24,10 @@ const nextConfig: NextConfig = {
   // Invitation and reset links carry their key in the URL: no cache may keep the page (proxy.ts
   // keeps the key out of Referer headers).
   async headers() {
-    return ["/invite", "/invite/:path*", "/reset-password/:path*"].map((source) => ({ source, headers: [{ key: "Cache-Control", value: "no-store" }] }));
+    return ["/invite", "/invite/:path*", "/reset-password/:path*"].map((source) => ({
+      source,
+      headers: [{ key: "Cache-Control", value: "no-store" }],
+    }));
   },
 };
 

@@ -11,7 +11,13 @@ import { organizations } from "@/db/schema";
 import { listMembers } from "@/lib/members/list";
 import { membersQuerySchema } from "@/lib/validations/members";
 import { ActionClient, encodeArgs } from "../tests/support/action-client";
-import { actorFor, addMember, createAccount, createOrganizationWithOwner, DEFAULT_PASSWORD } from "../tests/support/factories";
+import {
+  actorFor,
+  addMember,
+  createAccount,
+  createOrganizationWithOwner,
+  DEFAULT_PASSWORD,
+} from "../tests/support/factories";
 import { createDatabase, databaseUrl, dropDatabases } from "../tests/support/postgres-admin";
 import { startResendStandIn } from "../tests/support/resend-stand-in";
 import { firstLoadJsKb } from "./lib/first-load-js";
@@ -40,7 +46,9 @@ const port = Number(args.port);
 const serverUrl = process.env.TEST_DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const dbName = `gatehouse_bench_${randomBytes(4).toString("hex")}`;
 const pgliteDir = args.pglite ? path.join(mkdtempSync(path.join(tmpdir(), "gatehouse-bench-")), "pglite") : null;
-const dbEnv: Record<string, string> = pgliteDir ? { PGLITE_DIR: pgliteDir, DATABASE_URL: "" } : { DATABASE_URL: databaseUrl(serverUrl, dbName) };
+const dbEnv: Record<string, string> = pgliteDir
+  ? { PGLITE_DIR: pgliteDir, DATABASE_URL: "" }
+  : { DATABASE_URL: databaseUrl(serverUrl, dbName) };
 const log = (message: string) => console.error(`[bench] ${message}`);
 
 async function openDb(): Promise<DatabaseHandle> {
@@ -54,10 +62,25 @@ const standIn = await startResendStandIn(0);
 try {
   if (!pgliteDir) await createDatabase(serverUrl, dbName);
   log(`seeding ${args.members} members and ${args.invitations} invitations (${pgliteDir ? "PGlite" : "PostgreSQL"})`);
-  const seedOutput = execFileSync("npm", ["run", "--silent", "db:seed", "--", "--members", args.members, "--invitations", args.invitations, "--organization", "Bench Co"], {
-    env: { ...process.env, ...dbEnv, LOG_LEVEL: "warn" },
-    encoding: "utf8",
-  });
+  const seedOutput = execFileSync(
+    "npm",
+    [
+      "run",
+      "--silent",
+      "db:seed",
+      "--",
+      "--members",
+      args.members,
+      "--invitations",
+      args.invitations,
+      "--organization",
+      "Bench Co",
+    ],
+    {
+      env: { ...process.env, ...dbEnv, LOG_LEVEL: "warn" },
+      encoding: "utf8",
+    },
+  );
   const owner = /owner: (\S+) \/ (.+)$/m.exec(seedOutput);
   const slug = /at \/o\/(\S+) with/.exec(seedOutput)?.[1];
   if (!owner || !slug) throw new Error(`could not read the seed output:\n${seedOutput}`);
@@ -66,21 +89,33 @@ try {
   // Queries per render of the Users list, counted by the driver hook, before the server owns
   // the database (PGlite allows one process).
   const handle = await openDb();
-  const [org] = await handle.db.select({ id: organizations.id }).from(organizations).where(sql`${organizations.slug} = ${slug}`);
-  const [ownerMembership] = await handle.db.execute(sql`select id from memberships where organization_id = ${org!.id} and is_owner`).then((r) => (Array.isArray(r) ? r : (r as { rows: { id: string }[] }).rows) as { id: string }[]);
+  const [org] = await handle.db
+    .select({ id: organizations.id })
+    .from(organizations)
+    .where(sql`${organizations.slug} = ${slug}`);
+  const [ownerMembership] = await handle.db
+    .execute(sql`select id from memberships where organization_id = ${org!.id} and is_owner`)
+    .then((r) => (Array.isArray(r) ? r : (r as { rows: { id: string }[] }).rows) as { id: string }[]);
   const actor = await actorFor(handle.db, ownerMembership!.id);
   const countFor = async (query: Record<string, string>) =>
     (await queryCounter.count(() => listMembers(actor, membersQuerySchema.parse(query)))).queries;
   const usersPageQueries = { page1: await countFor({}), page400: await countFor({ page: "400" }) };
   const existing: string[] = [];
-  for (let i = 0; i < 400; i++) existing.push((await createAccount(handle.db, { name: `Existing ${i}`, email: `existing.${i}.${dbName}@bench.example.com` })).email);
+  for (let i = 0; i < 400; i++)
+    existing.push(
+      (await createAccount(handle.db, { name: `Existing ${i}`, email: `existing.${i}.${dbName}@bench.example.com` }))
+        .email,
+    );
   // Send Invite is limited per inviter (50 an hour) and per organization (200 an hour). The
   // benchmark organization's phases send 100 invitations, shared by four administrators; the
   // slow-provider comparison sends 180 in a second organization with four of its own.
   const admins = async (organizationId: string, tag: string) => {
     const logins: { email: string; password: string }[] = [];
     for (let i = 0; i < 4; i++) {
-      const account = await createAccount(handle.db, { name: `Bench Admin ${tag}${i}`, email: `admin.${tag}${i}.${dbName}@bench.example.com` });
+      const account = await createAccount(handle.db, {
+        name: `Bench Admin ${tag}${i}`,
+        email: `admin.${tag}${i}.${dbName}@bench.example.com`,
+      });
       await addMember(handle.db, organizationId, account.id, { role: "administrator" });
       logins.push({ email: account.email, password: DEFAULT_PASSWORD });
     }
@@ -96,7 +131,8 @@ try {
     log("building");
     execFileSync("npx", ["next", "build"], { stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
   }
-  const wizardJs = async (cookie: string) => firstLoadJsKb(`http://localhost:${port}/o/${slug}/admin/users/invite`, parseCookies(cookie));
+  const wizardJs = async (cookie: string) =>
+    firstLoadJsKb(`http://localhost:${port}/o/${slug}/admin/users/invite`, parseCookies(cookie));
 
   server = await startServer(port, {
     ...dbEnv,
@@ -108,7 +144,11 @@ try {
     LOG_LEVEL: "warn",
   });
   const client = new ActionClient(server.url);
-  const signIn = await client.call(client.find("app/sign-in/actions.ts", "signInAction"), [{ email: ownerEmail, password: ownerPassword }], { path: "/sign-in" });
+  const signIn = await client.call(
+    client.find("app/sign-in/actions.ts", "signInAction"),
+    [{ email: ownerEmail, password: ownerPassword }],
+    { path: "/sign-in" },
+  );
   if (!signIn.redirect) throw new Error(`sign-in failed: ${JSON.stringify(signIn.result)}`);
   const cookie = client.cookieHeader();
   const auth = { cookie };
@@ -125,8 +165,15 @@ try {
   for (const p of Object.values(pages)) await runLoad({ url: base + p, headers: auth, connections: 4, amount: 200 });
   // The pages take turns in four rounds of a quarter of the time each, so that the machine's drift during
   // the run weighs on the baseline and the Users page alike; each figure covers all four rounds.
-  log("baseline (the organization overview: same session and membership checks, no data work) and the Users page, in four rounds");
-  const runs: Record<keyof typeof pages, LoadResult[]> = { baseline: [], usersFirst: [], usersSearch: [], usersPage400: [] };
+  log(
+    "baseline (the organization overview: same session and membership checks, no data work) and the Users page, in four rounds",
+  );
+  const runs: Record<keyof typeof pages, LoadResult[]> = {
+    baseline: [],
+    usersFirst: [],
+    usersSearch: [],
+    usersPage400: [],
+  };
   for (let round = 0; round < 4; round++) {
     for (const [name, p] of Object.entries(pages) as [keyof typeof pages, string][]) {
       runs[name].push(await runLoad({ url: base + p, headers: auth, connections: 16, durationSeconds: seconds / 4 }));
@@ -151,11 +198,23 @@ try {
   };
   const inviterCookies = await signInAll(inviters);
   const providerCookies = await signInAll(providerInviters);
-  const actionPost = (id: string, pagePath: string, makeBody: (n: number) => string, amount: number, connections: number, cookies = inviterCookies) =>
+  const actionPost = (
+    id: string,
+    pagePath: string,
+    makeBody: (n: number) => string,
+    amount: number,
+    connections: number,
+    cookies = inviterCookies,
+  ) =>
     runLoad({
       url: base + pagePath,
       method: "POST",
-      headers: { "next-action": id, accept: "text/x-component", "content-type": "text/plain;charset=UTF-8", origin: base },
+      headers: {
+        "next-action": id,
+        accept: "text/x-component",
+        "content-type": "text/plain;charset=UTF-8",
+        origin: base,
+      },
       makeHeaders: (n) => ({ cookie: cookies[n % cookies.length]! }),
       makeBody,
       amount,
@@ -163,7 +222,15 @@ try {
     });
   const wizardPath = `/o/${slug}/admin/users/invite`;
   const invite = (emails: string, delivery: "email" | "manual" | null, organizationSlug = slug) =>
-    encodeArgs([organizationSlug, { idempotencyKey: crypto.randomUUID(), emails, passwordDelivery: delivery, options: { locale: "en", personalMessage: "", accessExpiry: "", external: false, privileged: false } }]);
+    encodeArgs([
+      organizationSlug,
+      {
+        idempotencyKey: crypto.randomUUID(),
+        emails,
+        passwordDelivery: delivery,
+        options: { locale: "en", personalMessage: "", accessExpiry: "", external: false, privileged: false },
+      },
+    ]);
 
   log("lookup");
   // The lookup is one administrator waiting on the wizard: its latency is measured one lookup at
@@ -197,9 +264,27 @@ try {
   const slowRounds: LoadResult[] = [];
   for (let round = 0; round < 3; round++) {
     standIn.latencyMs = 0;
-    fastRounds.push(await actionPost(sendAction.id, providerPath, (n) => invite(existing[100 + round * 30 + n]!, null, providerOrg.slug), 30, 4, providerCookies));
+    fastRounds.push(
+      await actionPost(
+        sendAction.id,
+        providerPath,
+        (n) => invite(existing[100 + round * 30 + n]!, null, providerOrg.slug),
+        30,
+        4,
+        providerCookies,
+      ),
+    );
     standIn.latencyMs = 2000;
-    slowRounds.push(await actionPost(sendAction.id, providerPath, (n) => invite(existing[200 + round * 30 + n]!, null, providerOrg.slug), 30, 4, providerCookies));
+    slowRounds.push(
+      await actionPost(
+        sendAction.id,
+        providerPath,
+        (n) => invite(existing[200 + round * 30 + n]!, null, providerOrg.slug),
+        30,
+        4,
+        providerCookies,
+      ),
+    );
   }
   standIn.latencyMs = 0;
   const fastProvider = mergeLoads(fastRounds);
@@ -219,37 +304,83 @@ try {
     usersPage: { first: usersFirst, search: usersSearch, page400: usersPage400 },
     // The goal's figure is the lowest of the three; each one's own ratio is kept beside it.
     usersPageRatio: ratio(Math.min(usersFirst.rps, usersSearch.rps, usersPage400.rps), baseline.rps),
-    usersPageRatios: { first: ratio(usersFirst.rps, baseline.rps), search: ratio(usersSearch.rps, baseline.rps), page400: ratio(usersPage400.rps, baseline.rps) },
+    usersPageRatios: {
+      first: ratio(usersFirst.rps, baseline.rps),
+      search: ratio(usersSearch.rps, baseline.rps),
+      page400: ratio(usersPage400.rps, baseline.rps),
+    },
     usersPageQueries,
     lookup: pick(lookup),
     lookupFourAtOnce: pick(lookupConcurrent),
     sendInviteExisting: pick(sendInviteExisting),
     sendInviteNew: pick(sendInviteNew),
     eventLoop: { idleP95: idle.p95, busyP95: busy.p95, ratio: ratio(busy.p95, idle.p95) },
-    slowProvider: { fastP95: fastProvider.p95, slowP95: slowProvider.p95, ratio: ratio(slowProvider.p95, fastProvider.p95) },
+    slowProvider: {
+      fastP95: fastProvider.p95,
+      slowP95: slowProvider.p95,
+      ratio: ratio(slowProvider.p95, fastProvider.p95),
+    },
     wizardFirstLoadJs: { kB: wizardFirstLoadJs },
   };
   const usersP95 = Math.max(usersFirst.p95, usersSearch.p95, usersPage400.p95);
   const goals: [string, string, boolean][] = [
     ["usersPageRatio ≥ 0.5", String(results.usersPageRatio), results.usersPageRatio >= 0.5],
     ["usersPage p95 ≤ 100 ms", `${usersP95} ms`, usersP95 <= 100],
-    ["usersPageQueries ≤ 5 and equal", `${usersPageQueries.page1} / ${usersPageQueries.page400}`, usersPageQueries.page1 <= 5 && usersPageQueries.page1 === usersPageQueries.page400],
+    [
+      "usersPageQueries ≤ 5 and equal",
+      `${usersPageQueries.page1} / ${usersPageQueries.page400}`,
+      usersPageQueries.page1 <= 5 && usersPageQueries.page1 === usersPageQueries.page400,
+    ],
     ["lookup p95 ≤ 20 ms", `${lookup.p95} ms`, lookup.p95 <= 20],
     ["eventLoop ≤ 1.5", String(results.eventLoop.ratio), results.eventLoop.ratio <= 1.5],
     ["slowProvider ≤ 1.2", String(results.slowProvider.ratio), results.slowProvider.ratio <= 1.2],
     ["wizardFirstLoadJs ≤ 150 kB", `${wizardFirstLoadJs} kB`, wizardFirstLoadJs <= 150],
   ];
-  const errors = [baseline, usersFirst, usersSearch, usersPage400, lookup, lookupConcurrent, sendInviteExisting, sendInviteNew, idle, busy, fastProvider, slowProvider].reduce((n, r) => n + r.errors + r.non2xx, 0);
+  const errors = [
+    baseline,
+    usersFirst,
+    usersSearch,
+    usersPage400,
+    lookup,
+    lookupConcurrent,
+    sendInviteExisting,
+    sendInviteNew,
+    idle,
+    busy,
+    fastProvider,
+    slowProvider,
+  ].reduce((n, r) => n + r.errors + r.non2xx, 0);
 
   mkdirSync(path.join("bench", "results"), { recursive: true });
-  writeFileSync(path.join("bench", "results", "latest.json"), JSON.stringify({ ...results, errors, goals: Object.fromEntries(goals.map(([g, v, ok]) => [g, { value: v, met: ok }])) }, null, 2) + "\n");
+  writeFileSync(
+    path.join("bench", "results", "latest.json"),
+    JSON.stringify(
+      { ...results, errors, goals: Object.fromEntries(goals.map(([g, v, ok]) => [g, { value: v, met: ok }])) },
+      null,
+      2,
+    ) + "\n",
+  );
 
   const row = (name: string, r: LoadResult) => `| ${name} | ${r.rps} | ${r.p50} | ${r.p95} | ${r.p99} |`;
-  console.log(`\nDatabase: ${results.database}; ${args.members} members, ${args.invitations} invitations; 16 connections, ${seconds} s a page.\n`);
+  console.log(
+    `\nDatabase: ${results.database}; ${args.members} members, ${args.invitations} invitations; 16 connections, ${seconds} s a page.\n`,
+  );
   console.log("| page | req/s | p50 ms | p95 ms | p99 ms |\n|---|---|---|---|---|");
-  console.log([row("baseline (overview)", baseline), row("Users, first page", usersFirst), row("Users, search", usersSearch), row("Users, page 400", usersPage400)].join("\n"));
+  console.log(
+    [
+      row("baseline (overview)", baseline),
+      row("Users, first page", usersFirst),
+      row("Users, search", usersSearch),
+      row("Users, page 400", usersPage400),
+    ].join("\n"),
+  );
   console.log("\n| action | p50 ms | p95 ms | per second |\n|---|---|---|---|");
-  for (const [name, r] of [["lookup", lookup], ["lookup, four at once", lookupConcurrent], ["Send Invite, existing account", sendInviteExisting], ["Send Invite, new account", sendInviteNew]] as const) {
+  for (const [name, r] of [
+    ["lookup", lookup],
+    ["lookup, four at once", lookupConcurrent],
+    ["Send Invite, existing account", sendInviteExisting],
+    ["Send Invite, new account", sendInviteNew],
+  ] as const) {
     console.log(`| ${name} | ${r.p50} | ${r.p95} | ${r.rps} |`);
   }
   console.log("\n| goal | measured | met |\n|---|---|---|");

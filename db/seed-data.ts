@@ -2,8 +2,50 @@ import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { Database } from "./client";
 
-const FIRST_NAMES = ["Ada", "Alan", "Grace", "Linus", "Margaret", "Dennis", "Barbara", "Ken", "Frances", "Edsger", "Radia", "Niklaus", "Hedy", "Tim", "Katherine", "Donald", "Sophie", "John", "Karen", "Guido"];
-const LAST_NAMES = ["Lovelace", "Turing", "Hopper", "Torvalds", "Hamilton", "Ritchie", "Liskov", "Thompson", "Allen", "Dijkstra", "Perlman", "Wirth", "Lamarr", "Berners-Lee", "Johnson", "Knuth", "Wilson", "McCarthy", "Spärck Jones", "van Rossum"];
+const FIRST_NAMES = [
+  "Ada",
+  "Alan",
+  "Grace",
+  "Linus",
+  "Margaret",
+  "Dennis",
+  "Barbara",
+  "Ken",
+  "Frances",
+  "Edsger",
+  "Radia",
+  "Niklaus",
+  "Hedy",
+  "Tim",
+  "Katherine",
+  "Donald",
+  "Sophie",
+  "John",
+  "Karen",
+  "Guido",
+];
+const LAST_NAMES = [
+  "Lovelace",
+  "Turing",
+  "Hopper",
+  "Torvalds",
+  "Hamilton",
+  "Ritchie",
+  "Liskov",
+  "Thompson",
+  "Allen",
+  "Dijkstra",
+  "Perlman",
+  "Wirth",
+  "Lamarr",
+  "Berners-Lee",
+  "Johnson",
+  "Knuth",
+  "Wilson",
+  "McCarthy",
+  "Spärck Jones",
+  "van Rossum",
+];
 
 // Constants of this file, not input: safe to write into the statement.
 const textArray = (values: string[]) => sql.raw(`array[${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(",")}]`);

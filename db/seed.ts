@@ -30,7 +30,13 @@ const ownerEmail = `owner.${Date.now().toString(36)}@seed.example.com`;
 const organization = await db.transaction(async (tx) => {
   const [owner] = await tx
     .insert(accounts)
-    .values({ email: ownerEmail, emailNormalized: ownerEmail, name: "Seed Owner", passwordHash, passwordChangedAt: new Date() })
+    .values({
+      email: ownerEmail,
+      emailNormalized: ownerEmail,
+      name: "Seed Owner",
+      passwordHash,
+      passwordChangedAt: new Date(),
+    })
     .returning({ id: accounts.id });
   if (!owner) throw new Error("owner insert returned no row");
   const org = await insertOrganizationWithOwner(tx, {
@@ -40,10 +46,19 @@ const organization = await db.transaction(async (tx) => {
   });
   return { ...org, ownerId: owner.id };
 });
-await fillOrganization(db, organization.id, { members, invitations: invitationCount, passwordHash, invitedByAccountId: organization.ownerId });
+await fillOrganization(db, organization.id, {
+  members,
+  invitations: invitationCount,
+  passwordHash,
+  invitedByAccountId: organization.ownerId,
+});
 await closeDb();
 await closeHashPool();
 
-console.log(`Seeded ${env.DATABASE_URL ? "DATABASE_URL" : env.PGLITE_DIR} in ${((Date.now() - started) / 1000).toFixed(1)} s:`);
-console.log(`  organization "${organization.name}" at /o/${organization.slug} with ${members} members and ${invitationCount} invitations`);
+console.log(
+  `Seeded ${env.DATABASE_URL ? "DATABASE_URL" : env.PGLITE_DIR} in ${((Date.now() - started) / 1000).toFixed(1)} s:`,
+);
+console.log(
+  `  organization "${organization.name}" at /o/${organization.slug} with ${members} members and ${invitationCount} invitations`,
+);
 console.log(`  owner: ${ownerEmail} / ${values.password}`);

@@ -1,7 +1,15 @@
 import type { ReactElement } from "react";
 import type { EmailTemplateName } from "@/lib/email/types";
-import { InvitationAcceptedEmail, invitationAcceptedSubject, type InvitationAcceptedEmailProps } from "./invitation-accepted";
-import { InvitationDeclinedEmail, invitationDeclinedSubject, type InvitationDeclinedEmailProps } from "./invitation-declined";
+import {
+  InvitationAcceptedEmail,
+  invitationAcceptedSubject,
+  type InvitationAcceptedEmailProps,
+} from "./invitation-accepted";
+import {
+  InvitationDeclinedEmail,
+  invitationDeclinedSubject,
+  type InvitationDeclinedEmailProps,
+} from "./invitation-declined";
 import { InvitationEmail, invitationSubject, type InvitationEmailProps } from "./invitation";
 import { PasswordChangedEmail, passwordChangedSubject, type PasswordChangedEmailProps } from "./password-changed";
 import { PasswordResetEmail, passwordResetSubject, type PasswordResetEmailProps } from "./password-reset";
@@ -34,8 +42,24 @@ export const emailTemplates: { [K in EmailTemplateName]: TemplateDefinition<Emai
       existing: { ...invitation, variant: "existing", temporaryPassword: undefined, personalMessage: null },
     },
   },
-  "invitation-accepted": { Component: InvitationAcceptedEmail, subject: invitationAcceptedSubject, previews: { default: InvitationAcceptedEmail.PreviewProps } },
-  "invitation-declined": { Component: InvitationDeclinedEmail, subject: invitationDeclinedSubject, previews: { default: InvitationDeclinedEmail.PreviewProps } },
-  "password-changed": { Component: PasswordChangedEmail, subject: passwordChangedSubject, previews: { default: PasswordChangedEmail.PreviewProps } },
-  "password-reset": { Component: PasswordResetEmail, subject: passwordResetSubject, previews: { default: PasswordResetEmail.PreviewProps } },
+  "invitation-accepted": {
+    Component: InvitationAcceptedEmail,
+    subject: invitationAcceptedSubject,
+    previews: { default: InvitationAcceptedEmail.PreviewProps },
+  },
+  "invitation-declined": {
+    Component: InvitationDeclinedEmail,
+    subject: invitationDeclinedSubject,
+    previews: { default: InvitationDeclinedEmail.PreviewProps },
+  },
+  "password-changed": {
+    Component: PasswordChangedEmail,
+    subject: passwordChangedSubject,
+    previews: { default: PasswordChangedEmail.PreviewProps },
+  },
+  "password-reset": {
+    Component: PasswordResetEmail,
+    subject: passwordResetSubject,
+    previews: { default: PasswordResetEmail.PreviewProps },
+  },
 };

@@ -3,10 +3,16 @@ import type { AppLocale } from "@/lib/i18n/config";
 import { emailTranslator, formatEmailDate } from "./i18n";
 import { CallToAction, EmailLayout, Paragraph } from "./layout";
 
-export type InvitationAcceptedEmailProps = { locale: AppLocale; link: string } & EmailTemplates["invitation-accepted"]["payload"];
+export type InvitationAcceptedEmailProps = {
+  locale: AppLocale;
+  link: string;
+} & EmailTemplates["invitation-accepted"]["payload"];
 
 export function invitationAcceptedSubject(props: InvitationAcceptedEmailProps): string {
-  return emailTranslator(props.locale)("invitationAccepted.subject", { invitee: props.inviteeName, organization: props.organizationName });
+  return emailTranslator(props.locale)("invitationAccepted.subject", {
+    invitee: props.inviteeName,
+    organization: props.organizationName,
+  });
 }
 
 /** To the inviter: the person they invited has joined. */

@@ -3,10 +3,16 @@ import type { AppLocale } from "@/lib/i18n/config";
 import { emailTranslator, formatEmailDate } from "./i18n";
 import { CallToAction, EmailLayout, Paragraph } from "./layout";
 
-export type InvitationDeclinedEmailProps = { locale: AppLocale; link: string } & EmailTemplates["invitation-declined"]["payload"];
+export type InvitationDeclinedEmailProps = {
+  locale: AppLocale;
+  link: string;
+} & EmailTemplates["invitation-declined"]["payload"];
 
 export function invitationDeclinedSubject(props: InvitationDeclinedEmailProps): string {
-  return emailTranslator(props.locale)("invitationDeclined.subject", { inviteeEmail: props.inviteeEmail, organization: props.organizationName });
+  return emailTranslator(props.locale)("invitationDeclined.subject", {
+    inviteeEmail: props.inviteeEmail,
+    organization: props.organizationName,
+  });
 }
 
 /** To the inviter: the person they invited said no. */
@@ -21,7 +27,11 @@ export function InvitationDeclinedEmail(props: InvitationDeclinedEmailProps) {
       footer={t("footerOrganization", { organization })}
     >
       <Paragraph>
-        {t("invitationDeclined.body", { inviteeEmail: props.inviteeEmail, organization, date: formatEmailDate(props.locale, props.declinedAt) })}
+        {t("invitationDeclined.body", {
+          inviteeEmail: props.inviteeEmail,
+          organization,
+          date: formatEmailDate(props.locale, props.declinedAt),
+        })}
       </Paragraph>
       <CallToAction href={props.link} label={t("invitationDeclined.button")} intro={t("linkIntro")} />
     </EmailLayout>

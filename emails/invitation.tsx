@@ -6,10 +6,19 @@ import { CallToAction, code, EmailLayout, Paragraph, Quote } from "./layout";
 type Secret = EmailTemplates["invitation"]["secret"];
 
 // `key` is React's own prop name: the invitation key travels as `invitationKey`.
-export type InvitationEmailProps = { locale: AppLocale; link: string; invitationKey: Secret["key"]; temporaryPassword?: Secret["temporaryPassword"] } & EmailTemplates["invitation"]["payload"];
+export type InvitationEmailProps = {
+  locale: AppLocale;
+  link: string;
+  invitationKey: Secret["key"];
+  temporaryPassword?: Secret["temporaryPassword"];
+} & EmailTemplates["invitation"]["payload"];
 
 export function invitationSubject(props: InvitationEmailProps): string {
-  return emailTranslator(props.locale)("invitation.subject", { inviter: props.inviterName, organization: props.organizationName, role: props.role });
+  return emailTranslator(props.locale)("invitation.subject", {
+    inviter: props.inviterName,
+    organization: props.organizationName,
+    role: props.role,
+  });
 }
 
 /** The invitation: who invites, to what, how to accept, and the ID and key for pasting by hand. */
@@ -24,7 +33,9 @@ export function InvitationEmail(props: InvitationEmailProps) {
       heading={t("invitation.heading", { organization })}
       footer={t("footerOrganization", { organization })}
     >
-      <Paragraph>{t("invitation.intro", { inviter, inviterEmail: props.inviterEmail, organization, role: props.role })}</Paragraph>
+      <Paragraph>
+        {t("invitation.intro", { inviter, inviterEmail: props.inviterEmail, organization, role: props.role })}
+      </Paragraph>
       {props.personalMessage ? (
         <>
           <Paragraph>{t("invitation.messageFrom", { inviter })}</Paragraph>
@@ -35,7 +46,9 @@ export function InvitationEmail(props: InvitationEmailProps) {
       {props.variant === "new-with-password" && (
         <>
           <Paragraph>{t("invitation.newWithPassword")}</Paragraph>
-          <Paragraph>{t.rich("invitation.temporaryPassword", { password: props.temporaryPassword ?? "", code })}</Paragraph>
+          <Paragraph>
+            {t.rich("invitation.temporaryPassword", { password: props.temporaryPassword ?? "", code })}
+          </Paragraph>
         </>
       )}
       {props.variant === "new-without-password" && <Paragraph>{t("invitation.newWithoutPassword")}</Paragraph>}

@@ -1,24 +1,80 @@
-import { Body, Button, Container, Head, Heading, Hr, Html, Link, Preview, Section, Text } from "@react-email/components";
+import {
+  Body,
+  Button,
+  Container,
+  Head,
+  Heading,
+  Hr,
+  Html,
+  Link,
+  Preview,
+  Section,
+  Text,
+} from "@react-email/components";
 import type { CSSProperties, ReactNode } from "react";
 import type { AppLocale } from "@/lib/i18n/config";
 
 const colors = { text: "#0f172a", muted: "#475569", border: "#e2e8f0", accent: "#1d4ed8", panel: "#f8fafc" };
 
 const styles = {
-  body: { backgroundColor: "#f1f5f9", fontFamily: "-apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif", margin: 0, padding: "24px 0" },
-  container: { backgroundColor: "#ffffff", border: `1px solid ${colors.border}`, borderRadius: 8, margin: "0 auto", maxWidth: 560, padding: "32px" },
+  body: {
+    backgroundColor: "#f1f5f9",
+    fontFamily: "-apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif",
+    margin: 0,
+    padding: "24px 0",
+  },
+  container: {
+    backgroundColor: "#ffffff",
+    border: `1px solid ${colors.border}`,
+    borderRadius: 8,
+    margin: "0 auto",
+    maxWidth: 560,
+    padding: "32px",
+  },
   brand: { color: colors.muted, fontSize: 13, fontWeight: 600, letterSpacing: "0.04em", margin: "0 0 16px" },
   heading: { color: colors.text, fontSize: 22, fontWeight: 600, lineHeight: "30px", margin: "0 0 16px" },
   text: { color: colors.text, fontSize: 15, lineHeight: "24px", margin: "0 0 16px" },
   muted: { color: colors.muted, fontSize: 13, lineHeight: "20px", margin: "0 0 8px" },
-  button: { backgroundColor: colors.accent, borderRadius: 6, color: "#ffffff", fontSize: 15, fontWeight: 600, padding: "12px 20px", textDecoration: "none" },
+  button: {
+    backgroundColor: colors.accent,
+    borderRadius: 6,
+    color: "#ffffff",
+    fontSize: 15,
+    fontWeight: 600,
+    padding: "12px 20px",
+    textDecoration: "none",
+  },
   link: { color: colors.accent, wordBreak: "break-all" },
-  quote: { backgroundColor: colors.panel, borderLeft: `4px solid ${colors.border}`, margin: "0 0 16px", padding: "12px 16px" },
-  code: { backgroundColor: colors.panel, border: `1px solid ${colors.border}`, borderRadius: 4, fontFamily: "ui-monospace, Menlo, Consolas, monospace", fontSize: 14, padding: "1px 6px" },
+  quote: {
+    backgroundColor: colors.panel,
+    borderLeft: `4px solid ${colors.border}`,
+    margin: "0 0 16px",
+    padding: "12px 16px",
+  },
+  code: {
+    backgroundColor: colors.panel,
+    border: `1px solid ${colors.border}`,
+    borderRadius: 4,
+    fontFamily: "ui-monospace, Menlo, Consolas, monospace",
+    fontSize: 14,
+    padding: "1px 6px",
+  },
 } satisfies Record<string, CSSProperties>;
 
 /** The frame every Gatehouse email shares: brand line, heading, body, footer. */
-export function EmailLayout({ locale, preview, heading, footer, children }: { locale: AppLocale; preview: string; heading: string; footer: string; children: ReactNode }) {
+export function EmailLayout({
+  locale,
+  preview,
+  heading,
+  footer,
+  children,
+}: {
+  locale: AppLocale;
+  preview: string;
+  heading: string;
+  footer: string;
+  children: ReactNode;
+}) {
   return (
     <Html lang={locale}>
       <Head />

@@ -3,7 +3,10 @@ import type { AppLocale } from "@/lib/i18n/config";
 import { emailTranslator, formatEmailDate } from "./i18n";
 import { CallToAction, EmailLayout, Paragraph } from "./layout";
 
-export type PasswordChangedEmailProps = { locale: AppLocale; link: string } & EmailTemplates["password-changed"]["payload"];
+export type PasswordChangedEmailProps = {
+  locale: AppLocale;
+  link: string;
+} & EmailTemplates["password-changed"]["payload"];
 
 export function passwordChangedSubject(props: PasswordChangedEmailProps): string {
   return emailTranslator(props.locale)("passwordChanged.subject");
@@ -13,7 +16,12 @@ export function passwordChangedSubject(props: PasswordChangedEmailProps): string
 export function PasswordChangedEmail(props: PasswordChangedEmailProps) {
   const t = emailTranslator(props.locale);
   return (
-    <EmailLayout locale={props.locale} preview={passwordChangedSubject(props)} heading={t("passwordChanged.heading")} footer={t("footerAccount")}>
+    <EmailLayout
+      locale={props.locale}
+      preview={passwordChangedSubject(props)}
+      heading={t("passwordChanged.heading")}
+      footer={t("footerAccount")}
+    >
       <Paragraph>{t("passwordChanged.greeting", { name: props.accountName })}</Paragraph>
       <Paragraph>{t("passwordChanged.body", { date: formatEmailDate(props.locale, props.changedAt) })}</Paragraph>
       <Paragraph>{t("passwordChanged.notYou")}</Paragraph>

@@ -13,7 +13,12 @@ export function passwordResetSubject(props: PasswordResetEmailProps): string {
 export function PasswordResetEmail(props: PasswordResetEmailProps) {
   const t = emailTranslator(props.locale);
   return (
-    <EmailLayout locale={props.locale} preview={passwordResetSubject(props)} heading={t("passwordReset.heading")} footer={t("footerAccount")}>
+    <EmailLayout
+      locale={props.locale}
+      preview={passwordResetSubject(props)}
+      heading={t("passwordReset.heading")}
+      footer={t("footerAccount")}
+    >
       <Paragraph>{t("passwordReset.greeting", { name: props.accountName })}</Paragraph>
       <Paragraph>{t("passwordReset.body")}</Paragraph>
       <CallToAction href={props.link} label={t("passwordReset.button")} intro={t("linkIntro")} />

@@ -71,7 +71,10 @@ export async function runAction<S extends z.ZodType, T>(
 }
 
 /** An action anyone may call (sign-in, first run, invitation pages). */
-export function publicAction<S extends z.ZodType, T>(schema: S, handler: (input: z.output<S>, meta: RequestMeta) => Promise<T>) {
+export function publicAction<S extends z.ZodType, T>(
+  schema: S,
+  handler: (input: z.output<S>, meta: RequestMeta) => Promise<T>,
+) {
   return async (raw: unknown): Promise<ActionResult<T>> =>
     runAction(schema, raw, async (input) => handler(input, await getRequestMeta()));
 }
@@ -100,7 +103,8 @@ export function orgAction<S extends z.ZodType, T>(
   return async (organizationSlug: string, raw: unknown): Promise<ActionResult<T>> => {
     if (typeof organizationSlug !== "string") return failureFrom(forbidden());
     const access = await getMembershipAccess(organizationSlug);
-    if (access.kind !== "ok") return failureFrom(access.kind === "expired" ? new DomainError("accessExpired") : forbidden());
+    if (access.kind !== "ok")
+      return failureFrom(access.kind === "expired" ? new DomainError("accessExpired") : forbidden());
     try {
       assertCan(access.actor, permission);
     } catch (error) {

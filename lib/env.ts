@@ -20,40 +20,43 @@ const optionalString = z
 const optionalUrl = (name: string) =>
   optionalString.refine((v) => v === undefined || URL.canParse(v), { message: `${name} must be a URL` });
 
-const schema = z.object({
-  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
-  NEXT_PHASE: optionalString,
-  DATABASE_URL: optionalString.refine(
-    (v) => v === undefined || /^postgres(ql)?:\/\//.test(v),
-    { message: "DATABASE_URL must start with postgres:// or postgresql://" },
-  ),
-  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
-  DATABASE_PREPARED_STATEMENTS: z.enum(["true", "false"], { message: "DATABASE_PREPARED_STATEMENTS must be true or false" }).default("true").transform((v) => v === "true"),
-  PGLITE_DIR: optionalString,
-  APP_URL: optionalUrl("APP_URL"),
-  AUTH_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, {
-    message: "AUTH_SECRET must be at least 32 characters (openssl rand -base64 32)",
-  }),
-  BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
-  HASH_WORKERS: z.coerce.number().int().min(1).max(16).optional(),
-  RESEND_API_KEY: optionalString,
-  RESEND_BASE_URL: optionalUrl("RESEND_BASE_URL"),
-  EMAIL_FROM: optionalString.default("Gatehouse <no-reply@gatehouse.localhost>"),
-  OUTBOX_ENCRYPTION_KEY: optionalString.refine(
-    (v) => v === undefined || Buffer.from(v, "base64").length === 32,
-    { message: "OUTBOX_ENCRYPTION_KEY must be 32 bytes, base64-encoded (openssl rand -base64 32)" },
-  ),
-  MAILBOX_DIR: optionalString,
-  EMAIL_WORKER: z.enum(["on", "off"]).default("on"),
-  EMAIL_RETRY_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(5_000),
-  EMAIL_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(5_000),
-  EMAIL_SEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
-  EMAIL_LEASE_MS: z.coerce.number().int().min(500).max(3_600_000).default(120_000),
-  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
-}).refine((v) => v.EMAIL_LEASE_MS > v.EMAIL_SEND_TIMEOUT_MS, {
-  path: ["EMAIL_LEASE_MS"],
-  message: "EMAIL_LEASE_MS must be longer than EMAIL_SEND_TIMEOUT_MS: a lease covers one attempt to send",
-});
+const schema = z
+  .object({
+    NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+    NEXT_PHASE: optionalString,
+    DATABASE_URL: optionalString.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
+      message: "DATABASE_URL must start with postgres:// or postgresql://",
+    }),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+    DATABASE_PREPARED_STATEMENTS: z
+      .enum(["true", "false"], { message: "DATABASE_PREPARED_STATEMENTS must be true or false" })
+      .default("true")
+      .transform((v) => v === "true"),
+    PGLITE_DIR: optionalString,
+    APP_URL: optionalUrl("APP_URL"),
+    AUTH_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, {
+      message: "AUTH_SECRET must be at least 32 characters (openssl rand -base64 32)",
+    }),
+    BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
+    HASH_WORKERS: z.coerce.number().int().min(1).max(16).optional(),
+    RESEND_API_KEY: optionalString,
+    RESEND_BASE_URL: optionalUrl("RESEND_BASE_URL"),
+    EMAIL_FROM: optionalString.default("Gatehouse <no-reply@gatehouse.localhost>"),
+    OUTBOX_ENCRYPTION_KEY: optionalString.refine((v) => v === undefined || Buffer.from(v, "base64").length === 32, {
+      message: "OUTBOX_ENCRYPTION_KEY must be 32 bytes, base64-encoded (openssl rand -base64 32)",
+    }),
+    MAILBOX_DIR: optionalString,
+    EMAIL_WORKER: z.enum(["on", "off"]).default("on"),
+    EMAIL_RETRY_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(5_000),
+    EMAIL_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(5_000),
+    EMAIL_SEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+    EMAIL_LEASE_MS: z.coerce.number().int().min(500).max(3_600_000).default(120_000),
+    LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  })
+  .refine((v) => v.EMAIL_LEASE_MS > v.EMAIL_SEND_TIMEOUT_MS, {
+    path: ["EMAIL_LEASE_MS"],
+    message: "EMAIL_LEASE_MS must be longer than EMAIL_SEND_TIMEOUT_MS: a lease covers one attempt to send",
+  });
 
 function parse() {
   const result = schema.safeParse(process.env);

@@ -7,7 +7,11 @@
 export class DomainError extends Error {
   constructor(
     readonly code: string,
-    readonly options: { field?: string; params?: Record<string, string | number>; status?: 400 | 403 | 404 | 409 | 429 } = {},
+    readonly options: {
+      field?: string;
+      params?: Record<string, string | number>;
+      status?: 400 | 403 | 404 | 409 | 429;
+    } = {},
   ) {
     super(code);
     this.name = "DomainError";
@@ -19,7 +23,12 @@ export const forbidden = () => new DomainError("forbidden", { status: 403 });
 
 /** True for a unique-constraint violation on both drivers (postgres.js and PGlite). */
 export function isUniqueViolation(error: unknown, constraint?: string): boolean {
-  const e = error as { code?: string; constraint_name?: string; constraint?: string; cause?: { code?: string; constraint_name?: string; constraint?: string } };
+  const e = error as {
+    code?: string;
+    constraint_name?: string;
+    constraint?: string;
+    cause?: { code?: string; constraint_name?: string; constraint?: string };
+  };
   const source = e?.cause?.code ? e.cause : e;
   if (source?.code !== "23505") return false;
   if (!constraint) return true;

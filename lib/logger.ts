@@ -15,7 +15,11 @@ function withoutQueryParams(text: string): string {
 function redact(value: unknown, depth = 0): unknown {
   if (depth > 4 || value === null || typeof value !== "object") return value;
   if (value instanceof Error) {
-    return { name: value.name, message: withoutQueryParams(value.message), stack: withoutQueryParams(value.stack ?? "") };
+    return {
+      name: value.name,
+      message: withoutQueryParams(value.message),
+      stack: withoutQueryParams(value.stack ?? ""),
+    };
   }
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));
   return Object.fromEntries(

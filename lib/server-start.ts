@@ -15,7 +15,10 @@ export async function startServerProcess(): Promise<void> {
     console.error(`\nGatehouse cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   }
-  logger.info("server ready", { database: env.DATABASE_URL ? "postgresql" : "pglite", pgliteDir: env.DATABASE_URL ? undefined : env.PGLITE_DIR });
+  logger.info("server ready", {
+    database: env.DATABASE_URL ? "postgresql" : "pglite",
+    pgliteDir: env.DATABASE_URL ? undefined : env.PGLITE_DIR,
+  });
   // Its timers never hold the process open; a message cut off mid-send is retried with the same
   // idempotency key once its lease lapses.
   if (env.EMAIL_WORKER === "on") startOutboxWorker();

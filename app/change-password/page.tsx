@@ -19,14 +19,20 @@ export default async function ChangePasswordPage() {
   const account = await getCurrentAccount();
   if (!account) redirect("/sign-in");
   if (!account.passwordIsTemporary) redirect("/");
-  const [t, format, info] = await Promise.all([getTranslations("password"), getFormatter(), describeTemporaryPasswordChange(account)]);
+  const [t, format, info] = await Promise.all([
+    getTranslations("password"),
+    getFormatter(),
+    describeTemporaryPasswordChange(account),
+  ]);
   return (
     <main className="mx-auto max-w-md px-6 py-16">
       <Card>
         <h1 className="text-2xl font-semibold">{t("changeTitle")}</h1>
         <p className="mt-2 text-sm text-slate-700">{t("changeIntro")}</p>
         {info.joining.length > 0 && (
-          <p className="mt-2 text-sm text-slate-700">{t("changeJoining", { organizations: format.list(info.joining, { type: "conjunction" }) })}</p>
+          <p className="mt-2 text-sm text-slate-700">
+            {t("changeJoining", { organizations: format.list(info.joining, { type: "conjunction" }) })}
+          </p>
         )}
         <ChangePasswordForm minLength={info.minPasswordLength} />
         <form action={signOutAction} className="mt-4">

@@ -24,7 +24,10 @@ export async function EmailParts({ title, html, text }: { title: string; html: s
         <h2 id="text-part" className="text-lg font-semibold">
           {t("textPart")}
         </h2>
-        <pre aria-labelledby="text-part" className="mt-2 overflow-x-auto whitespace-pre-wrap rounded-md bg-white p-4 font-mono text-sm ring-1 ring-slate-200">
+        <pre
+          aria-labelledby="text-part"
+          className="mt-2 overflow-x-auto whitespace-pre-wrap rounded-md bg-white p-4 font-mono text-sm ring-1 ring-slate-200"
+        >
           {text}
         </pre>
       </section>

@@ -5,8 +5,18 @@ import { accountAction, publicAction, runAction, type ActionResult } from "@/lib
 import { authenticateWithPassword } from "@/lib/auth/authenticate";
 import { getRequestMeta } from "@/lib/auth/request-meta";
 import { endSession, startSession } from "@/lib/auth/session";
-import { acceptInvitation, checkInvitationKey, completeNewAccount, declineInvitation, verifyTemporaryPassword } from "@/lib/invitations/accept";
-import { completeNewAccountSchema, invitationKeySchema, temporaryPasswordSchema } from "@/lib/validations/accept-invitation";
+import {
+  acceptInvitation,
+  checkInvitationKey,
+  completeNewAccount,
+  declineInvitation,
+  verifyTemporaryPassword,
+} from "@/lib/invitations/accept";
+import {
+  completeNewAccountSchema,
+  invitationKeySchema,
+  temporaryPasswordSchema,
+} from "@/lib/validations/accept-invitation";
 import { signInSchema } from "@/lib/validations/auth";
 
 const invitationPath = (id: string, key: string) => `/invite/${id}?key=${encodeURIComponent(key)}`;
@@ -31,9 +41,13 @@ export async function acceptInvitationAction(raw: unknown): Promise<ActionResult
   redirect(`/o/${result.data.organizationSlug}`);
 }
 
-export const declineInvitationAction = accountAction(invitationKeySchema, (account, input, meta) => declineInvitation(account, input, meta));
+export const declineInvitationAction = accountAction(invitationKeySchema, (account, input, meta) =>
+  declineInvitation(account, input, meta),
+);
 
-export const verifyTemporaryPasswordAction = publicAction(temporaryPasswordSchema, (input, meta) => verifyTemporaryPassword(input, meta));
+export const verifyTemporaryPasswordAction = publicAction(temporaryPasswordSchema, (input, meta) =>
+  verifyTemporaryPassword(input, meta),
+);
 
 export async function completeNewAccountAction(raw: unknown): Promise<ActionResult<never>> {
   const result = await runAction(completeNewAccountSchema, raw, async (input) => {

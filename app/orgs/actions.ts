@@ -5,7 +5,9 @@ import { accountAction, type ActionResult } from "@/lib/action";
 import { createOrganization } from "@/lib/organizations";
 import { createOrganizationSchema } from "@/lib/validations/auth";
 
-const create = accountAction(createOrganizationSchema, (account, input, meta) => createOrganization(account, input, meta));
+const create = accountAction(createOrganizationSchema, (account, input, meta) =>
+  createOrganization(account, input, meta),
+);
 
 export async function createOrganizationAction(raw: unknown): Promise<ActionResult<never>> {
   const result = await create(raw);

@@ -14,7 +14,10 @@ declare module "autocannon" {
   };
   type Result = { start: Date; finish: Date; errors: number; timeouts: number; non2xx: number };
   type Instance = PromiseLike<Result> & {
-    on(event: "response", listener: (client: unknown, statusCode: number, bytes: number, responseTime: number) => void): void;
+    on(
+      event: "response",
+      listener: (client: unknown, statusCode: number, bytes: number, responseTime: number) => void,
+    ): void;
   };
   export default function autocannon(options: Options): Instance;
 }

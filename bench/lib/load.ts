@@ -1,7 +1,15 @@
 import autocannon from "autocannon";
 import { percentile, round } from "./stats";
 
-export type LoadResult = { requests: number; rps: number; p50: number; p95: number; p99: number; errors: number; non2xx: number };
+export type LoadResult = {
+  requests: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+};
 
 export type LoadOptions = {
   url: string;
@@ -67,7 +75,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
                 return {
                   ...req,
                   ...(options.makeBody ? { body: options.makeBody(n) } : {}),
-                  ...(options.makeHeaders ? { headers: { ...(req.headers as Record<string, string>), ...options.makeHeaders(n) } } : {}),
+                  ...(options.makeHeaders
+                    ? { headers: { ...(req.headers as Record<string, string>), ...options.makeHeaders(n) } }
+                    : {}),
                 };
               },
             },

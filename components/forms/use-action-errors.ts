@@ -32,7 +32,8 @@ export function applyActionErrors<T extends FieldValues>(
 ): string | undefined {
   const extra: string[] = [];
   for (const [field, messages] of Object.entries(result.fieldErrors ?? {})) {
-    if ((fields as readonly string[]).includes(field)) setError(field as Path<T>, { type: "server", message: messages.join(" ") });
+    if ((fields as readonly string[]).includes(field))
+      setError(field as Path<T>, { type: "server", message: messages.join(" ") });
     else extra.push(...messages);
   }
   return [result.formError, ...extra].filter(Boolean).join(" ") || undefined;

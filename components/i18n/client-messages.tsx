@@ -13,8 +13,18 @@ export const BASE_CLIENT_NAMESPACES = ["common", "nav", "validation", "errors", 
  * serialized, sent and parsed for nothing. A nested provider replaces the outer one's messages,
  * so the base namespaces are always included.
  */
-export async function ClientMessages({ namespaces = [], children }: { namespaces?: readonly string[]; children: ReactNode }) {
+export async function ClientMessages({
+  namespaces = [],
+  children,
+}: {
+  namespaces?: readonly string[];
+  children: ReactNode;
+}) {
   const locale = await getLocale();
   const catalog = loadMessages(isLocale(locale) ? locale : defaultLocale);
-  return <NextIntlClientProvider messages={pickMessages(catalog, [...BASE_CLIENT_NAMESPACES, ...namespaces])}>{children}</NextIntlClientProvider>;
+  return (
+    <NextIntlClientProvider messages={pickMessages(catalog, [...BASE_CLIENT_NAMESPACES, ...namespaces])}>
+      {children}
+    </NextIntlClientProvider>
+  );
 }

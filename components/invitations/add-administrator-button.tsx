@@ -6,7 +6,13 @@ import { useTranslations } from "next-intl";
 import { Button } from "@/components/ui/button";
 
 /** Opens the Add Administrator wizard (/o/[slug]/admin/users/invite). */
-export function AddAdministratorButton({ organizationSlug, variant = "primary" }: { organizationSlug: string; variant?: "primary" | "secondary" }) {
+export function AddAdministratorButton({
+  organizationSlug,
+  variant = "primary",
+}: {
+  organizationSlug: string;
+  variant?: "primary" | "secondary";
+}) {
   const t = useTranslations("nav");
   const router = useRouter();
   return (

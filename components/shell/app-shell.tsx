@@ -23,7 +23,10 @@ export async function AppShell({
   const base = `/o/${organization.slug}`;
   return (
     <div className="min-h-screen">
-      <a href="#content" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+      <a
+        href="#content"
+        className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-white focus:px-3 focus:py-2"
+      >
         {t("skipToContent")}
       </a>
       <header className="bg-slate-900 text-white">
@@ -38,7 +41,10 @@ export async function AppShell({
           <div className="ml-auto flex items-center gap-3 text-sm">
             <span className="text-slate-300">{t("signedInAs", { name: accountName })}</span>
             <form action={signOutAction}>
-              <button type="submit" className="rounded-md px-2 py-1 text-slate-200 ring-1 ring-slate-600 hover:bg-slate-800">
+              <button
+                type="submit"
+                className="rounded-md px-2 py-1 text-slate-200 ring-1 ring-slate-600 hover:bg-slate-800"
+              >
                 {t("signOut")}
               </button>
             </form>

@@ -2,7 +2,12 @@ import { Slot } from "@radix-ui/react-slot";
 import type { ComponentProps } from "react";
 import { cn } from "./cn";
 
-const variants = { primary: "btn-primary", secondary: "btn-secondary", danger: "btn-danger", ghost: "btn-ghost" } as const;
+const variants = {
+  primary: "btn-primary",
+  secondary: "btn-secondary",
+  danger: "btn-danger",
+  ghost: "btn-ghost",
+} as const;
 
 const sizes = { sm: "btn-sm", md: "btn-md" } as const;
 

@@ -31,7 +31,10 @@ export const invitations = pgTable(
     locale: localeEnum("locale").notNull(),
     personalMessage: text("personal_message"),
     accessExpiresAt: timestamp("access_expires_at", { withTimezone: true }),
-    tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
+    tags: text("tags")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     /** How the temporary password of a new account is delivered; `none` for an existing account. */
     passwordDelivery: passwordDeliveryEnum("password_delivery").notNull(),
     /** The latest email sent for this invitation; its row carries the delivery state. */

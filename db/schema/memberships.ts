@@ -20,7 +20,10 @@ export const memberships = pgTable(
     isOwner: boolean("is_owner").notNull().default(false),
     accessExpiresAt: timestamp("access_expires_at", { withTimezone: true }),
     /** `external`, `privileged`. */
-    tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
+    tags: text("tags")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     /**
      * The account's name, lower-cased: the Users list's sort key, here so that a page of the list
      * is read from one index of this table. Kept by the database (triggers in migration 0001)
@@ -42,13 +45,21 @@ export const memberships = pgTable(
   },
   (t) => [
     uniqueIndex("memberships_organization_account_key").on(t.organizationId, t.accountId),
-    uniqueIndex("memberships_one_owner_per_organization").on(t.organizationId).where(sql`${t.isOwner}`),
+    uniqueIndex("memberships_one_owner_per_organization")
+      .on(t.organizationId)
+      .where(sql`${t.isOwner}`),
     index("memberships_organization_role_status_idx").on(t.organizationId, t.role, t.status),
     index("memberships_account_idx").on(t.accountId),
     index("memberships_organization_list_idx").on(t.organizationId, t.isOwner.desc(), t.sortName, t.id),
     index("memberships_search_trgm_idx").using("gin", sql`${t.searchText} gin_trgm_ops`),
-    check("memberships_owner_is_active_administrator", sql`not ${t.isOwner} or (${t.role} = 'administrator' and ${t.status} = 'active')`),
-    check("memberships_privileged_requires_expiry", sql`not ('privileged' = any(${t.tags})) or ${t.accessExpiresAt} is not null`),
+    check(
+      "memberships_owner_is_active_administrator",
+      sql`not ${t.isOwner} or (${t.role} = 'administrator' and ${t.status} = 'active')`,
+    ),
+    check(
+      "memberships_privileged_requires_expiry",
+      sql`not ('privileged' = any(${t.tags})) or ${t.accessExpiresAt} is not null`,
+    ),
     check("memberships_known_tags", sql`${t.tags} <@ array['external','privileged']::text[]`),
   ],
 );

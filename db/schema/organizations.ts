@@ -25,7 +25,10 @@ export const organizationSettings = pgTable(
     temporaryPasswordPolicy: temporaryPasswordPolicyEnum("temporary_password_policy").notNull().default("ask"),
     invitationValidityDays: integer("invitation_validity_days").notNull().default(7),
     defaultLocale: localeEnum("default_locale").notNull().default("en"),
-    allowedEmailDomains: text("allowed_email_domains").array().notNull().default(sql`'{}'::text[]`),
+    allowedEmailDomains: text("allowed_email_domains")
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     minPasswordLength: integer("min_password_length").notNull().default(12),
     version: integer("version").notNull().default(1),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),

@@ -31,7 +31,9 @@ export const emailOutbox = pgTable(
     sentAt: timestamp("sent_at", { withTimezone: true }),
   },
   (t) => [
-    index("email_outbox_due_idx").on(t.nextAttemptAt).where(sql`${t.status} in ('queued', 'retrying', 'sending')`),
+    index("email_outbox_due_idx")
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} in ('queued', 'retrying', 'sending')`),
     index("email_outbox_organization_idx").on(t.organizationId, t.createdAt),
   ],
 );

@@ -1,6 +1,20 @@
 // Pure: used when recording (server) and when showing events (page, CSV, tests).
 
-const SECRET_WORDS = new Set(["password", "passwd", "passphrase", "secret", "token", "key", "hash", "ciphertext", "credential", "credentials", "otp", "cookie", "authorization"]);
+const SECRET_WORDS = new Set([
+  "password",
+  "passwd",
+  "passphrase",
+  "secret",
+  "token",
+  "key",
+  "hash",
+  "ciphertext",
+  "credential",
+  "credentials",
+  "otp",
+  "cookie",
+  "authorization",
+]);
 const ALWAYS_SECRET_WORDS = new Set(["secret", "token", "hash", "ciphertext", "credential", "credentials"]);
 
 function words(key: string): string[] {
@@ -46,14 +60,28 @@ function sanitize(value: unknown, depth: number): unknown {
 }
 
 /** One line of an event's details: a change (before → after) or a plain value. */
-export type DetailEntry = { field: string; change: true; from: unknown; to: unknown } | { field: string; change: false; value: unknown };
+export type DetailEntry =
+  { field: string; change: true; from: unknown; to: unknown } | { field: string; change: false; value: unknown };
 
 function isChange(value: unknown): value is { from: unknown; to: unknown } {
-  return value !== null && typeof value === "object" && !Array.isArray(value) && "from" in value && "to" in value && Object.keys(value).length === 2;
+  return (
+    value !== null &&
+    typeof value === "object" &&
+    !Array.isArray(value) &&
+    "from" in value &&
+    "to" in value &&
+    Object.keys(value).length === 2
+  );
 }
 
 function isChangeSet(value: unknown): value is Record<string, { from: unknown; to: unknown }> {
-  return value !== null && typeof value === "object" && !Array.isArray(value) && Object.keys(value).length > 0 && Object.values(value).every(isChange);
+  return (
+    value !== null &&
+    typeof value === "object" &&
+    !Array.isArray(value) &&
+    Object.keys(value).length > 0 &&
+    Object.values(value).every(isChange)
+  );
 }
 
 /**
@@ -63,7 +91,8 @@ function isChangeSet(value: unknown): value is Record<string, { from: unknown; t
 export function detailEntries(details: Record<string, unknown>): DetailEntry[] {
   return Object.entries(sanitizeDetails(details)).flatMap(([field, value]): DetailEntry[] => {
     if (isChange(value)) return [{ field, change: true, from: value.from, to: value.to }];
-    if (isChangeSet(value)) return Object.entries(value).map(([inner, c]) => ({ field: inner, change: true, from: c.from, to: c.to }));
+    if (isChangeSet(value))
+      return Object.entries(value).map(([inner, c]) => ({ field: inner, change: true, from: c.from, to: c.to }));
     return [{ field, change: false, value }];
   });
 }
@@ -80,7 +109,8 @@ export function formatDetailValue(value: unknown, labels: DetailWords, formatDat
     if (ISO_INSTANT.test(value)) return formatDate(new Date(value));
     return (/^[a-z_]+$/.test(value) && labels.word(value)) || value;
   }
-  if (Array.isArray(value)) return value.length ? value.map((v) => formatDetailValue(v, labels, formatDate)).join(", ") : labels.none;
+  if (Array.isArray(value))
+    return value.length ? value.map((v) => formatDetailValue(v, labels, formatDate)).join(", ") : labels.none;
   if (typeof value === "object") return JSON.stringify(value);
   return String(value);
 }

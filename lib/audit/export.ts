@@ -9,11 +9,26 @@ import { auditDetails, auditDetailsText, auditSentence, type AuditTranslator } f
  * For a member with `audit:read`: the filtered audit log as CSV, streamed batch by batch, in the
  * translator's language, times in UTC (ISO 8601). Cells are formula-safe.
  */
-export function auditCsvStream(actor: Actor, filters: AuditFilters, options: { timeZone: string; t: AuditTranslator }): ReadableStream<Uint8Array> {
+export function auditCsvStream(
+  actor: Actor,
+  filters: AuditFilters,
+  options: { timeZone: string; t: AuditTranslator },
+): ReadableStream<Uint8Array> {
   const { t } = options;
   const encoder = new TextEncoder();
   const batches = auditEventBatches(actor, filters, { timeZone: options.timeZone });
-  const header = ["time", "actorName", "actorEmail", "action", "sentence", "targetType", "target", "ip", "userAgent", "details"].map((k) => t(`csv.${k}`));
+  const header = [
+    "time",
+    "actorName",
+    "actorEmail",
+    "action",
+    "sentence",
+    "targetType",
+    "target",
+    "ip",
+    "userAgent",
+    "details",
+  ].map((k) => t(`csv.${k}`));
   let started = false;
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -39,7 +54,10 @@ export function auditCsvStream(actor: Actor, filters: AuditFilters, options: { t
           event.target.label ?? event.target.id,
           event.ip,
           event.userAgent,
-          auditDetailsText(auditDetails(event.details, t, (d) => d.toISOString()), t),
+          auditDetailsText(
+            auditDetails(event.details, t, (d) => d.toISOString()),
+            t,
+          ),
         ]),
       );
       controller.enqueue(encoder.encode(lines.join("")));

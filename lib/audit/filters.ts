@@ -29,7 +29,10 @@ function one(value: string | string[] | undefined): string | undefined {
  * The filters and page of a URL's search parameters. A value that is not valid is dropped, not
  * refused: a hand-edited link still shows the log.
  */
-export function parseAuditQuery(params: Record<string, string | string[] | undefined>): { filters: AuditFilters; page: AuditPage } {
+export function parseAuditQuery(params: Record<string, string | string[] | undefined>): {
+  filters: AuditFilters;
+  page: AuditPage;
+} {
   const action = one(params.action);
   const actor = one(params.actor);
   const before = one(params.before);

@@ -53,7 +53,9 @@ function encodeCursor(row: Pick<Row, "position" | "id">): string {
 
 function decodeCursor(cursor: string | undefined): { time: string; id: number } | null {
   if (!cursor) return null;
-  const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)\|(\d{1,18})$/.exec(Buffer.from(cursor, "base64url").toString());
+  const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)\|(\d{1,18})$/.exec(
+    Buffer.from(cursor, "base64url").toString(),
+  );
   return match ? { time: match[1]!, id: Number(match[2]) } : null;
 }
 
@@ -75,26 +77,45 @@ function matching(organizationId: string, filters: AuditFilters, timeZone: strin
   const where: SQL[] = [eq(auditEvents.organizationId, organizationId)];
   if (filters.action) where.push(eq(auditEvents.action, filters.action));
   if (filters.actorAccountId) where.push(eq(auditEvents.actorAccountId, filters.actorAccountId));
-  if (filters.from) where.push(gte(auditEvents.createdAt, sql`(${filters.from}::date)::timestamp at time zone ${timeZone}`));
-  if (filters.to) where.push(lt(auditEvents.createdAt, sql`(${filters.to}::date + 1)::timestamp at time zone ${timeZone}`));
+  if (filters.from)
+    where.push(gte(auditEvents.createdAt, sql`(${filters.from}::date)::timestamp at time zone ${timeZone}`));
+  if (filters.to)
+    where.push(lt(auditEvents.createdAt, sql`(${filters.to}::date + 1)::timestamp at time zone ${timeZone}`));
   return where;
 }
 
-async function fetchRows(organizationId: string, filters: AuditFilters, timeZone: string, page: AuditPage, limit: number) {
+async function fetchRows(
+  organizationId: string,
+  filters: AuditFilters,
+  timeZone: string,
+  page: AuditPage,
+  limit: number,
+) {
   const db = await getDb();
   const where = matching(organizationId, filters, timeZone);
   const newerThan = decodeCursor(page.after);
   const olderThan = newerThan ? null : decodeCursor(page.before);
   // Row comparison on (created_at, id) walks audit_events_organization_created_idx from the
   // cursor: the cost of a page does not grow with how far back it is.
-  if (olderThan) where.push(sql`(${auditEvents.createdAt}, ${auditEvents.id}) < (${olderThan.time}::timestamptz, ${olderThan.id}::bigint)`);
-  if (newerThan) where.push(sql`(${auditEvents.createdAt}, ${auditEvents.id}) > (${newerThan.time}::timestamptz, ${newerThan.id}::bigint)`);
+  if (olderThan)
+    where.push(
+      sql`(${auditEvents.createdAt}, ${auditEvents.id}) < (${olderThan.time}::timestamptz, ${olderThan.id}::bigint)`,
+    );
+  if (newerThan)
+    where.push(
+      sql`(${auditEvents.createdAt}, ${auditEvents.id}) > (${newerThan.time}::timestamptz, ${newerThan.id}::bigint)`,
+    );
   // The indexes are `desc nulls last`; PostgreSQL uses them for ordering only when the ORDER BY
   // says so (plain `desc` means `nulls first`), even though neither column is ever null.
   const order = newerThan
     ? [sql`${auditEvents.createdAt} asc nulls first`, sql`${auditEvents.id} asc nulls first`]
     : [sql`${auditEvents.createdAt} desc nulls last`, sql`${auditEvents.id} desc nulls last`];
-  const rows = await db.select(columns).from(auditEvents).where(and(...where)).orderBy(...order).limit(limit);
+  const rows = await db
+    .select(columns)
+    .from(auditEvents)
+    .where(and(...where))
+    .orderBy(...order)
+    .limit(limit);
   return newerThan ? rows.reverse() : rows;
 }
 

@@ -45,8 +45,17 @@ export function auditSentence(event: PresentableEvent, t: AuditTranslator): stri
 export type PresentedDetail = { label: string; from?: string; to?: string; value?: string };
 
 /** The details as labelled lines, before → after for changes, secrets never included. */
-export function auditDetails(details: Record<string, unknown>, t: AuditTranslator, formatDate: (d: Date) => string): PresentedDetail[] {
-  const labels = { none: t("none"), yes: t("yes"), no: t("no"), word: (v: string) => (t.has(`values.${v}`) ? t(`values.${v}`) : undefined) };
+export function auditDetails(
+  details: Record<string, unknown>,
+  t: AuditTranslator,
+  formatDate: (d: Date) => string,
+): PresentedDetail[] {
+  const labels = {
+    none: t("none"),
+    yes: t("yes"),
+    no: t("no"),
+    word: (v: string) => (t.has(`values.${v}`) ? t(`values.${v}`) : undefined),
+  };
   const text = (value: unknown) => formatDetailValue(value, labels, formatDate);
   return detailEntries(details).map((entry) => {
     const label = t.has(`fields.${entry.field}`) ? t(`fields.${entry.field}`) : entry.field;

@@ -38,7 +38,10 @@ export async function recordAudit(tx: Transaction, input: AuditInput): Promise<v
 }
 
 /** `{ field: { from, to } }` for the fields whose value differs. */
-export function diff<T extends Record<string, unknown>>(before: T, after: Partial<T>): Record<string, { from: unknown; to: unknown }> {
+export function diff<T extends Record<string, unknown>>(
+  before: T,
+  after: Partial<T>,
+): Record<string, { from: unknown; to: unknown }> {
   const changes: Record<string, { from: unknown; to: unknown }> = {};
   for (const [key, to] of Object.entries(after)) {
     const from = before[key];

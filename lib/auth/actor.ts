@@ -40,9 +40,14 @@ export type ActorMembershipRow = { role: MembershipRole; status: MembershipStatu
  * Throws unless the membership row re-read from the database is still active, unexpired (at
  * `now`) and grants the permission: `forbidden`, or `accessExpired` for an expired access.
  */
-export function assertActorMembership(row: ActorMembershipRow | undefined, permission: Permission, now = Date.now()): void {
+export function assertActorMembership(
+  row: ActorMembershipRow | undefined,
+  permission: Permission,
+  now = Date.now(),
+): void {
   if (!row || row.status !== "active") throw forbidden();
-  if (row.accessExpiresAt && row.accessExpiresAt.getTime() <= now) throw new DomainError("accessExpired", { status: 403 });
+  if (row.accessExpiresAt && row.accessExpiresAt.getTime() <= now)
+    throw new DomainError("accessExpired", { status: 403 });
   if (!roleHasPermission(row.role, permission)) throw forbidden();
 }
 
@@ -57,7 +62,13 @@ export async function lockActor(tx: Transaction, actor: Actor, permission: Permi
   const [row] = await tx
     .select({ role: memberships.role, status: memberships.status, accessExpiresAt: memberships.accessExpiresAt })
     .from(memberships)
-    .where(and(eq(memberships.id, actor.membershipId), eq(memberships.organizationId, actor.organizationId), eq(memberships.accountId, actor.accountId)))
+    .where(
+      and(
+        eq(memberships.id, actor.membershipId),
+        eq(memberships.organizationId, actor.organizationId),
+        eq(memberships.accountId, actor.accountId),
+      ),
+    )
     .for("share");
   assertActorMembership(row, permission);
 }

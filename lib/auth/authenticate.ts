@@ -4,7 +4,13 @@ import { getDb } from "@/db/client";
 import { accounts, invitations } from "@/db/schema";
 import { DomainError } from "@/lib/errors";
 import { normalizeEmail } from "@/lib/security/email";
-import { hitRateLimit, minutesUntil, peekRateLimit, resetRateLimit, type RateLimitRule } from "@/lib/security/rate-limit";
+import {
+  hitRateLimit,
+  minutesUntil,
+  peekRateLimit,
+  resetRateLimit,
+  type RateLimitRule,
+} from "@/lib/security/rate-limit";
 import type { SignInInput } from "@/lib/validations/auth";
 import { verifyAgainstDecoy, verifyPassword } from "./password";
 import type { RequestMeta } from "./request-meta";
@@ -27,9 +33,16 @@ export async function authenticateWithPassword(input: SignInInput, meta: Request
   const accountKey = `signin:account:${email}`;
   const ipKey = `signin:ip:${meta.ip ?? "unknown"}`;
 
-  for (const [key, rule] of [[accountKey, SIGN_IN_LIMITS.perAccount], [ipKey, SIGN_IN_LIMITS.perIp]] as const) {
+  for (const [key, rule] of [
+    [accountKey, SIGN_IN_LIMITS.perAccount],
+    [ipKey, SIGN_IN_LIMITS.perIp],
+  ] as const) {
     const state = await peekRateLimit(db, key, rule);
-    if (state.limited) throw new DomainError("signInRateLimited", { status: 429, params: { minutes: minutesUntil(state.retryAfterSeconds) } });
+    if (state.limited)
+      throw new DomainError("signInRateLimited", {
+        status: 429,
+        params: { minutes: minutesUntil(state.retryAfterSeconds) },
+      });
   }
 
   const [account] = await db
@@ -52,7 +65,13 @@ export async function authenticateWithPassword(input: SignInInput, meta: Request
     const [pending] = await db
       .select({ id: invitations.id })
       .from(invitations)
-      .where(and(eq(invitations.accountId, account.id), eq(invitations.status, "pending"), gt(invitations.expiresAt, sql`now()`)))
+      .where(
+        and(
+          eq(invitations.accountId, account.id),
+          eq(invitations.status, "pending"),
+          gt(invitations.expiresAt, sql`now()`),
+        ),
+      )
       .limit(1);
     usable = Boolean(pending);
   }
@@ -64,6 +83,13 @@ export async function authenticateWithPassword(input: SignInInput, meta: Request
   }
 
   await resetRateLimit(db, accountKey);
-  await db.update(accounts).set({ lastSignInAt: sql`now()`, createdByInvitationId: null }).where(eq(accounts.id, account.id));
-  return { accountId: account.id, sessionVersion: account.sessionVersion, passwordIsTemporary: account.passwordIsTemporary };
+  await db
+    .update(accounts)
+    .set({ lastSignInAt: sql`now()`, createdByInvitationId: null })
+    .where(eq(accounts.id, account.id));
+  return {
+    accountId: account.id,
+    sessionVersion: account.sessionVersion,
+    passwordIsTemporary: account.passwordIsTemporary,
+  };
 }

@@ -25,8 +25,14 @@ export async function changeTemporaryPassword(
 ): Promise<{ sessionVersion: number; organizationSlug: string | null }> {
   if (!account.passwordIsTemporary) throw forbidden();
   const db = await getDb();
-  const [current] = await db.select({ passwordHash: accounts.passwordHash }).from(accounts).where(eq(accounts.id, account.id));
-  const passwordHash = await prepareNewPassword(db, account.id, input.newPassword, { hash: current?.passwordHash ?? null, isTemporary: true });
+  const [current] = await db
+    .select({ passwordHash: accounts.passwordHash })
+    .from(accounts)
+    .where(eq(accounts.id, account.id));
+  const passwordHash = await prepareNewPassword(db, account.id, input.newPassword, {
+    hash: current?.passwordHash ?? null,
+    isTemporary: true,
+  });
 
   const result = await db.transaction(async (tx) => {
     // Invitations before the account: the same order as accepting through the link.
@@ -49,12 +55,17 @@ export async function changeTemporaryPassword(
     return { sessionVersion, accepted };
   });
   notifyOutbox();
-  logger.info("temporary password replaced", { accountId: account.id, acceptedInvitations: result.accepted.map((a) => a.invitationId) });
+  logger.info("temporary password replaced", {
+    accountId: account.id,
+    acceptedInvitations: result.accepted.map((a) => a.invitationId),
+  });
   return { sessionVersion: result.sessionVersion, organizationSlug: result.accepted[0]?.organizationSlug ?? null };
 }
 
 /** What the change-password page tells a temporary-password account: the rules, and where it will join. */
-export async function describeTemporaryPasswordChange(account: CurrentAccount): Promise<{ minPasswordLength: number; joining: string[] }> {
+export async function describeTemporaryPasswordChange(
+  account: CurrentAccount,
+): Promise<{ minPasswordLength: number; joining: string[] }> {
   if (!account.passwordIsTemporary) throw forbidden();
   const db = await getDb();
   const joining = await db

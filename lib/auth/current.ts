@@ -31,7 +31,13 @@ type AccountRow = CurrentAccount & { status: "active" | "disabled"; sessionVersi
 
 function validAccount(row: AccountRow | undefined, session: { sessionVersion: number }): CurrentAccount | null {
   if (!row || row.status !== "active" || row.sessionVersion !== session.sessionVersion) return null;
-  return { id: row.id, email: row.email, name: row.name, locale: row.locale, passwordIsTemporary: row.passwordIsTemporary };
+  return {
+    id: row.id,
+    email: row.email,
+    name: row.name,
+    locale: row.locale,
+    passwordIsTemporary: row.passwordIsTemporary,
+  };
 }
 
 /**
@@ -75,12 +81,23 @@ export const getMembershipAccess = cache(async (slug: string): Promise<Membershi
     })
     .from(accounts)
     .leftJoin(organizations, eq(organizations.slug, slug))
-    .leftJoin(memberships, and(eq(memberships.organizationId, organizations.id), eq(memberships.accountId, accounts.id)))
+    .leftJoin(
+      memberships,
+      and(eq(memberships.organizationId, organizations.id), eq(memberships.accountId, accounts.id)),
+    )
     .where(eq(accounts.id, session.accountId));
   const account = validAccount(row?.account, session);
   if (!account) return { kind: "signed-out" };
   if (account.passwordIsTemporary) return { kind: "temporary-password" };
-  if (!row || !row.organizationId || !row.organizationSlug || !row.organizationName || !row.membershipId || !row.role || row.status !== "active") {
+  if (
+    !row ||
+    !row.organizationId ||
+    !row.organizationSlug ||
+    !row.organizationName ||
+    !row.membershipId ||
+    !row.role ||
+    row.status !== "active"
+  ) {
     return { kind: "not-member" };
   }
   if (row.accessExpiresAt && row.accessExpiresAt.getTime() <= Date.now()) {

@@ -26,9 +26,14 @@ export async function prepareNewPassword(
   password: string,
   replaces: { hash: string | null; isTemporary: boolean; temporaryPassword?: string },
 ): Promise<string> {
-  assertNewPasswordAllowed(password, { minLength: await minimumPasswordLengthFor(db, accountId), temporaryPassword: replaces.temporaryPassword });
+  assertNewPasswordAllowed(password, {
+    minLength: await minimumPasswordLengthFor(db, accountId),
+    temporaryPassword: replaces.temporaryPassword,
+  });
   if (replaces.hash && (await verifyPassword(password, replaces.hash))) {
-    throw new DomainError(replaces.isTemporary ? "password.sameAsTemporary" : "password.sameAsCurrent", { field: "newPassword" });
+    throw new DomainError(replaces.isTemporary ? "password.sameAsTemporary" : "password.sameAsCurrent", {
+      field: "newPassword",
+    });
   }
   return hashPassword(password);
 }
@@ -78,7 +83,11 @@ export async function recordAccountAudit(
 }
 
 /** Queues the "your password was changed" notice to the account's own address. */
-export async function queuePasswordChangedEmail(tx: Transaction, account: PasswordOwner, fallbackLocale: AppLocale | null): Promise<void> {
+export async function queuePasswordChangedEmail(
+  tx: Transaction,
+  account: PasswordOwner,
+  fallbackLocale: AppLocale | null,
+): Promise<void> {
   await enqueueEmail(tx, {
     organizationId: null,
     template: "password-changed",

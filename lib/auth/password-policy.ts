@@ -37,8 +37,12 @@ export function assertNewPasswordAllowed(
   const field = rules.field ?? "newPassword";
   const length = passwordLength(password);
   if (length < rules.minLength) throw new DomainError("password.tooShort", { field, params: { min: rules.minLength } });
-  if (length > MAX_PASSWORD_LENGTH) throw new DomainError("password.tooLong", { field, params: { max: MAX_PASSWORD_LENGTH } });
-  if (rules.temporaryPassword !== undefined && password.normalize("NFKC") === rules.temporaryPassword.normalize("NFKC")) {
+  if (length > MAX_PASSWORD_LENGTH)
+    throw new DomainError("password.tooLong", { field, params: { max: MAX_PASSWORD_LENGTH } });
+  if (
+    rules.temporaryPassword !== undefined &&
+    password.normalize("NFKC") === rules.temporaryPassword.normalize("NFKC")
+  ) {
     throw new DomainError("password.sameAsTemporary", { field });
   }
   if (isCommonPassword(password)) throw new DomainError("password.common", { field });

@@ -24,10 +24,15 @@ export const PASSWORD_RESET_LIMITS = {
   attemptsPerIp: { limit: 30, windowSeconds: 15 * 60 },
 } satisfies Record<string, RateLimitRule>;
 
-async function assertUnderLimits(db: Executor, rules: (readonly [string, RateLimitRule])[], code: string): Promise<void> {
+async function assertUnderLimits(
+  db: Executor,
+  rules: (readonly [string, RateLimitRule])[],
+  code: string,
+): Promise<void> {
   for (const [key, rule] of rules) {
     const state = await peekRateLimit(db, key, rule);
-    if (state.limited) throw new DomainError(code, { status: 429, params: { minutes: minutesUntil(state.retryAfterSeconds) } });
+    if (state.limited)
+      throw new DomainError(code, { status: 429, params: { minutes: minutesUntil(state.retryAfterSeconds) } });
   }
 }
 
@@ -36,7 +41,11 @@ async function assertUnderLimits(db: Executor, rules: (readonly [string, RateLim
  * active account. The answer is the same whether it does or not; requests are limited per
  * address and per IP, counted whether the address exists or not.
  */
-export async function requestPasswordReset(input: ForgotPasswordInput, meta: RequestMeta, locale: AppLocale): Promise<void> {
+export async function requestPasswordReset(
+  input: ForgotPasswordInput,
+  meta: RequestMeta,
+  locale: AppLocale,
+): Promise<void> {
   const db = await getDb();
   const email = normalizeEmail(input.email);
   const limits = [
@@ -55,7 +64,10 @@ export async function requestPasswordReset(input: ForgotPasswordInput, meta: Req
   const key = generateKey();
   const expiresAt = new Date(Date.now() + PASSWORD_RESET_VALIDITY_MS);
   const resetId = await db.transaction(async (tx) => {
-    const [reset] = await tx.insert(passwordResets).values({ accountId: account.id, keyHash: hashKey(key), expiresAt }).returning({ id: passwordResets.id });
+    const [reset] = await tx
+      .insert(passwordResets)
+      .values({ accountId: account.id, keyHash: hashKey(key), expiresAt })
+      .returning({ id: passwordResets.id });
     if (!reset) throw new Error("password reset insert returned no row");
     await enqueueEmail(tx, {
       organizationId: null,
@@ -110,8 +122,7 @@ const resetErrors: Record<Exclude<PasswordResetState, "valid">, string> = {
 };
 
 export type PasswordResetView =
-  | { state: Exclude<PasswordResetState, "valid"> }
-  | { state: "valid"; email: string; minPasswordLength: number };
+  { state: Exclude<PasswordResetState, "valid"> } | { state: "valid"; email: string; minPasswordLength: number };
 
 /** For anyone holding a reset link (GET and HEAD included): its state, and the rules when valid. Reads only. */
 export async function viewPasswordReset(resetId: string, key: string): Promise<PasswordResetView> {
@@ -128,7 +139,10 @@ export async function viewPasswordReset(resetId: string, key: string): Promise<P
  * organizations), uses the link and every other pending one up, ends the account's other
  * sessions. Wrong keys are counted per link and per IP. The caller opens a session.
  */
-export async function completePasswordReset(input: ResetPasswordInput, meta: RequestMeta): Promise<{ accountId: string; sessionVersion: number }> {
+export async function completePasswordReset(
+  input: ResetPasswordInput,
+  meta: RequestMeta,
+): Promise<{ accountId: string; sessionVersion: number }> {
   const db = await getDb();
   const limits = [
     [`reset:attempts:${input.resetId}`, PASSWORD_RESET_LIMITS.attemptsPerReset],
@@ -138,14 +152,19 @@ export async function completePasswordReset(input: ResetPasswordInput, meta: Req
   const row = await loadReset(db, input.resetId);
   const state = stateOf(row, input.key);
   if (state === "invalid") for (const [key, rule] of limits) await hitRateLimit(db, key, rule);
-  if (state !== "valid" || !row) throw new DomainError(resetErrors[state === "valid" ? "invalid" : state], { status: 409 });
+  if (state !== "valid" || !row)
+    throw new DomainError(resetErrors[state === "valid" ? "invalid" : state], { status: 409 });
 
   const passwordHash = await prepareNewPassword(db, row.account.id, input.newPassword, {
     hash: row.account.passwordHash,
     isTemporary: row.account.passwordIsTemporary,
   });
   const sessionVersion = await db.transaction(async (tx) => {
-    const [locked] = await tx.select({ usedAt: passwordResets.usedAt }).from(passwordResets).where(eq(passwordResets.id, input.resetId)).for("update");
+    const [locked] = await tx
+      .select({ usedAt: passwordResets.usedAt })
+      .from(passwordResets)
+      .where(eq(passwordResets.id, input.resetId))
+      .for("update");
     if (!locked || locked.usedAt) throw new DomainError("password.linkUsed", { status: 409 });
     const version = await storeNewPassword(tx, row.account.id, passwordHash);
     await tx

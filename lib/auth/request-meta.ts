@@ -10,7 +10,10 @@ export type RequestMeta = { ip: string | null; userAgent: string | null };
  * closest to us, which is the one a client cannot choose when a proxy is in front.
  */
 export function clientIpFrom(forwardedFor: string | null | undefined): string | null {
-  const hops = (forwardedFor ?? "").split(",").map((h) => h.trim()).filter(Boolean);
+  const hops = (forwardedFor ?? "")
+    .split(",")
+    .map((h) => h.trim())
+    .filter(Boolean);
   return hops.at(-1)?.slice(0, 64) ?? null;
 }
 

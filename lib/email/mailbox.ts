@@ -38,7 +38,9 @@ export async function listMailbox(dir: string = env.MAILBOX_DIR): Promise<Mailbo
     throw error;
   });
   const messages = await Promise.all(
-    files.filter((f) => f.endsWith(".json")).map(async (f) => JSON.parse(await readFile(path.join(dir, f), "utf8")) as MailboxMessage),
+    files
+      .filter((f) => f.endsWith(".json"))
+      .map(async (f) => JSON.parse(await readFile(path.join(dir, f), "utf8")) as MailboxMessage),
   );
   return messages.sort((a, b) => b.sentAt.localeCompare(a.sentAt));
 }

@@ -12,7 +12,10 @@ const listeners = new Set<Listener>();
  * change that sends it commits. Secrets are sealed. Returns the outbox id. Call
  * `notifyOutbox()` after the transaction commits so the worker delivers it at once.
  */
-export async function enqueueEmail<T extends EmailTemplateName>(tx: Transaction, message: EmailMessage<T>): Promise<string> {
+export async function enqueueEmail<T extends EmailTemplateName>(
+  tx: Transaction,
+  message: EmailMessage<T>,
+): Promise<string> {
   const [row] = await tx
     .insert(emailOutbox)
     .values({

@@ -13,12 +13,22 @@ export type RenderedEmail = { subject: string; html: string; text: string };
 const htmlToTextOptions = { selectors: [{ selector: "h1", options: { uppercase: false } }] };
 
 /** Renders a template with the given props to the subject, the HTML part and the plain-text part. */
-export async function renderTemplate<T extends EmailTemplateName>(template: T, props: EmailTemplateProps[T]): Promise<RenderedEmail> {
+export async function renderTemplate<T extends EmailTemplateName>(
+  template: T,
+  props: EmailTemplateProps[T],
+): Promise<RenderedEmail> {
   const definition: (typeof emailTemplates)[T] = emailTemplates[template];
-  const element = createElement(definition.Component as (p: EmailTemplateProps[T]) => ReturnType<typeof definition.Component>, props);
+  const element = createElement(
+    definition.Component as (p: EmailTemplateProps[T]) => ReturnType<typeof definition.Component>,
+    props,
+  );
   const html = await render(element);
   // The same conversion as render(element, { plainText: true }), without rendering twice.
-  return { subject: (definition.subject as (p: EmailTemplateProps[T]) => string)(props), html, text: toPlainText(html, htmlToTextOptions) };
+  return {
+    subject: (definition.subject as (p: EmailTemplateProps[T]) => string)(props),
+    html,
+    text: toPlainText(html, htmlToTextOptions),
+  };
 }
 
 export type EmailToRender<T extends EmailTemplateName = EmailTemplateName> = {
@@ -46,14 +56,30 @@ export async function renderEmail(message: EmailToRender): Promise<RenderedEmail
       });
     }
     case "invitation-accepted":
-      return renderTemplate("invitation-accepted", { ...(message as EmailToRender<"invitation-accepted">).payload, locale, link: env.APP_URL });
+      return renderTemplate("invitation-accepted", {
+        ...(message as EmailToRender<"invitation-accepted">).payload,
+        locale,
+        link: env.APP_URL,
+      });
     case "invitation-declined":
-      return renderTemplate("invitation-declined", { ...(message as EmailToRender<"invitation-declined">).payload, locale, link: env.APP_URL });
+      return renderTemplate("invitation-declined", {
+        ...(message as EmailToRender<"invitation-declined">).payload,
+        locale,
+        link: env.APP_URL,
+      });
     case "password-changed":
-      return renderTemplate("password-changed", { ...(message as EmailToRender<"password-changed">).payload, locale, link: `${env.APP_URL}/sign-in` });
+      return renderTemplate("password-changed", {
+        ...(message as EmailToRender<"password-changed">).payload,
+        locale,
+        link: `${env.APP_URL}/sign-in`,
+      });
     case "password-reset": {
       const { payload, secret } = message as EmailToRender<"password-reset">;
-      return renderTemplate("password-reset", { ...payload, locale, link: passwordResetUrl(payload.resetId, secret.key) });
+      return renderTemplate("password-reset", {
+        ...payload,
+        locale,
+        link: passwordResetUrl(payload.resetId, secret.key),
+      });
     }
   }
 }

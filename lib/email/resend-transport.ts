@@ -10,7 +10,12 @@ const RETRYABLE_CONFLICT = "concurrent_idempotent_requests";
  * timeouts are worth retrying (the key makes a retry of an attempt that did arrive harmless);
  * any other 4xx is the provider refusing the message, with its reason.
  */
-export function createResendTransport(options: { apiKey: string; baseUrl?: string; timeoutMs?: number; now?: () => Date }): EmailTransport {
+export function createResendTransport(options: {
+  apiKey: string;
+  baseUrl?: string;
+  timeoutMs?: number;
+  now?: () => Date;
+}): EmailTransport {
   const resend = new Resend(options.apiKey, options.baseUrl ? { baseUrl: options.baseUrl } : undefined);
   const timeoutMs = options.timeoutMs ?? 15_000;
   const now = options.now ?? (() => new Date());
@@ -24,7 +29,10 @@ export function createResendTransport(options: { apiKey: string; baseUrl?: strin
       );
       if (data) return { kind: "sent", providerMessageId: data.id };
       if (error.statusCode === null) {
-        return { kind: "retry", reason: signal.aborted ? `No answer from Resend within ${timeoutMs} ms` : error.message };
+        return {
+          kind: "retry",
+          reason: signal.aborted ? `No answer from Resend within ${timeoutMs} ms` : error.message,
+        };
       }
       const reason = `${error.statusCode} ${error.name}: ${error.message}`;
       if (error.statusCode === 429 || error.statusCode >= 500 || error.name === RETRYABLE_CONFLICT) {

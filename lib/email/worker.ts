@@ -14,7 +14,13 @@ import { openSecret } from "./secret-box";
 import type { EmailTransport, SendOutcome } from "./transport";
 import type { EmailTemplateName } from "./types";
 
-const templateNames: readonly EmailTemplateName[] = ["invitation", "invitation-accepted", "invitation-declined", "password-changed", "password-reset"];
+const templateNames: readonly EmailTemplateName[] = [
+  "invitation",
+  "invitation-accepted",
+  "invitation-declined",
+  "password-changed",
+  "password-reset",
+];
 
 export type OutboxWorkerOptions = {
   transport: EmailTransport;
@@ -101,8 +107,18 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       if (due.length === 0) return [];
       return tx
         .update(emailOutbox)
-        .set({ status: "sending", leasedBy: id, leaseExpiresAt: new Date(at.getTime() + leaseMs), attempts: sql`${emailOutbox.attempts} + 1` })
-        .where(inArray(emailOutbox.id, due.map((d) => d.id)))
+        .set({
+          status: "sending",
+          leasedBy: id,
+          leaseExpiresAt: new Date(at.getTime() + leaseMs),
+          attempts: sql`${emailOutbox.attempts} + 1`,
+        })
+        .where(
+          inArray(
+            emailOutbox.id,
+            due.map((d) => d.id),
+          ),
+        )
         .returning({
           id: emailOutbox.id,
           template: emailOutbox.template,
@@ -134,14 +150,28 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   async function attempt(email: ClaimedEmail): Promise<SendOutcome> {
     let rendered;
     try {
-      if (!(templateNames as readonly string[]).includes(email.template)) throw new Error(`unknown template ${email.template}`);
+      if (!(templateNames as readonly string[]).includes(email.template))
+        throw new Error(`unknown template ${email.template}`);
       const secret = email.secretCiphertext ? (JSON.parse(openSecret(email.secretCiphertext)) as unknown) : null;
-      rendered = await renderEmail({ template: email.template, locale: email.locale, payload: email.payload, secret } as EmailToRender);
+      rendered = await renderEmail({
+        template: email.template,
+        locale: email.locale,
+        payload: email.payload,
+        secret,
+      } as EmailToRender);
     } catch (error) {
-      return { kind: "failed", reason: `The email could not be prepared: ${error instanceof Error ? error.message : String(error)}` };
+      return {
+        kind: "failed",
+        reason: `The email could not be prepared: ${error instanceof Error ? error.message : String(error)}`,
+      };
     }
     try {
-      return await options.transport.send({ from, to: email.toAddress, ...rendered, idempotencyKey: email.idempotencyKey });
+      return await options.transport.send({
+        from,
+        to: email.toAddress,
+        ...rendered,
+        idempotencyKey: email.idempotencyKey,
+      });
     } catch (error) {
       return { kind: "retry", reason: error instanceof Error ? error.message : String(error) };
     }
@@ -153,14 +183,26 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     const released = { leasedBy: null, leaseExpiresAt: null };
     let change: Partial<typeof emailOutbox.$inferInsert>;
     if (outcome.kind === "sent") {
-      change = { ...released, status: "sent", providerMessageId: outcome.providerMessageId, sentAt: at, secretCiphertext: null };
+      change = {
+        ...released,
+        status: "sent",
+        providerMessageId: outcome.providerMessageId,
+        sentAt: at,
+        secretCiphertext: null,
+      };
     } else if (outcome.kind === "failed" || email.attempts >= maxAttempts) {
-      const reason = outcome.kind === "failed" ? outcome.reason : `${outcome.reason} (gave up after ${email.attempts} attempts)`;
+      const reason =
+        outcome.kind === "failed" ? outcome.reason : `${outcome.reason} (gave up after ${email.attempts} attempts)`;
       change = { ...released, status: "failed", lastError: reason, secretCiphertext: null };
     } else {
       const backoff = Math.min(retryBaseMs * 2 ** (email.attempts - 1), maxRetryDelayMs);
       const delay = Math.max(backoff, outcome.retryAfterMs ?? 0);
-      change = { ...released, status: "retrying", lastError: outcome.reason, nextAttemptAt: new Date(at.getTime() + delay) };
+      change = {
+        ...released,
+        status: "retrying",
+        lastError: outcome.reason,
+        nextAttemptAt: new Date(at.getTime() + delay),
+      };
     }
     // Only while the lease is still ours: a worker that took the message over decides its fate.
     const updated = await db
@@ -170,9 +212,15 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
       .returning({ id: emailOutbox.id });
     const fields = { outboxId: email.id, template: email.template, attempts: email.attempts, worker: id };
     if (updated.length === 0) logger.warn("email outcome dropped: the lease passed to another worker", fields);
-    else if (change.status === "sent") logger.info("email sent", { ...fields, providerMessageId: change.providerMessageId });
+    else if (change.status === "sent")
+      logger.info("email sent", { ...fields, providerMessageId: change.providerMessageId });
     else if (change.status === "failed") logger.error("email failed", { ...fields, reason: change.lastError });
-    else logger.warn("email delivery will be retried", { ...fields, reason: change.lastError, nextAttemptAt: change.nextAttemptAt?.toISOString() });
+    else
+      logger.warn("email delivery will be retried", {
+        ...fields,
+        reason: change.lastError,
+        nextAttemptAt: change.nextAttemptAt?.toISOString(),
+      });
   }
 
   let running = false;
@@ -184,7 +232,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     for (const email of claimed) {
       try {
         if (!(await renew(email))) {
-          logger.warn("email skipped: the lease passed to another worker before sending", { outboxId: email.id, worker: id });
+          logger.warn("email skipped: the lease passed to another worker before sending", {
+            outboxId: email.id,
+            worker: id,
+          });
           continue;
         }
         await record(email, await attempt(email));
@@ -261,7 +312,11 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
 /** The transport configuration selects: Resend with RESEND_API_KEY, else the development mailbox. */
 export function transportFromEnv(): EmailTransport {
   return env.emailTransport === "resend"
-    ? createResendTransport({ apiKey: env.RESEND_API_KEY ?? "", baseUrl: env.RESEND_BASE_URL, timeoutMs: env.EMAIL_SEND_TIMEOUT_MS })
+    ? createResendTransport({
+        apiKey: env.RESEND_API_KEY ?? "",
+        baseUrl: env.RESEND_BASE_URL,
+        timeoutMs: env.EMAIL_SEND_TIMEOUT_MS,
+      })
     : createMailboxTransport();
 }
 
@@ -275,7 +330,11 @@ export function startOutboxWorker(): OutboxWorker {
     const worker = createOutboxWorker({ transport: transportFromEnv() });
     worker.start();
     store[globalKey] = worker;
-    logger.info("email worker started", { worker: worker.id, transport: env.emailTransport, pollMs: env.EMAIL_POLL_MS });
+    logger.info("email worker started", {
+      worker: worker.id,
+      transport: env.emailTransport,
+      pollMs: env.EMAIL_POLL_MS,
+    });
   }
   return store[globalKey];
 }

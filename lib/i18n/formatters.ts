@@ -26,7 +26,10 @@ function shared<T extends Intl.DateTimeFormat | Intl.NumberFormat>(key: string, 
 
 /** A date (`day`: "Nov 27, 2026") or date and time (`moment`) formatter in the given zone. */
 export function dateFormatter(locale: string, timeZone: string | undefined, style: DateStyle): Intl.DateTimeFormat {
-  return shared(`d|${locale}|${timeZone ?? ""}|${style}`, () => new Intl.DateTimeFormat(locale, { ...DATE_STYLES[style], timeZone }));
+  return shared(
+    `d|${locale}|${timeZone ?? ""}|${style}`,
+    () => new Intl.DateTimeFormat(locale, { ...DATE_STYLES[style], timeZone }),
+  );
 }
 
 /** A formatter for whole numbers ("10,000"). */

@@ -22,7 +22,9 @@ const compiled = formatMessage.raw === false;
 // objects could not be passed to Client Components.
 export function compileMessages(value: Record<string, unknown>): Record<string, unknown> {
   const walk = (node: unknown): unknown =>
-    typeof node === "string" ? compile(node) : Object.fromEntries(Object.entries(node as Record<string, unknown>).map(([key, child]) => [key, walk(child)]));
+    typeof node === "string"
+      ? compile(node)
+      : Object.fromEntries(Object.entries(node as Record<string, unknown>).map(([key, child]) => [key, walk(child)]));
   return JSON.parse(JSON.stringify(walk(value)));
 }
 
@@ -35,7 +37,9 @@ export function loadMessages(locale: AppLocale): Messages {
   if (cached) return cached;
   const dir = path.join(root, locale);
   const messages: Messages = {};
-  for (const file of readdirSync(dir).filter((f) => f.endsWith(".json")).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith(".json"))
+    .sort()) {
     const namespace: Record<string, unknown> = JSON.parse(readFileSync(path.join(dir, file), "utf8"));
     messages[path.basename(file, ".json")] = compiled ? compileMessages(namespace) : namespace;
   }

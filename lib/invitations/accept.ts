@@ -6,7 +6,13 @@ import { getDb, type Database, type Executor, type Transaction } from "@/db/clie
 import { accounts, invitations, memberships, organizations, type Invitation } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import type { CurrentAccount } from "@/lib/auth/current";
-import { prepareNewPassword, queuePasswordChangedEmail, recordAccountAudit, storeNewPassword, type PasswordOwner } from "@/lib/auth/new-password";
+import {
+  prepareNewPassword,
+  queuePasswordChangedEmail,
+  recordAccountAudit,
+  storeNewPassword,
+  type PasswordOwner,
+} from "@/lib/auth/new-password";
 import { verifyPassword } from "@/lib/auth/password";
 import { minimumPasswordLengthFor } from "@/lib/auth/password-policy";
 import type { RequestMeta } from "@/lib/auth/request-meta";
@@ -16,7 +22,11 @@ import { logger } from "@/lib/logger";
 import { hitRateLimit, minutesUntil, peekRateLimit, type RateLimitRule } from "@/lib/security/rate-limit";
 import { keyMatches } from "@/lib/security/tokens";
 import { readSettings } from "@/lib/settings/read";
-import type { CompleteNewAccountInput, InvitationKeyInput, TemporaryPasswordInput } from "@/lib/validations/accept-invitation";
+import type {
+  CompleteNewAccountInput,
+  InvitationKeyInput,
+  TemporaryPasswordInput,
+} from "@/lib/validations/accept-invitation";
 
 /** Wrong keys and wrong temporary passwords, counted together, per invitation and per IP. */
 export const INVITATION_ATTEMPT_LIMITS = {
@@ -111,10 +121,11 @@ function assertPending(row: LoadedInvitation): void {
 const wrongKey = () => new DomainError("invite.wrongKey", { status: 404 });
 const isUuid = (value: string) => z.uuid().safeParse(value).success;
 
-const attemptKeys = (invitationId: string, meta: RequestMeta) => [
-  [`invite:attempts:${invitationId}`, INVITATION_ATTEMPT_LIMITS.perInvitation],
-  [`invite:attempts:ip:${meta.ip ?? "unknown"}`, INVITATION_ATTEMPT_LIMITS.perIp],
-] as const;
+const attemptKeys = (invitationId: string, meta: RequestMeta) =>
+  [
+    [`invite:attempts:${invitationId}`, INVITATION_ATTEMPT_LIMITS.perInvitation],
+    [`invite:attempts:ip:${meta.ip ?? "unknown"}`, INVITATION_ATTEMPT_LIMITS.perIp],
+  ] as const;
 
 /** Minutes to wait when this invitation or this address has used up its attempts, else null. */
 async function attemptsBlocked(db: Executor, invitationId: string, meta: RequestMeta): Promise<number | null> {
@@ -131,7 +142,13 @@ async function assertAttemptsAllowed(db: Executor, invitationId: string, meta: R
 }
 
 /** Counts a wrong key or temporary password; the attempt that reaches a limit is audited once. */
-async function recordFailedAttempt(db: Database, invitationId: string, row: LoadedInvitation | undefined, meta: RequestMeta, kind: "key" | "temporaryPassword") {
+async function recordFailedAttempt(
+  db: Database,
+  invitationId: string,
+  row: LoadedInvitation | undefined,
+  meta: RequestMeta,
+  kind: "key" | "temporaryPassword",
+) {
   const reached: string[] = [];
   for (const [key, rule] of attemptKeys(invitationId, meta)) {
     const state = await hitRateLimit(db, key, rule);
@@ -215,7 +232,13 @@ export async function lockPendingInvitationsOf(tx: Transaction, accountId: strin
   const pending = await tx
     .select({ id: invitations.id })
     .from(invitations)
-    .where(and(eq(invitations.accountId, accountId), eq(invitations.status, "pending"), gt(invitations.expiresAt, sql`now()`)))
+    .where(
+      and(
+        eq(invitations.accountId, accountId),
+        eq(invitations.status, "pending"),
+        gt(invitations.expiresAt, sql`now()`),
+      ),
+    )
     .orderBy(asc(invitations.createdAt))
     .for("update");
   const rows = await Promise.all(pending.map((p) => loadInvitation(tx, p.id)));
@@ -256,7 +279,10 @@ export async function acceptLockedInvitation(
       .returning({ id: memberships.id });
     membershipId = inserted?.id;
   } else if (membership.status === "invited") {
-    await tx.update(memberships).set({ status: "active", joinedAt: sql`now()`, updatedAt: sql`now()` }).where(eq(memberships.id, membership.id));
+    await tx
+      .update(memberships)
+      .set({ status: "active", joinedAt: sql`now()`, updatedAt: sql`now()` })
+      .where(eq(memberships.id, membership.id));
   }
 
   const acceptedAt = new Date();
@@ -264,7 +290,10 @@ export async function acceptLockedInvitation(
     .update(invitations)
     .set({ status: "accepted", acceptedAt, updatedAt: acceptedAt, membershipId })
     .where(eq(invitations.id, row.id));
-  await tx.update(accounts).set({ createdByInvitationId: null }).where(and(eq(accounts.id, row.accountId), eq(accounts.createdByInvitationId, row.id)));
+  await tx
+    .update(accounts)
+    .set({ createdByInvitationId: null })
+    .where(and(eq(accounts.id, row.accountId), eq(accounts.createdByInvitationId, row.id)));
   await recordAudit(tx, {
     organizationId: row.organizationId,
     actor: { accountId: account.id, name: account.name, email: account.email, meta },
@@ -278,21 +307,31 @@ export async function acceptLockedInvitation(
       template: "invitation-accepted",
       locale: row.inviterLocale ?? (await readSettings(tx, row.organizationId)).defaultLocale,
       to: row.inviterEmail,
-      payload: { organizationName: row.organizationName, inviteeName: account.name, inviteeEmail: account.email, acceptedAt: acceptedAt.toISOString() },
+      payload: {
+        organizationName: row.organizationName,
+        inviteeName: account.name,
+        inviteeEmail: account.email,
+        acceptedAt: acceptedAt.toISOString(),
+      },
     });
   }
   return { invitationId: row.id, organizationSlug: row.organizationSlug };
 }
 
 function assertSameAccount(row: LoadedInvitation, account: CurrentAccount): void {
-  if (row.accountId !== account.id) throw new DomainError("invite.otherAccount", { status: 403, params: { email: row.email } });
+  if (row.accountId !== account.id)
+    throw new DomainError("invite.otherAccount", { status: 403, params: { email: row.email } });
 }
 
 /**
  * For the signed-in account the invitation is for (permanent password): joins the organization.
  * Two acceptances at once leave one membership; the second gets `invite.alreadyAccepted`.
  */
-export async function acceptInvitation(account: CurrentAccount, input: InvitationKeyInput, meta: RequestMeta): Promise<{ organizationSlug: string }> {
+export async function acceptInvitation(
+  account: CurrentAccount,
+  input: InvitationKeyInput,
+  meta: RequestMeta,
+): Promise<{ organizationSlug: string }> {
   if (account.passwordIsTemporary) throw forbidden();
   const db = await getDb();
   const row = await openForAttempt(db, input, meta);
@@ -309,7 +348,11 @@ export async function acceptInvitation(account: CurrentAccount, input: Invitatio
 }
 
 /** For the signed-in account the invitation is for: declines it; the inviter is told. Nothing else changes. */
-export async function declineInvitation(account: CurrentAccount, input: InvitationKeyInput, meta: RequestMeta): Promise<void> {
+export async function declineInvitation(
+  account: CurrentAccount,
+  input: InvitationKeyInput,
+  meta: RequestMeta,
+): Promise<void> {
   if (account.passwordIsTemporary) throw forbidden();
   const db = await getDb();
   const row = await openForAttempt(db, input, meta);
@@ -319,11 +362,20 @@ export async function declineInvitation(account: CurrentAccount, input: Invitati
     const locked = await lockPending(tx, input);
     assertSameAccount(locked, account);
     const declinedAt = new Date();
-    await tx.update(invitations).set({ status: "declined", declinedAt, updatedAt: declinedAt }).where(eq(invitations.id, locked.id));
+    await tx
+      .update(invitations)
+      .set({ status: "declined", declinedAt, updatedAt: declinedAt })
+      .where(eq(invitations.id, locked.id));
     // The "invited" membership stood for this invitation only.
     await tx
       .delete(memberships)
-      .where(and(eq(memberships.organizationId, locked.organizationId), eq(memberships.accountId, locked.accountId), eq(memberships.status, "invited")));
+      .where(
+        and(
+          eq(memberships.organizationId, locked.organizationId),
+          eq(memberships.accountId, locked.accountId),
+          eq(memberships.status, "invited"),
+        ),
+      );
     await recordAudit(tx, {
       organizationId: locked.organizationId,
       actor: { accountId: account.id, name: account.name, email: account.email, meta },
@@ -336,7 +388,11 @@ export async function declineInvitation(account: CurrentAccount, input: Invitati
         template: "invitation-declined",
         locale: locked.inviterLocale ?? (await readSettings(tx, locked.organizationId)).defaultLocale,
         to: locked.inviterEmail,
-        payload: { organizationName: locked.organizationName, inviteeEmail: locked.email, declinedAt: declinedAt.toISOString() },
+        payload: {
+          organizationName: locked.organizationName,
+          inviteeEmail: locked.email,
+          declinedAt: declinedAt.toISOString(),
+        },
       });
     }
   });
@@ -345,8 +401,14 @@ export async function declineInvitation(account: CurrentAccount, input: Invitati
 }
 
 /** Checks the temporary password of the invitation's new account; wrong ones are counted. */
-async function checkTemporaryPassword(db: Database, row: LoadedInvitation, temporaryPassword: string, meta: RequestMeta): Promise<void> {
-  if (!row.account.passwordIsTemporary || row.account.status !== "active") throw new DomainError("invite.passwordAlreadySet", { status: 409 });
+async function checkTemporaryPassword(
+  db: Database,
+  row: LoadedInvitation,
+  temporaryPassword: string,
+  meta: RequestMeta,
+): Promise<void> {
+  if (!row.account.passwordIsTemporary || row.account.status !== "active")
+    throw new DomainError("invite.passwordAlreadySet", { status: 409 });
   if (!row.account.passwordHash || !(await verifyPassword(temporaryPassword, row.account.passwordHash))) {
     await recordFailedAttempt(db, row.id, row, meta, "temporaryPassword");
     throw new DomainError("invite.wrongTemporaryPassword", { field: "temporaryPassword" });
@@ -389,8 +451,14 @@ export async function completeNewAccount(
       .from(accounts)
       .where(eq(accounts.id, locked.accountId))
       .for("update");
-    if (!account?.passwordIsTemporary || account.passwordHash !== verifiedHash) throw new DomainError("invite.passwordAlreadySet", { status: 409 });
-    const owner = { id: locked.account.id, name: locked.account.name, email: locked.account.email, locale: locked.account.locale };
+    if (!account?.passwordIsTemporary || account.passwordHash !== verifiedHash)
+      throw new DomainError("invite.passwordAlreadySet", { status: 409 });
+    const owner = {
+      id: locked.account.id,
+      name: locked.account.name,
+      email: locked.account.email,
+      locale: locked.account.locale,
+    };
     const sessionVersion = await storeNewPassword(tx, locked.accountId, passwordHash);
     const accepted = await acceptLockedInvitation(tx, locked, owner, meta, { newAccount: true });
     await recordAccountAudit(tx, owner, "account.password_changed", meta, { reason: "invitation" });
@@ -398,6 +466,10 @@ export async function completeNewAccount(
     return { accountId: locked.accountId, sessionVersion, organizationSlug: accepted.organizationSlug };
   });
   notifyOutbox();
-  logger.info("invitation accepted", { invitationId: input.invitationId, accountId: result.accountId, newAccount: true });
+  logger.info("invitation accepted", {
+    invitationId: input.invitationId,
+    accountId: result.accountId,
+    newAccount: true,
+  });
   return result;
 }

@@ -47,7 +47,12 @@ export type SentInvitation = {
 };
 
 /** One address refused: `code` is a message key, `params` fill it. */
-export type FailedInvitation = { email: string; outcome: "failed"; code: string; params?: Record<string, string | number> };
+export type FailedInvitation = {
+  email: string;
+  outcome: "failed";
+  code: string;
+  params?: Record<string, string | number>;
+};
 
 export type SendInvitationsResult = { organizationName: string; invitations: (SentInvitation | FailedInvitation)[] };
 
@@ -88,31 +93,50 @@ function refusalFor(address: ResolvedAddress): DomainError | null {
 
 async function assertWithinLimits(tx: Transaction, actor: Actor): Promise<void> {
   const limits: [string, typeof INVITE_LIMITS.perInviter, string][] = [
-    [inviteRateLimitKeys.inviter(actor.organizationId, actor.accountId), INVITE_LIMITS.perInviter, "invite-wizard.inviterRateLimited"],
-    [inviteRateLimitKeys.organization(actor.organizationId), INVITE_LIMITS.perOrganization, "invite-wizard.organizationRateLimited"],
+    [
+      inviteRateLimitKeys.inviter(actor.organizationId, actor.accountId),
+      INVITE_LIMITS.perInviter,
+      "invite-wizard.inviterRateLimited",
+    ],
+    [
+      inviteRateLimitKeys.organization(actor.organizationId),
+      INVITE_LIMITS.perOrganization,
+      "invite-wizard.organizationRateLimited",
+    ],
   ];
   for (const [key, rule, code] of limits) {
     // Counted inside the transaction: a refused or failed invitation rolls its count back.
     const state = await hitRateLimit(tx, key, rule);
-    if (state.hits > rule.limit) throw new DomainError(code, { status: 429, params: { minutes: minutesUntil(state.retryAfterSeconds) } });
+    if (state.hits > rule.limit)
+      throw new DomainError(code, { status: 429, params: { minutes: minutesUntil(state.retryAfterSeconds) } });
   }
   const [pending] = await tx
     .select({ n: count() })
     .from(invitations)
     .where(and(eq(invitations.organizationId, actor.organizationId), eq(invitations.status, "pending")));
   if ((pending?.n ?? 0) >= INVITE_LIMITS.maxPendingPerOrganization) {
-    throw new DomainError("invite-wizard.pendingCapReached", { status: 429, params: { max: INVITE_LIMITS.maxPendingPerOrganization } });
+    throw new DomainError("invite-wizard.pendingCapReached", {
+      status: 429,
+      params: { max: INVITE_LIMITS.maxPendingPerOrganization },
+    });
   }
 }
 
 function requestHashOf(normalized: string, input: SendInviteInput): string {
   const { idempotencyKey: _key, emails: _emails, ...rest } = input;
-  return createHash("sha256").update(JSON.stringify({ email: normalized, ...rest })).digest("hex");
+  return createHash("sha256")
+    .update(JSON.stringify({ email: normalized, ...rest }))
+    .digest("hex");
 }
 
 type StoredResult = Omit<SentInvitation, "temporaryPassword" | "passwordSheetToken" | "replayed">;
 
-async function replayOf(tx: Transaction, scope: string, key: string, requestHash: string): Promise<SentInvitation | null> {
+async function replayOf(
+  tx: Transaction,
+  scope: string,
+  key: string,
+  requestHash: string,
+): Promise<SentInvitation | null> {
   const [record] = await tx
     .select({ requestHash: idempotencyRecords.requestHash, response: idempotencyRecords.response })
     .from(idempotencyRecords)
@@ -147,7 +171,11 @@ async function inviteOne(
   if (resolved.outcome === "new") {
     const policy = settings.temporaryPasswordPolicy;
     const choice = policy === "send" ? "email" : policy === "not_send" ? "manual" : input.passwordDelivery;
-    if (!choice) throw new DomainError("invite-wizard.deliveryRequired", { field: "passwordDelivery", params: { email: address } });
+    if (!choice)
+      throw new DomainError("invite-wizard.deliveryRequired", {
+        field: "passwordDelivery",
+        params: { email: address },
+      });
     passwordDelivery = choice;
   }
   // Normally hashed before the transaction; only an account deleted since then lands here.
@@ -193,7 +221,13 @@ async function inviteOne(
     ? await tx
         .update(memberships)
         .set(membershipValues)
-        .where(and(eq(memberships.id, resolved.staleMembershipId), eq(memberships.organizationId, actor.organizationId), eq(memberships.status, "invited")))
+        .where(
+          and(
+            eq(memberships.id, resolved.staleMembershipId),
+            eq(memberships.organizationId, actor.organizationId),
+            eq(memberships.status, "invited"),
+          ),
+        )
         .returning({ id: memberships.id })
     : await tx
         .insert(memberships)
@@ -284,12 +318,23 @@ async function sendOne(actor: Actor, address: string, input: SendInviteInput, pr
       return await db.transaction((tx) => inviteOne(tx, actor, address, input, prepared));
     } catch (error) {
       if (error instanceof DomainError && PER_ADDRESS_CODES.has(error.code)) {
-        return { email: address, outcome: "failed", code: error.code, params: error.options.params } satisfies FailedInvitation;
+        return {
+          email: address,
+          outcome: "failed",
+          code: error.code,
+          params: error.options.params,
+        } satisfies FailedInvitation;
       }
       if (!isUniqueViolation(error)) throw error;
       // A unique violation aborts the transaction: run it once more, so that the lookup sees
       // the concurrent invitation (or the identical request) that won and answers accordingly.
-      if (attempt > 0) return { email: address, outcome: "failed", code: "invite-wizard.alreadyInvited", params: { email: address } } satisfies FailedInvitation;
+      if (attempt > 0)
+        return {
+          email: address,
+          outcome: "failed",
+          code: "invite-wizard.alreadyInvited",
+          params: { email: address },
+        } satisfies FailedInvitation;
     }
   }
 }

@@ -11,7 +11,10 @@ import { enqueueEmail } from "@/lib/email/outbox";
 export async function queueInvitationEmail(
   tx: Transaction,
   input: {
-    invitation: Pick<Invitation, "id" | "organizationId" | "email" | "role" | "expiresAt" | "locale" | "personalMessage" | "passwordDelivery">;
+    invitation: Pick<
+      Invitation,
+      "id" | "organizationId" | "email" | "role" | "expiresAt" | "locale" | "personalMessage" | "passwordDelivery"
+    >;
     organizationName: string;
     inviter: { name: string; email: string };
     key: string;
@@ -20,7 +23,11 @@ export async function queueInvitationEmail(
 ): Promise<string> {
   const { invitation } = input;
   const variant =
-    invitation.passwordDelivery === "none" ? "existing" : invitation.passwordDelivery === "email" ? "new-with-password" : "new-without-password";
+    invitation.passwordDelivery === "none"
+      ? "existing"
+      : invitation.passwordDelivery === "email"
+        ? "new-with-password"
+        : "new-without-password";
   if (variant === "new-with-password" && !input.temporaryPassword) {
     throw new Error("an invitation whose password is emailed needs the temporary password");
   }
@@ -39,6 +46,9 @@ export async function queueInvitationEmail(
       personalMessage: invitation.personalMessage,
       variant,
     },
-    secret: variant === "new-with-password" ? { key: input.key, temporaryPassword: input.temporaryPassword } : { key: input.key },
+    secret:
+      variant === "new-with-password"
+        ? { key: input.key, temporaryPassword: input.temporaryPassword }
+        : { key: input.key },
   });
 }

@@ -51,7 +51,9 @@ type FoundInvitation = { id: string; emailNormalized: string };
 
 /** The addresses worth querying: well formed, and in an allowed domain when the domains are known. */
 function candidateAddresses(addresses: string[], settings?: Pick<SettingsSnapshot, "allowedEmailDomains">): string[] {
-  return addresses.filter((a) => isWellFormedAddress(a) && (!settings || domainAllowed(a, settings.allowedEmailDomains))).map(normalizeEmail);
+  return addresses
+    .filter((a) => isWellFormedAddress(a) && (!settings || domainAllowed(a, settings.allowedEmailDomains)))
+    .map(normalizeEmail);
 }
 
 /**
@@ -77,7 +79,13 @@ function classifyAddresses(
     const account = found.find((a) => a.emailNormalized === key);
     const rest = { ...base, staleMembershipId: member?.id ?? null };
     if (!account) return { ...rest, outcome: "new" };
-    return { ...rest, accountId: account.id, outcome: "existing", accountName: account.name, accountLocale: account.locale };
+    return {
+      ...rest,
+      accountId: account.id,
+      outcome: "existing",
+      accountName: account.name,
+      accountLocale: account.locale,
+    };
   });
 }
 
@@ -96,7 +104,12 @@ export async function resolveAddresses(
   const [found, members, pending] = normalized.length
     ? await Promise.all([
         db
-          .select({ id: accounts.id, name: accounts.name, locale: accounts.locale, emailNormalized: accounts.emailNormalized })
+          .select({
+            id: accounts.id,
+            name: accounts.name,
+            locale: accounts.locale,
+            emailNormalized: accounts.emailNormalized,
+          })
           .from(accounts)
           .where(inArray(accounts.emailNormalized, normalized)),
         db
@@ -108,7 +121,11 @@ export async function resolveAddresses(
           .select({ id: invitations.id, emailNormalized: invitations.emailNormalized })
           .from(invitations)
           .where(
-            and(eq(invitations.organizationId, organizationId), eq(invitations.status, "pending"), inArray(invitations.emailNormalized, normalized)),
+            and(
+              eq(invitations.organizationId, organizationId),
+              eq(invitations.status, "pending"),
+              inArray(invitations.emailNormalized, normalized),
+            ),
           ),
       ])
     : [[], [], []];
@@ -119,7 +136,12 @@ export async function resolveAddresses(
 export function publicLookup(resolved: ResolvedAddress): AddressLookup {
   switch (resolved.outcome) {
     case "existing":
-      return { email: resolved.email, outcome: "existing", accountName: resolved.accountName, accountLocale: resolved.accountLocale };
+      return {
+        email: resolved.email,
+        outcome: "existing",
+        accountName: resolved.accountName,
+        accountLocale: resolved.accountLocale,
+      };
     case "pending":
       return { email: resolved.email, outcome: "pending", invitationId: resolved.invitationId };
     default:
@@ -209,14 +231,26 @@ export async function lookupInvitee(actor: Actor, input: LookupInviteeInput): Pr
   const [row] = rowsOf<LookupRow>(result);
   if (!row) throw new Error("the lookup statement returned no row");
 
-  assertActorMembership(row.role && row.status ? { role: row.role, status: row.status, accessExpiresAt: date(row.access_expires_at) } : undefined, PERMISSION, now);
+  assertActorMembership(
+    row.role && row.status
+      ? { role: row.role, status: row.status, accessExpiresAt: date(row.access_expires_at) }
+      : undefined,
+    PERMISSION,
+    now,
+  );
   if (row.hits === null || row.window_started_at === null) throw new Error("the lookup was allowed but not counted");
   const limit = rateLimitState(Number(row.hits), new Date(row.window_started_at), LOOKUP_LIMIT, now);
   if (limit.hits > LOOKUP_LIMIT.limit) {
-    throw new DomainError("invite-wizard.lookupRateLimited", { status: 429, params: { minutes: minutesUntil(limit.retryAfterSeconds) } });
+    throw new DomainError("invite-wizard.lookupRateLimited", {
+      status: 429,
+      params: { minutes: minutesUntil(limit.retryAfterSeconds) },
+    });
   }
   if (row.settings === null) throw new Error(`organization ${actor.organizationId} has no settings row`);
-  const settings = JSON.parse(row.settings) as Pick<SettingsSnapshot, "temporaryPasswordPolicy" | "defaultLocale" | "allowedEmailDomains">;
+  const settings = JSON.parse(row.settings) as Pick<
+    SettingsSnapshot,
+    "temporaryPasswordPolicy" | "defaultLocale" | "allowedEmailDomains"
+  >;
   const resolved = classifyAddresses(
     addresses,
     settings,

@@ -39,12 +39,17 @@ async function lockOpenInvitation(tx: Transaction, actor: Actor, invitationId: s
     .where(and(eq(invitations.id, invitationId), eq(invitations.organizationId, actor.organizationId)))
     .for("update");
   if (!row) throw notFound();
-  if (!(OPEN_STATUSES as readonly string[]).includes(row.status)) throw new DomainError("users.invitationClosed", { status: 409 });
+  if (!(OPEN_STATUSES as readonly string[]).includes(row.status))
+    throw new DomainError("users.invitationClosed", { status: 409 });
   return row;
 }
 
 /** A new temporary password goes with a re-invite only to an account the invitation created and nobody has used. */
-function reissuesPassword(row: { id: string; passwordDelivery: string; accountCreatedByInvitationId: string | null }): boolean {
+function reissuesPassword(row: {
+  id: string;
+  passwordDelivery: string;
+  accountCreatedByInvitationId: string | null;
+}): boolean {
   return row.passwordDelivery !== "none" && row.accountCreatedByInvitationId === row.id;
 }
 
@@ -66,7 +71,11 @@ export async function reinvite(actor: Actor, input: InvitationIdInput): Promise<
   // Hashing takes a while: do it before the transaction, on what the invitation looks like now,
   // and check inside the transaction that this still holds.
   const [peek] = await db
-    .select({ id: invitations.id, passwordDelivery: invitations.passwordDelivery, accountCreatedByInvitationId: accounts.createdByInvitationId })
+    .select({
+      id: invitations.id,
+      passwordDelivery: invitations.passwordDelivery,
+      accountCreatedByInvitationId: accounts.createdByInvitationId,
+    })
     .from(invitations)
     .innerJoin(accounts, eq(accounts.id, invitations.accountId))
     .where(and(eq(invitations.id, input.invitationId), eq(invitations.organizationId, actor.organizationId)));
@@ -77,7 +86,8 @@ export async function reinvite(actor: Actor, input: InvitationIdInput): Promise<
   const result = await db.transaction(async (tx) => {
     await lockActor(tx, actor, "invitations:manage");
     const invitation = await lockOpenInvitation(tx, actor, input.invitationId);
-    if (reissuesPassword(invitation) !== Boolean(temporaryPassword)) throw new DomainError("users.invitationChanged", { status: 409 });
+    if (reissuesPassword(invitation) !== Boolean(temporaryPassword))
+      throw new DomainError("users.invitationChanged", { status: 409 });
 
     const settings = await readSettings(tx, actor.organizationId);
     const key = generateKey();
@@ -91,7 +101,11 @@ export async function reinvite(actor: Actor, input: InvitationIdInput): Promise<
     }
     const emailId = await queueInvitationEmail(tx, {
       // An account that has been used since keeps its password: the email only asks to sign in.
-      invitation: { ...invitation, expiresAt, passwordDelivery: temporaryPassword ? invitation.passwordDelivery : "none" },
+      invitation: {
+        ...invitation,
+        expiresAt,
+        passwordDelivery: temporaryPassword ? invitation.passwordDelivery : "none",
+      },
       organizationName: actor.organizationName,
       inviter: { name: actor.name, email: actor.email },
       key,
@@ -99,7 +113,14 @@ export async function reinvite(actor: Actor, input: InvitationIdInput): Promise<
     });
     await tx
       .update(invitations)
-      .set({ keyHash: hashKey(key), expiresAt, status: "pending", sendCount, lastEmailId: emailId, updatedAt: new Date() })
+      .set({
+        keyHash: hashKey(key),
+        expiresAt,
+        status: "pending",
+        sendCount,
+        lastEmailId: emailId,
+        updatedAt: new Date(),
+      })
       .where(eq(invitations.id, invitation.id));
     await recordAudit(tx, {
       organizationId: actor.organizationId,
@@ -124,17 +145,29 @@ export async function reinvite(actor: Actor, input: InvitationIdInput): Promise<
  * created only for this invitation and never used is deleted, so the address can be invited
  * afresh. Audited as `invitation.revoked`.
  */
-export async function cancelInvitation(actor: Actor, input: InvitationIdInput): Promise<{ invitationId: string; accountRemoved: boolean }> {
+export async function cancelInvitation(
+  actor: Actor,
+  input: InvitationIdInput,
+): Promise<{ invitationId: string; accountRemoved: boolean }> {
   const db = await getDb();
   return db.transaction(async (tx) => {
     await lockActor(tx, actor, "invitations:manage");
     const invitation = await lockOpenInvitation(tx, actor, input.invitationId);
     const now = new Date();
 
-    await tx.update(invitations).set({ status: "revoked", revokedAt: now, updatedAt: now }).where(eq(invitations.id, invitation.id));
+    await tx
+      .update(invitations)
+      .set({ status: "revoked", revokedAt: now, updatedAt: now })
+      .where(eq(invitations.id, invitation.id));
     await tx
       .delete(memberships)
-      .where(and(eq(memberships.organizationId, actor.organizationId), eq(memberships.accountId, invitation.accountId), eq(memberships.status, "invited")));
+      .where(
+        and(
+          eq(memberships.organizationId, actor.organizationId),
+          eq(memberships.accountId, invitation.accountId),
+          eq(memberships.status, "invited"),
+        ),
+      );
     if (invitation.lastEmailId) {
       await tx
         .update(emailOutbox)
@@ -150,7 +183,9 @@ export async function cancelInvitation(actor: Actor, input: InvitationIdInput): 
         .where(eq(memberships.accountId, invitation.accountId));
       // Another organization may have invited the same address meanwhile: then the account stays.
       if (Number(other?.n ?? 0) === 0) {
-        await tx.delete(accounts).where(and(eq(accounts.id, invitation.accountId), eq(accounts.createdByInvitationId, invitation.id)));
+        await tx
+          .delete(accounts)
+          .where(and(eq(accounts.id, invitation.accountId), eq(accounts.createdByInvitationId, invitation.id)));
         accountRemoved = true;
       }
     }

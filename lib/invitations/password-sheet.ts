@@ -29,7 +29,12 @@ type SheetSecret = {
 type SealedSheet = SheetSecret & { purpose: "password-sheet"; exp: number; nonce: string };
 
 export function sealPasswordSheet(secret: SheetSecret, now = Date.now()): string {
-  const sealed: SealedSheet = { ...secret, purpose: "password-sheet", exp: now + PASSWORD_SHEET_TTL_MS, nonce: randomUUID() };
+  const sealed: SealedSheet = {
+    ...secret,
+    purpose: "password-sheet",
+    exp: now + PASSWORD_SHEET_TTL_MS,
+    nonce: randomUUID(),
+  };
   return sealSecret(JSON.stringify(sealed));
 }
 
@@ -38,7 +43,8 @@ const unavailable = () => new DomainError("invite-wizard.sheetUnavailable", { st
 function openSheet(token: string): SealedSheet {
   try {
     const parsed = JSON.parse(openSecret(token)) as Partial<SealedSheet>;
-    if (parsed.purpose !== "password-sheet" || typeof parsed.exp !== "number" || typeof parsed.nonce !== "string") throw unavailable();
+    if (parsed.purpose !== "password-sheet" || typeof parsed.exp !== "number" || typeof parsed.nonce !== "string")
+      throw unavailable();
     return parsed as SealedSheet;
   } catch {
     throw unavailable();
@@ -61,7 +67,11 @@ export type PasswordSheet = {
  */
 export async function claimPasswordSheet(actor: Actor, token: string): Promise<PasswordSheet> {
   const sheet = openSheet(token);
-  if (sheet.organizationId !== actor.organizationId || sheet.inviterAccountId !== actor.accountId || sheet.exp <= Date.now()) {
+  if (
+    sheet.organizationId !== actor.organizationId ||
+    sheet.inviterAccountId !== actor.accountId ||
+    sheet.exp <= Date.now()
+  ) {
     throw unavailable();
   }
   const db = await getDb();
@@ -69,14 +79,25 @@ export async function claimPasswordSheet(actor: Actor, token: string): Promise<P
     await lockActor(tx, actor, "invitations:manage");
     const burned = await tx
       .insert(idempotencyRecords)
-      .values({ scope: `password-sheet:${actor.organizationId}`, key: sheet.nonce, requestHash: sheet.invitationId, response: null })
+      .values({
+        scope: `password-sheet:${actor.organizationId}`,
+        key: sheet.nonce,
+        requestHash: sheet.invitationId,
+        response: null,
+      })
       .onConflictDoNothing()
       .returning({ key: idempotencyRecords.key });
     if (burned.length === 0) throw unavailable();
     const [invitation] = await tx
       .select({ id: invitations.id })
       .from(invitations)
-      .where(and(eq(invitations.id, sheet.invitationId), eq(invitations.organizationId, actor.organizationId), eq(invitations.status, "pending")));
+      .where(
+        and(
+          eq(invitations.id, sheet.invitationId),
+          eq(invitations.organizationId, actor.organizationId),
+          eq(invitations.status, "pending"),
+        ),
+      );
     if (!invitation) throw unavailable();
     return {
       organizationName: actor.organizationName,

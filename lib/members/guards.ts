@@ -16,12 +16,25 @@ export type LockedAdministrator = { id: string; isOwner: boolean; accessExpiresA
  * actor's own row, the member's) crosses the next change's locks in a deadlock. FOR NO KEY
  * UPDATE leaves inserts that reference the organization free. Call it before `lockActor`.
  */
-export async function lockActiveAdministrators(tx: Transaction, organizationId: string): Promise<LockedAdministrator[]> {
-  await tx.select({ id: organizations.id }).from(organizations).where(eq(organizations.id, organizationId)).for("no key update");
+export async function lockActiveAdministrators(
+  tx: Transaction,
+  organizationId: string,
+): Promise<LockedAdministrator[]> {
+  await tx
+    .select({ id: organizations.id })
+    .from(organizations)
+    .where(eq(organizations.id, organizationId))
+    .for("no key update");
   return tx
     .select({ id: memberships.id, isOwner: memberships.isOwner, accessExpiresAt: memberships.accessExpiresAt })
     .from(memberships)
-    .where(and(eq(memberships.organizationId, organizationId), eq(memberships.role, "administrator"), eq(memberships.status, "active")))
+    .where(
+      and(
+        eq(memberships.organizationId, organizationId),
+        eq(memberships.role, "administrator"),
+        eq(memberships.status, "active"),
+      ),
+    )
     .orderBy(asc(memberships.id))
     .for("update");
 }

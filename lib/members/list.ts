@@ -47,7 +47,9 @@ export function containsPattern(text: string): string {
 
 /** An administrator who can act today: active, and their access has not ended. */
 export const activeAdministratorCondition = (alias: string): SQL =>
-  sql.raw(`${alias}.role = 'administrator' and ${alias}.status = 'active' and (${alias}.access_expires_at is null or ${alias}.access_expires_at > now())`);
+  sql.raw(
+    `${alias}.role = 'administrator' and ${alias}.status = 'active' and (${alias}.access_expires_at is null or ${alias}.access_expires_at > now())`,
+  );
 
 // The invited member's open invitation: the pending one, else the latest expired one.
 const openInvitation = sql`
@@ -187,23 +189,30 @@ export async function listMembers(actor: Actor, query: MembersQuery): Promise<Me
   const counts = all[0];
   const total = Number(counts?.total ?? 0);
   return {
-    rows: all.filter((r) => r.membership_id !== null).map((r) => ({
-      membershipId: r.membership_id,
-      accountId: r.account_id,
-      name: r.name,
-      email: r.email,
-      role: r.role,
-      isOwner: r.is_owner,
-      status: r.status,
-      tags: r.tags,
-      accessExpiresAt: date(r.access_expires_at),
-      lastSignInAt: date(r.last_sign_in_at),
-      invitedByName: r.invited_by_name,
-      invitedAt: date(r.invited_at),
-      invitation: r.invitation_id
-        ? { id: r.invitation_id, expiresAt: new Date(r.invitation_expires_at ?? 0), sendCount: Number(r.send_count ?? 1), delivery: delivery(r) }
-        : null,
-    })),
+    rows: all
+      .filter((r) => r.membership_id !== null)
+      .map((r) => ({
+        membershipId: r.membership_id,
+        accountId: r.account_id,
+        name: r.name,
+        email: r.email,
+        role: r.role,
+        isOwner: r.is_owner,
+        status: r.status,
+        tags: r.tags,
+        accessExpiresAt: date(r.access_expires_at),
+        lastSignInAt: date(r.last_sign_in_at),
+        invitedByName: r.invited_by_name,
+        invitedAt: date(r.invited_at),
+        invitation: r.invitation_id
+          ? {
+              id: r.invitation_id,
+              expiresAt: new Date(r.invitation_expires_at ?? 0),
+              sendCount: Number(r.send_count ?? 1),
+              delivery: delivery(r),
+            }
+          : null,
+      })),
     total,
     page: query.page,
     pageCount: Math.max(1, Math.ceil(total / MEMBERS_PAGE_SIZE)),

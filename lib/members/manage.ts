@@ -6,7 +6,13 @@ import { lockActor, type Actor } from "@/lib/auth/actor";
 import { diff, recordAudit } from "@/lib/audit/record";
 import { DomainError } from "@/lib/errors";
 import { accessExpiryInstant, type MembershipIdInput, type UpdateMemberInput } from "@/lib/validations/members";
-import { assertAnotherAdministratorRemains, canStillAdminister, lockActiveAdministrators, lockMember, type LockedMember } from "./guards";
+import {
+  assertAnotherAdministratorRemains,
+  canStillAdminister,
+  lockActiveAdministrators,
+  lockMember,
+  type LockedMember,
+} from "./guards";
 
 const auditTarget = (member: LockedMember) => ({ type: "membership", id: member.id, label: member.email });
 
@@ -20,7 +26,10 @@ function refuseInvited(member: LockedMember): void {
  * tags. The owner stays an enabled administrator without an expiry; the organization keeps an
  * administrator who can act; audited as `member.updated`.
  */
-export async function updateMember(actor: Actor, input: UpdateMemberInput): Promise<{ membershipId: string; changed: boolean }> {
+export async function updateMember(
+  actor: Actor,
+  input: UpdateMemberInput,
+): Promise<{ membershipId: string; changed: boolean }> {
   const db = await getDb();
   return db.transaction(async (tx) => {
     const administrators = await lockActiveAdministrators(tx, actor.organizationId);
@@ -32,11 +41,13 @@ export async function updateMember(actor: Actor, input: UpdateMemberInput): Prom
     const status: MembershipStatus = input.enabled ? "active" : "disabled";
     const tags = [...new Set(input.tags)].sort();
     if (member.isOwner) {
-      if (input.role !== "administrator") throw new DomainError("users.ownerStaysAdministrator", { field: "role", status: 409 });
+      if (input.role !== "administrator")
+        throw new DomainError("users.ownerStaysAdministrator", { field: "role", status: 409 });
       if (!input.enabled) throw new DomainError("users.ownerStaysEnabled", { field: "enabled", status: 409 });
       if (accessExpiresAt) throw new DomainError("users.ownerHasNoExpiry", { field: "accessExpiresAt", status: 409 });
     }
-    if (tags.includes("privileged") && !accessExpiresAt) throw new DomainError("users.privilegedNeedsExpiry", { field: "accessExpiresAt" });
+    if (tags.includes("privileged") && !accessExpiresAt)
+      throw new DomainError("users.privilegedNeedsExpiry", { field: "accessExpiresAt" });
     const expiryChanged = (accessExpiresAt?.getTime() ?? null) !== (member.accessExpiresAt?.getTime() ?? null);
     if (expiryChanged && accessExpiresAt && accessExpiresAt.getTime() <= Date.now()) {
       throw new DomainError("users.expiryInPast", { field: "accessExpiresAt" });
@@ -44,9 +55,15 @@ export async function updateMember(actor: Actor, input: UpdateMemberInput): Prom
 
     const administering = administrators.find((a) => a.id === member.id);
     const stillAdministers = input.role === "administrator" && status === "active";
-    if (administering && canStillAdminister(administering) && !stillAdministers) assertAnotherAdministratorRemains(administrators, member.id);
+    if (administering && canStillAdminister(administering) && !stillAdministers)
+      assertAnotherAdministratorRemains(administrators, member.id);
 
-    const before = { role: member.role, status: member.status, accessExpiresAt: member.accessExpiresAt?.toISOString() ?? null, tags: [...member.tags].sort() };
+    const before = {
+      role: member.role,
+      status: member.status,
+      accessExpiresAt: member.accessExpiresAt?.toISOString() ?? null,
+      tags: [...member.tags].sort(),
+    };
     const after = { role: input.role, status, accessExpiresAt: accessExpiresAt?.toISOString() ?? null, tags };
     const changes = diff(before, after);
     if (Object.keys(changes).length === 0) return { membershipId: member.id, changed: false };
@@ -55,7 +72,13 @@ export async function updateMember(actor: Actor, input: UpdateMemberInput): Prom
       .update(memberships)
       .set({ role: input.role, status, accessExpiresAt, tags, updatedAt: new Date() })
       .where(eq(memberships.id, member.id));
-    await recordAudit(tx, { organizationId: actor.organizationId, actor, action: "member.updated", target: auditTarget(member), details: { changes } });
+    await recordAudit(tx, {
+      organizationId: actor.organizationId,
+      actor,
+      action: "member.updated",
+      target: auditTarget(member),
+      details: { changes },
+    });
     return { membershipId: member.id, changed: true };
   });
 }
@@ -100,15 +123,20 @@ export async function transferOwnership(actor: Actor, input: MembershipIdInput):
   return db.transaction(async (tx) => {
     const administrators = await lockActiveAdministrators(tx, actor.organizationId);
     await lockActor(tx, actor, "members:manage");
-    if (!administrators.some((a) => a.id === actor.membershipId && a.isOwner)) throw new DomainError("users.onlyOwnerTransfers", { status: 403 });
+    if (!administrators.some((a) => a.id === actor.membershipId && a.isOwner))
+      throw new DomainError("users.onlyOwnerTransfers", { status: 403 });
     const member = await lockMember(tx, actor, input.membershipId);
     if (member.id === actor.membershipId) throw new DomainError("users.alreadyOwner", { status: 409 });
     const target = administrators.find((a) => a.id === member.id);
-    if (!target || !canStillAdminister(target)) throw new DomainError("users.ownerMustBeActiveAdministrator", { status: 409 });
+    if (!target || !canStillAdminister(target))
+      throw new DomainError("users.ownerMustBeActiveAdministrator", { status: 409 });
     if (target.accessExpiresAt) throw new DomainError("users.newOwnerHasExpiry", { status: 409 });
 
     // Clear first: the one-owner index is checked row by row.
-    await tx.update(memberships).set({ isOwner: false, updatedAt: new Date() }).where(eq(memberships.id, actor.membershipId));
+    await tx
+      .update(memberships)
+      .set({ isOwner: false, updatedAt: new Date() })
+      .where(eq(memberships.id, actor.membershipId));
     await tx.update(memberships).set({ isOwner: true, updatedAt: new Date() }).where(eq(memberships.id, member.id));
     await recordAudit(tx, {
       organizationId: actor.organizationId,

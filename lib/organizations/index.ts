@@ -8,13 +8,25 @@ import { forbidden } from "@/lib/errors";
 import type { CreateOrganizationInput } from "@/lib/validations/auth";
 import { insertOrganizationWithOwner, retryOnSlugConflict, type CreatedOrganization } from "./create";
 
-export type OrganizationSummary = { id: string; slug: string; name: string; role: "administrator" | "user"; isOwner: boolean };
+export type OrganizationSummary = {
+  id: string;
+  slug: string;
+  name: string;
+  role: "administrator" | "user";
+  isOwner: boolean;
+};
 
 /** The organizations where the account is an active member, by name. */
 export async function listMyOrganizations(accountId: string): Promise<OrganizationSummary[]> {
   const db = await getDb();
   return db
-    .select({ id: organizations.id, slug: organizations.slug, name: organizations.name, role: memberships.role, isOwner: memberships.isOwner })
+    .select({
+      id: organizations.id,
+      slug: organizations.slug,
+      name: organizations.name,
+      role: memberships.role,
+      isOwner: memberships.isOwner,
+    })
     .from(memberships)
     .innerJoin(organizations, eq(organizations.id, memberships.organizationId))
     .where(and(eq(memberships.accountId, accountId), eq(memberships.status, "active")))

@@ -8,7 +8,12 @@ export type RateLimitRule = { limit: number; windowSeconds: number };
 export type RateLimitState = { hits: number; limited: boolean; retryAfterSeconds: number };
 
 /** The state of a counter read from the database (`hits`, `window_started_at`) under a rule. */
-export function rateLimitState(hits: number, windowStartedAt: Date, rule: RateLimitRule, now = Date.now()): RateLimitState {
+export function rateLimitState(
+  hits: number,
+  windowStartedAt: Date,
+  rule: RateLimitRule,
+  now = Date.now(),
+): RateLimitState {
   const resetsAt = windowStartedAt.getTime() + rule.windowSeconds * 1000;
   if (resetsAt <= now) return { hits: 0, limited: false, retryAfterSeconds: 0 };
   return { hits, limited: hits >= rule.limit, retryAfterSeconds: Math.max(1, Math.ceil((resetsAt - now) / 1000)) };
@@ -35,7 +40,9 @@ export function rateLimitHitSql(key: string, rule: RateLimitRule, when: SQL = sq
  * Returns the state after counting: `limited` once the limit is reached.
  */
 export async function hitRateLimit(db: Executor, key: string, rule: RateLimitRule): Promise<RateLimitState> {
-  const [row] = rowsOf<{ hits: number; window_started_at: string | Date }>(await db.execute(rateLimitHitSql(key, rule)));
+  const [row] = rowsOf<{ hits: number; window_started_at: string | Date }>(
+    await db.execute(rateLimitHitSql(key, rule)),
+  );
   if (!row) throw new Error("rate limit upsert returned no row");
   return rateLimitState(Number(row.hits), new Date(row.window_started_at), rule);
 }

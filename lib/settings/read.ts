@@ -28,7 +28,10 @@ export const snapshotColumns = {
  * re-sent or accepted, never cached. Callers have already checked the actor's access.
  */
 export async function readSettings(db: Executor, organizationId: string): Promise<SettingsSnapshot> {
-  const [row] = await db.select(snapshotColumns).from(organizationSettings).where(eq(organizationSettings.organizationId, organizationId));
+  const [row] = await db
+    .select(snapshotColumns)
+    .from(organizationSettings)
+    .where(eq(organizationSettings.organizationId, organizationId));
   if (!row) throw new Error(`organization ${organizationId} has no settings row`);
   return row;
 }

@@ -33,8 +33,15 @@ export async function updateSettings(actor: Actor, input: SettingsInput): Promis
     // update then matches no row, rather than overwriting it.
     const [saved] = await tx
       .update(organizationSettings)
-      .set({ ...after, version: sql`${organizationSettings.version} + 1`, updatedAt: new Date(), updatedByAccountId: actor.accountId })
-      .where(and(eq(organizationSettings.organizationId, actor.organizationId), eq(organizationSettings.version, version)))
+      .set({
+        ...after,
+        version: sql`${organizationSettings.version} + 1`,
+        updatedAt: new Date(),
+        updatedByAccountId: actor.accountId,
+      })
+      .where(
+        and(eq(organizationSettings.organizationId, actor.organizationId), eq(organizationSettings.version, version)),
+      )
       .returning(snapshotColumns);
     if (!saved) throw changedMeanwhile();
 

@@ -10,7 +10,11 @@ export const emailField = z
   .max(254, { error: "emailInvalid" })
   .pipe(z.email({ error: "emailInvalid" }));
 
-export const nameField = z.string({ error: "required" }).trim().min(1, { error: "required" }).max(100, { error: "nameTooLong" });
+export const nameField = z
+  .string({ error: "required" })
+  .trim()
+  .min(1, { error: "required" })
+  .max(100, { error: "nameTooLong" });
 
 export const organizationNameField = z
   .string({ error: "required" })

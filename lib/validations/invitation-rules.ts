@@ -40,7 +40,8 @@ export type OptionIssue = { field: keyof InviteOptions; message: string };
 /** Every rule of the Options step that the field types alone do not express; messages are catalog keys. */
 export function inviteOptionsIssues(options: InviteOptions, now = Date.now()): OptionIssue[] {
   const issues: OptionIssue[] = [];
-  if (options.personalMessage.length > PERSONAL_MESSAGE_MAX) issues.push({ field: "personalMessage", message: "invite-wizard.personalMessageTooLong" });
+  if (options.personalMessage.length > PERSONAL_MESSAGE_MAX)
+    issues.push({ field: "personalMessage", message: "invite-wizard.personalMessageTooLong" });
   if (options.accessExpiry !== "") {
     const instant = accessExpiryInstant(options.accessExpiry);
     if (!/^\d{4}-\d{2}-\d{2}$/.test(options.accessExpiry) || Number.isNaN(instant.getTime())) {

@@ -4,7 +4,12 @@ import { inviteOptionsIssues, MAX_ADDRESSES_PER_INVITE, splitAddresses } from ".
 // The server's schemas for the wizard: the same rules as the browser's (./invitation-rules),
 // applied again to the whole payload, since earlier steps are never trusted.
 
-export { MAX_ADDRESSES_PER_INVITE, PERSONAL_MESSAGE_MAX, accessExpiryInstant, splitAddresses } from "./invitation-rules";
+export {
+  MAX_ADDRESSES_PER_INVITE,
+  PERSONAL_MESSAGE_MAX,
+  accessExpiryInstant,
+  splitAddresses,
+} from "./invitation-rules";
 
 const addressCheck = z.email();
 
@@ -35,7 +40,8 @@ export const inviteOptionsSchema = z
     privileged: z.boolean({ error: "invalid" }),
   })
   .superRefine((options, ctx) => {
-    for (const issue of inviteOptionsIssues(options)) ctx.addIssue({ code: "custom", path: [issue.field], message: issue.message });
+    for (const issue of inviteOptionsIssues(options))
+      ctx.addIssue({ code: "custom", path: [issue.field], message: issue.message });
   });
 export type InviteOptionsInput = z.infer<typeof inviteOptionsSchema>;
 

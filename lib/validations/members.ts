@@ -27,7 +27,9 @@ export type MembersQuery = z.infer<typeof membersQuerySchema>;
 const accessExpiryField = z
   .string()
   .trim()
-  .refine((v) => v === "" || (/^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`))), { error: "invalid" });
+  .refine((v) => v === "" || (/^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`))), {
+    error: "invalid",
+  });
 
 export const updateMemberSchema = z
   .object({

@@ -13,7 +13,10 @@ export const newPasswordShape = { newPassword, confirmPassword };
 
 /** Adds "Confirm new password must match" to a schema that has both fields. */
 export function confirmed<S extends z.ZodType<{ newPassword: string; confirmPassword: string }>>(schema: S): S {
-  return schema.refine((v) => v.newPassword === v.confirmPassword, { path: ["confirmPassword"], error: "password.mismatch" });
+  return schema.refine((v) => v.newPassword === v.confirmPassword, {
+    path: ["confirmPassword"],
+    error: "password.mismatch",
+  });
 }
 
 export const changePasswordSchema = confirmed(z.object(newPasswordShape));

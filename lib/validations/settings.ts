@@ -5,7 +5,11 @@ import type { OrganizationSettings } from "@/db/schema";
 // zodResolver, and the server action parses the same input again. Messages are keys of the
 // `settings` catalog.
 
-export const temporaryPasswordPolicies = ["ask", "send", "not_send"] as const satisfies readonly OrganizationSettings["temporaryPasswordPolicy"][];
+export const temporaryPasswordPolicies = [
+  "ask",
+  "send",
+  "not_send",
+] as const satisfies readonly OrganizationSettings["temporaryPasswordPolicy"][];
 export const invitationLocales = ["en", "fr"] as const satisfies readonly OrganizationSettings["defaultLocale"][];
 
 export const SETTINGS_LIMITS = {
@@ -34,13 +38,17 @@ export function invalidDomains(value: string | readonly string[]): string[] {
 }
 
 const allowedEmailDomainsField = z
-  .union([z.string().max(20_000, { error: "settings.errors.domainsTooMany" }), z.array(z.string().max(253)).max(1000)], {
-    error: "settings.errors.domainInvalid",
-  })
+  .union(
+    [z.string().max(20_000, { error: "settings.errors.domainsTooMany" }), z.array(z.string().max(253)).max(1000)],
+    {
+      error: "settings.errors.domainInvalid",
+    },
+  )
   .transform((value, ctx) => {
     const domains = [...new Set(splitDomains(value))].sort();
     if (domains.some((d) => !isDomain(d))) ctx.addIssue({ code: "custom", message: "settings.errors.domainInvalid" });
-    if (domains.length > SETTINGS_LIMITS.domains) ctx.addIssue({ code: "custom", message: "settings.errors.domainsTooMany" });
+    if (domains.length > SETTINGS_LIMITS.domains)
+      ctx.addIssue({ code: "custom", message: "settings.errors.domainsTooMany" });
     return domains;
   });
 
@@ -50,7 +58,11 @@ function wholeNumber({ min, max }: { min: number; max: number }, message: string
 
 export const settingsSchema = z.object({
   /** The version the form loaded: a save made from older values is refused. */
-  version: z.number({ error: "invalid" }).int({ error: "invalid" }).positive({ error: "invalid" }).max(2 ** 31 - 1, { error: "invalid" }),
+  version: z
+    .number({ error: "invalid" })
+    .int({ error: "invalid" })
+    .positive({ error: "invalid" })
+    .max(2 ** 31 - 1, { error: "invalid" }),
   temporaryPasswordPolicy: z.enum(temporaryPasswordPolicies, { error: "settings.errors.policyInvalid" }),
   invitationValidityDays: wholeNumber(SETTINGS_LIMITS.validityDays, "settings.errors.validityDays"),
   defaultLocale: z.enum(invitationLocales, { error: "settings.errors.localeInvalid" }),

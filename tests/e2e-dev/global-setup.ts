@@ -16,7 +16,10 @@ const ROUTES = [
 
 export default async function warmUp() {
   for (const route of ROUTES) {
-    const response = await fetch(`${process.env.E2E_BASE_URL}${route}`, { redirect: "manual", signal: AbortSignal.timeout(300_000) });
+    const response = await fetch(`${process.env.E2E_BASE_URL}${route}`, {
+      redirect: "manual",
+      signal: AbortSignal.timeout(300_000),
+    });
     if (response.status >= 500) throw new Error(`${route} answered ${response.status} while warming up`);
     await response.arrayBuffer();
   }

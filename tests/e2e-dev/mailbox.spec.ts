@@ -2,7 +2,10 @@ import { eq } from "drizzle-orm";
 import { emailOutbox, invitations } from "@/db/schema";
 import { expect, expectAccessible, screenshot, seedOrganization, signIn, test } from "../e2e/support/fixtures";
 
-test("the invite flow's email appears in the development mailbox, with its HTML and plain-text parts", async ({ page, db }) => {
+test("the invite flow's email appears in the development mailbox, with its HTML and plain-text parts", async ({
+  page,
+  db,
+}) => {
   const { org, owner } = await seedOrganization(db, "Umbrella");
   const invitee = `mallory.${Date.now().toString(36)}@example.com`;
   await signIn(page, owner.email);
@@ -12,7 +15,9 @@ test("the invite flow's email appears in the development mailbox, with its HTML 
   await expect(page.getByRole("heading", { level: 1, name: "Add Administrator" })).toBeVisible();
   await page.getByRole("textbox", { name: "Email" }).fill(invitee);
   await page.getByRole("textbox", { name: "Email" }).press("Enter");
-  await expect(page.getByText("No account exists for this address. An account will be created with a temporary password.")).toBeVisible();
+  await expect(
+    page.getByText("No account exists for this address. An account will be created with a temporary password."),
+  ).toBeVisible();
   await page.getByRole("radio", { name: "Send it in the invitation email" }).check();
   // exact: the development server adds its own "Open Next.js Dev Tools" button.
   await page.getByRole("button", { name: "Next", exact: true }).click();
@@ -39,7 +44,11 @@ test("the invite flow's email appears in the development mailbox, with its HTML 
 
   // The message is the invitation's outbox row, delivered once: its page is named by the row's
   // idempotency key.
-  await expect.poll(async () => (await db.select().from(emailOutbox).where(eq(emailOutbox.id, invitation!.lastEmailId!)))[0]?.status).toBe("sent");
+  await expect
+    .poll(
+      async () => (await db.select().from(emailOutbox).where(eq(emailOutbox.id, invitation!.lastEmailId!)))[0]?.status,
+    )
+    .toBe("sent");
   const [outbox] = await db.select().from(emailOutbox).where(eq(emailOutbox.id, invitation!.lastEmailId!));
   await row.getByRole("link", { name: subject }).click();
   await expect(page).toHaveURL(`/dev/mailbox/${outbox!.idempotencyKey}`);

@@ -2,7 +2,15 @@ import { and, eq } from "drizzle-orm";
 import type { Page } from "@playwright/test";
 import { accounts, invitations, memberships, organizationSettings } from "@/db/schema";
 import { createTestInvitation, replaceInvitationKey } from "../support/invitation-factories";
-import { DEFAULT_PASSWORD, expect, expectAccessible, screenshot, seedOrganization, signIn, test } from "./support/fixtures";
+import {
+  DEFAULT_PASSWORD,
+  expect,
+  expectAccessible,
+  screenshot,
+  seedOrganization,
+  signIn,
+  test,
+} from "./support/fixtures";
 import { lastEmailTo } from "./support/stand-in-emails";
 
 const NEW_PASSWORD = "copper lantern over the quiet harbour";
@@ -13,9 +21,16 @@ async function expectNothingOffered(page: Page) {
   await expect(page.getByRole("textbox")).toHaveCount(0);
 }
 
-test("a new account, from the invitation email's link: GET and HEAD first change nothing, then temporary password, new password, signed in", async ({ page, db, browser }) => {
+test("a new account, from the invitation email's link: GET and HEAD first change nothing, then temporary password, new password, signed in", async ({
+  page,
+  db,
+  browser,
+}) => {
   const { org, owner } = await seedOrganization(db, "Vandelay");
-  await db.update(organizationSettings).set({ temporaryPasswordPolicy: "send" }).where(eq(organizationSettings.organizationId, org.id));
+  await db
+    .update(organizationSettings)
+    .set({ temporaryPasswordPolicy: "send" })
+    .where(eq(organizationSettings.organizationId, org.id));
   const inviteeEmail = `newcomer.${Date.now().toString(36)}@example.com`;
 
   // The administrator, in a browser of their own, sends the invitation through the wizard.
@@ -84,7 +99,10 @@ test("a new account, from the invitation email's link: GET and HEAD first change
 
   const [after] = await db.select().from(accounts).where(eq(accounts.id, account.id));
   expect(after).toMatchObject({ passwordIsTemporary: false, createdByInvitationId: null });
-  const [membership] = await db.select().from(memberships).where(and(eq(memberships.organizationId, org.id), eq(memberships.accountId, account.id)));
+  const [membership] = await db
+    .select()
+    .from(memberships)
+    .where(and(eq(memberships.organizationId, org.id), eq(memberships.accountId, account.id)));
   expect(membership?.status).toBe("active");
 
   const notice = await lastEmailTo(page.request, owner.email);
@@ -102,7 +120,11 @@ test("a new account, from the invitation email's link: GET and HEAD first change
 test("an existing account signed out: signs in on the page, then accepts", async ({ page, db }) => {
   const { org, owner, addAccount } = await seedOrganization(db, "Kramerica");
   const existing = await addAccount({ name: "Elaine Existing" });
-  const { invitation, key } = await createTestInvitation(db, { organizationId: org.id, inviterAccountId: owner.id, account: existing });
+  const { invitation, key } = await createTestInvitation(db, {
+    organizationId: org.id,
+    inviterAccountId: owner.id,
+    account: existing,
+  });
 
   await page.goto(linkOf(invitation.id, key));
   await expect(page.getByText(`Sign in as ${existing.email} to accept this invitation.`)).toBeVisible();
@@ -124,15 +146,25 @@ test("an existing account signed out: signs in on the page, then accepts", async
 test("an existing account already signed in accepts at once; another one can decline", async ({ page, db }) => {
   const { org, owner, addAccount } = await seedOrganization(db, "Pendant");
   const existing = await addAccount({ name: "Jerry Existing" });
-  const { invitation, key } = await createTestInvitation(db, { organizationId: org.id, inviterAccountId: owner.id, account: existing });
+  const { invitation, key } = await createTestInvitation(db, {
+    organizationId: org.id,
+    inviterAccountId: owner.id,
+    account: existing,
+  });
   await signIn(page, existing.email);
   await page.goto(linkOf(invitation.id, key));
   await expect(page.getByText(`You are signed in as ${existing.email}. Accept to join Pendant.`)).toBeVisible();
   await page.getByRole("button", { name: "Accept invitation" }).click();
   await expect(page).toHaveURL(new RegExp(`/o/${org.slug}$`));
-  await expect(page.getByRole("navigation", { name: "Main navigation" }).getByRole("link", { name: "Users" })).toBeVisible();
+  await expect(
+    page.getByRole("navigation", { name: "Main navigation" }).getByRole("link", { name: "Users" }),
+  ).toBeVisible();
 
-  const other = await createTestInvitation(db, { organizationId: (await seedOrganization(db, "Monk's")).org.id, inviterAccountId: null, account: existing });
+  const other = await createTestInvitation(db, {
+    organizationId: (await seedOrganization(db, "Monk's")).org.id,
+    inviterAccountId: null,
+    account: existing,
+  });
   await page.goto(linkOf(other.invitation.id, other.key));
   await page.getByRole("button", { name: "Decline" }).click();
   await expect(page.getByRole("heading", { name: "This invitation was declined" })).toBeVisible();
@@ -142,10 +174,16 @@ test("an existing account already signed in accepts at once; another one can dec
 test("signed in as someone else: the page says who it is for and offers only Sign out", async ({ page, db }) => {
   const { org, owner, addAccount } = await seedOrganization(db, "Bania");
   const invitee = await addAccount({ name: "George Invitee" });
-  const { invitation, key } = await createTestInvitation(db, { organizationId: org.id, inviterAccountId: owner.id, account: invitee });
+  const { invitation, key } = await createTestInvitation(db, {
+    organizationId: org.id,
+    inviterAccountId: owner.id,
+    account: invitee,
+  });
   await signIn(page, owner.email);
   await page.goto(linkOf(invitation.id, key));
-  await expect(page.getByText(`This invitation is for ${invitee.email}. You are signed in as ${owner.email}.`)).toBeVisible();
+  await expect(
+    page.getByText(`This invitation is for ${invitee.email}. You are signed in as ${owner.email}.`),
+  ).toBeVisible();
   await expect(page.getByRole("button", { name: "Accept invitation" })).toHaveCount(0);
   await expectAccessible(page);
   await screenshot(page, "accept-other-account");
@@ -158,8 +196,16 @@ test("signed in as someone else: the page says who it is for and offers only Sig
 
 test("expired, cancelled, re-invited and wrong links say which, and offer nothing", async ({ page, db }) => {
   const { org, owner } = await seedOrganization(db, "Peterman");
-  const expired = await createTestInvitation(db, { organizationId: org.id, inviterAccountId: owner.id, expiresAt: new Date(Date.now() - 60_000) });
-  const cancelled = await createTestInvitation(db, { organizationId: org.id, inviterAccountId: owner.id, status: "revoked" });
+  const expired = await createTestInvitation(db, {
+    organizationId: org.id,
+    inviterAccountId: owner.id,
+    expiresAt: new Date(Date.now() - 60_000),
+  });
+  const cancelled = await createTestInvitation(db, {
+    organizationId: org.id,
+    inviterAccountId: owner.id,
+    status: "revoked",
+  });
   const reinvited = await createTestInvitation(db, { organizationId: org.id, inviterAccountId: owner.id });
   const newKey = await replaceInvitationKey(db, reinvited.invitation.id);
 
@@ -203,9 +249,17 @@ test("the invitation ID and key typed by hand open the invitation", async ({ pag
   await expect(page.getByRole("textbox", { name: "Temporary password" })).toBeVisible();
 });
 
-test("the temporary password at the sign-in page leads only to the change-password page, which completes the invitation", async ({ page, db }) => {
+test("the temporary password at the sign-in page leads only to the change-password page, which completes the invitation", async ({
+  page,
+  db,
+}) => {
   const { org, owner } = await seedOrganization(db, "Sneed's");
-  const { invitation, temporaryPassword, account } = await createTestInvitation(db, { organizationId: org.id, inviterAccountId: owner.id, kind: "new", passwordDelivery: "manual" });
+  const { invitation, temporaryPassword, account } = await createTestInvitation(db, {
+    organizationId: org.id,
+    inviterAccountId: owner.id,
+    kind: "new",
+    passwordDelivery: "manual",
+  });
   await signIn(page, account.email, temporaryPassword);
   await expect(page).toHaveURL(/\/change-password$/);
   await page.goto(`/o/${org.slug}`);

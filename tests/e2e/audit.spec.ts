@@ -2,7 +2,10 @@ import { eq } from "drizzle-orm";
 import { accounts, auditEvents } from "@/db/schema";
 import { expect, expectAccessible, screenshot, seedOrganization, signIn, test } from "./support/fixtures";
 
-test("an invite, a settings change and a member edit appear on the Audit log in English and in French", async ({ page, db }) => {
+test("an invite, a settings change and a member edit appear on the Audit log in English and in French", async ({
+  page,
+  db,
+}) => {
   const { org, owner, addAccount, addMember } = await seedOrganization(db, "Audit Trail");
   await db.update(accounts).set({ name: "Olivia" }).where(eq(accounts.id, owner.id));
   const invitee = await addAccount({ name: "Nina New", email: `new.admin.${Date.now()}@example.com` });
@@ -27,7 +30,11 @@ test("an invite, a settings change and a member edit appear on the Audit log in 
 
   // The member edit, through the Users page.
   await page.goto(`/o/${org.slug}/admin/users`);
-  await page.getByRole("row").filter({ hasText: "Mark Member" }).getByRole("button", { name: "Edit Mark Member" }).click();
+  await page
+    .getByRole("row")
+    .filter({ hasText: "Mark Member" })
+    .getByRole("button", { name: "Edit Mark Member" })
+    .click();
   const dialog = page.getByRole("dialog", { name: "Edit Mark Member" });
   await dialog.getByRole("radio", { name: "Administrator" }).check();
   await dialog.getByRole("button", { name: "Save changes" }).click();
@@ -81,7 +88,16 @@ test("an invite, a settings change and a member edit appear on the Audit log in 
 
 test("times follow the viewer's time zone", async ({ browser, db }) => {
   const { org, owner } = await seedOrganization(db, "Zoned");
-  await db.insert(auditEvents).values({ organizationId: org.id, actorAccountId: owner.id, actorName: owner.name, actorEmail: owner.email, action: "settings.updated", createdAt: new Date("2026-06-01T22:30:00Z") });
+  await db
+    .insert(auditEvents)
+    .values({
+      organizationId: org.id,
+      actorAccountId: owner.id,
+      actorName: owner.name,
+      actorEmail: owner.email,
+      action: "settings.updated",
+      createdAt: new Date("2026-06-01T22:30:00Z"),
+    });
   const context = await browser.newContext({ timezoneId: "Asia/Tokyo", locale: "en-US" });
   const page = await context.newPage();
   await signIn(page, owner.email);
@@ -91,7 +107,10 @@ test("times follow the viewer's time zone", async ({ browser, db }) => {
   await context.close();
 });
 
-test("a user member and an administrator of another organization cannot read or export the log", async ({ page, db }) => {
+test("a user member and an administrator of another organization cannot read or export the log", async ({
+  page,
+  db,
+}) => {
   const { org, addAccount, addMember } = await seedOrganization(db, "Private Trail");
   const user = await addAccount({ name: "Uma User" });
   await addMember(user.id, { role: "user" });

@@ -1,4 +1,12 @@
-import { expect, expectAccessible, screenshot, seedOrganization, signIn, test, DEFAULT_PASSWORD } from "./support/fixtures";
+import {
+  expect,
+  expectAccessible,
+  screenshot,
+  seedOrganization,
+  signIn,
+  test,
+  DEFAULT_PASSWORD,
+} from "./support/fixtures";
 
 test("sign in, a wrong password, and sign out", async ({ page, db }) => {
   const { owner, org } = await seedOrganization(db, "Initech");
@@ -31,7 +39,10 @@ test("a disabled account's session ends at its next request", async ({ page, db 
   await expect(page).toHaveURL(new RegExp(`/o/${org.slug}`));
   const { accounts } = await import("@/db/schema");
   const { eq, sql } = await import("drizzle-orm");
-  await db.update(accounts).set({ sessionVersion: sql`${accounts.sessionVersion} + 1` }).where(eq(accounts.id, owner.id));
+  await db
+    .update(accounts)
+    .set({ sessionVersion: sql`${accounts.sessionVersion} + 1` })
+    .where(eq(accounts.id, owner.id));
   await page.reload();
   await expect(page).toHaveURL(/\/sign-in/);
 });

@@ -15,14 +15,25 @@ async function sentTo(address: string): Promise<StoredEmail[]> {
 /** Faults apply to the next requests, whoever sends them: start once nothing else is on its way. */
 async function failNextSend(db: Database, retryAfterSeconds: number) {
   await expect
-    .poll(async () => (await db.select({ id: emailOutbox.id }).from(emailOutbox).where(inArray(emailOutbox.status, ["queued", "sending", "retrying"]))).length, {
-      timeout: 30_000,
-    })
+    .poll(
+      async () =>
+        (
+          await db
+            .select({ id: emailOutbox.id })
+            .from(emailOutbox)
+            .where(inArray(emailOutbox.status, ["queued", "sending", "retrying"]))
+        ).length,
+      {
+        timeout: 30_000,
+      },
+    )
     .toBe(0);
   const response = await fetch(`${standIn}/__faults`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ faults: [{ kind: "status", status: 503, retryAfterSeconds, message: "Service unavailable" }] }),
+    body: JSON.stringify({
+      faults: [{ kind: "status", status: 503, retryAfterSeconds, message: "Service unavailable" }],
+    }),
   });
   expect(response.ok).toBe(true);
 }
@@ -31,7 +42,9 @@ async function inviteNewAccount(page: Page, slug: string, email: string, message
   await page.goto(`/o/${slug}/admin/users/invite`);
   await page.getByRole("textbox", { name: "Email" }).fill(email);
   await page.getByRole("textbox", { name: "Email" }).press("Enter");
-  await expect(page.getByText("No account exists for this address. An account will be created with a temporary password.")).toBeVisible();
+  await expect(
+    page.getByText("No account exists for this address. An account will be created with a temporary password."),
+  ).toBeVisible();
   await page.getByRole("button", { name: "Next" }).click();
   await expect(page.getByRole("heading", { name: "Options" })).toBeVisible();
   await page.getByRole("textbox", { name: "Personal message" }).fill(message);
@@ -39,10 +52,16 @@ async function inviteNewAccount(page: Page, slug: string, email: string, message
   await expect(page.getByRole("heading", { name: "Invitation sent" })).toBeVisible();
 }
 
-test("with the provider failing, the Users page shows Retrying, then Sent, and one email arrives", async ({ page, db }) => {
+test("with the provider failing, the Users page shows Retrying, then Sent, and one email arrives", async ({
+  page,
+  db,
+}) => {
   test.setTimeout(120_000);
   const { org, owner } = await seedOrganization(db, "Globex");
-  await db.update(organizationSettings).set({ temporaryPasswordPolicy: "send" }).where(eq(organizationSettings.organizationId, org.id));
+  await db
+    .update(organizationSettings)
+    .set({ temporaryPasswordPolicy: "send" })
+    .where(eq(organizationSettings.organizationId, org.id));
   const invitee = `hank.${Date.now().toString(36)}@example.com`;
   await signIn(page, owner.email);
 
@@ -68,7 +87,12 @@ test("with the provider failing, the Users page shows Retrying, then Sent, and o
 
   const [invitation] = await db.select().from(invitations).where(eq(invitations.email, invitee));
   const [outbox] = await db.select().from(emailOutbox).where(eq(emailOutbox.id, invitation!.lastEmailId!));
-  expect(outbox).toMatchObject({ status: "sent", attempts: 2, secretCiphertext: null, lastError: "503 application_error: Service unavailable" });
+  expect(outbox).toMatchObject({
+    status: "sent",
+    attempts: 2,
+    secretCiphertext: null,
+    lastError: "503 application_error: Service unavailable",
+  });
 
   const emails = await sentTo(invitee);
   expect(emails).toHaveLength(1);

@@ -18,7 +18,10 @@ async function tabTo(page: Page, target: Locator, max = 25) {
 }
 
 async function setPolicy(db: Database, organizationId: string, policy: "ask" | "send" | "not_send") {
-  await db.update(organizationSettings).set({ temporaryPasswordPolicy: policy }).where(eq(organizationSettings.organizationId, organizationId));
+  await db
+    .update(organizationSettings)
+    .set({ temporaryPasswordPolicy: policy })
+    .where(eq(organizationSettings.organizationId, organizationId));
 }
 
 async function openWizard(page: Page, slug: string) {
@@ -53,7 +56,10 @@ test("an existing account, by keyboard: lookup, options, Send Invite", async ({ 
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(new RegExp(`/o/${org.slug}/admin/users/invite$`));
   await expect(page.getByRole("textbox", { name: "Email" })).toBeFocused();
-  await expect(page.getByRole("list", { name: "Progress" }).getByRole("listitem").first()).toHaveAttribute("aria-current", "step");
+  await expect(page.getByRole("list", { name: "Progress" }).getByRole("listitem").first()).toHaveAttribute(
+    "aria-current",
+    "step",
+  );
   await expectAccessible(page);
   await screenshot(page, "invite-1-email-empty");
 
@@ -96,17 +102,28 @@ test("an existing account, by keyboard: lookup, options, Send Invite", async ({ 
   await expectAccessible(page);
   await screenshot(page, "invite-3-result-existing");
 
-  const [membership] = await db.select().from(memberships).where(and(eq(memberships.organizationId, org.id), eq(memberships.accountId, invitee.id)));
+  const [membership] = await db
+    .select()
+    .from(memberships)
+    .where(and(eq(memberships.organizationId, org.id), eq(memberships.accountId, invitee.id)));
   expect(membership).toMatchObject({ status: "invited", role: "administrator", tags: ["privileged"] });
   const [invitation] = await db.select().from(invitations).where(eq(invitations.accountId, invitee.id));
-  expect(invitation).toMatchObject({ status: "pending", locale: "fr", personalMessage: "Welcome to the team.", passwordDelivery: "none" });
+  expect(invitation).toMatchObject({
+    status: "pending",
+    locale: "fr",
+    personalMessage: "Welcome to the team.",
+    passwordDelivery: "none",
+  });
 
   await tabTo(page, page.getByRole("button", { name: "Done" }));
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(new RegExp(`/o/${org.slug}/admin/users$`));
 });
 
-test("refusals by keyboard: member, pending invitation, malformed, outside the allowed domains; Escape changes nothing", async ({ page, db }) => {
+test("refusals by keyboard: member, pending invitation, malformed, outside the allowed domains; Escape changes nothing", async ({
+  page,
+  db,
+}) => {
   const { org, owner, addAccount, addMember } = await seedOrganization(db, "Hooli");
   const member = await addAccount({ email: address("member") });
   await addMember(member.id);
@@ -123,7 +140,10 @@ test("refusals by keyboard: member, pending invitation, malformed, outside the a
     locale: "en",
     passwordDelivery: "none",
   });
-  await db.update(organizationSettings).set({ allowedEmailDomains: ["example.com"] }).where(eq(organizationSettings.organizationId, org.id));
+  await db
+    .update(organizationSettings)
+    .set({ allowedEmailDomains: ["example.com"] })
+    .where(eq(organizationSettings.organizationId, org.id));
   await signIn(page, owner.email);
   await openWizard(page, org.slug);
 
@@ -136,7 +156,10 @@ test("refusals by keyboard: member, pending invitation, malformed, outside the a
   await email.selectText();
   await lookUp(page, invited.email);
   await expect(page.getByText("This address already has a pending invitation.")).toBeVisible();
-  await expect(page.getByRole("link", { name: "Re-invite from the Users page" })).toHaveAttribute("href", `/o/${org.slug}/admin/users?q=${encodeURIComponent(invited.email)}`);
+  await expect(page.getByRole("link", { name: "Re-invite from the Users page" })).toHaveAttribute(
+    "href",
+    `/o/${org.slug}/admin/users?q=${encodeURIComponent(invited.email)}`,
+  );
   await expectAccessible(page);
   await screenshot(page, "invite-1-pending");
 
@@ -145,7 +168,9 @@ test("refusals by keyboard: member, pending invitation, malformed, outside the a
   await expect(page.getByText("This is not a valid email address.")).toBeVisible();
   await email.selectText();
   await lookUp(page, "someone@elsewhere.org");
-  await expect(page.getByText("This address's domain is not among the organization's allowed email domains.")).toBeVisible();
+  await expect(
+    page.getByText("This address's domain is not among the organization's allowed email domains."),
+  ).toBeVisible();
   await expect(email).toHaveAccessibleDescription(/allowed email domains/);
   await screenshot(page, "invite-1-domain");
 
@@ -158,7 +183,9 @@ test("refusals by keyboard: member, pending invitation, malformed, outside the a
   const pendingBefore = await db.select().from(invitations).where(eq(invitations.organizationId, org.id));
   await page.keyboard.press("Escape");
   await expect(page).toHaveURL(new RegExp(`/o/${org.slug}/admin/users$`));
-  expect(await db.select().from(invitations).where(eq(invitations.organizationId, org.id))).toHaveLength(pendingBefore.length);
+  expect(await db.select().from(invitations).where(eq(invitations.organizationId, org.id))).toHaveLength(
+    pendingBefore.length,
+  );
 
   await openWizard(page, org.slug);
   await lookUp(page, address("cancelled"));
@@ -166,10 +193,16 @@ test("refusals by keyboard: member, pending invitation, malformed, outside the a
   await tabTo(page, page.getByRole("link", { name: "Cancel" }));
   await page.keyboard.press("Enter");
   await expect(page).toHaveURL(new RegExp(`/o/${org.slug}/admin/users$`));
-  expect(await db.select().from(invitations).where(eq(invitations.organizationId, org.id))).toHaveLength(pendingBefore.length);
+  expect(await db.select().from(invitations).where(eq(invitations.organizationId, org.id))).toHaveLength(
+    pendingBefore.length,
+  );
 });
 
-test("Ask: a choice is required; Don't send shows the password once, with Copy and a one-time PDF", async ({ page, db, context }) => {
+test("Ask: a choice is required; Don't send shows the password once, with Copy and a one-time PDF", async ({
+  page,
+  db,
+  context,
+}) => {
   const { org, owner } = await seedOrganization(db, "Pied Piper");
   await setPolicy(db, org.id, "ask");
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
@@ -178,7 +211,9 @@ test("Ask: a choice is required; Don't send shows the password once, with Copy a
   await openWizard(page, org.slug);
 
   await lookUp(page, invitee);
-  await expect(page.getByText("No account exists for this address. An account will be created with a temporary password.")).toBeVisible();
+  await expect(
+    page.getByText("No account exists for this address. An account will be created with a temporary password."),
+  ).toBeVisible();
   const sendIt = page.getByRole("radio", { name: "Send it in the invitation email" });
   const dontSend = page.getByRole("radio", { name: "Don't send it: I will give it to the invitee myself" });
   await expect(sendIt).not.toBeChecked();
@@ -250,7 +285,9 @@ test("Send: no question asked, the password goes in the email and is never shown
   await lookUp(page, invitee);
   await expect(page.getByText("No account exists for this address.", { exact: false })).toBeVisible();
   await expect(page.getByRole("radio")).toHaveCount(0);
-  await expect(page.getByText("The temporary password will be sent in the invitation email", { exact: false })).toBeVisible();
+  await expect(
+    page.getByText("The temporary password will be sent in the invitation email", { exact: false }),
+  ).toBeVisible();
   await screenshot(page, "invite-1-send-policy");
   await nextToOptions(page);
   await sendInvite(page);
@@ -281,9 +318,15 @@ test("Not send: no question asked, the password is shown once; several addresses
   await nextToOptions(page);
   await sendInvite(page);
   for (const email of [first, second]) {
-    await expect(page.getByRole("listitem", { name: email }).getByLabel("Temporary password", { exact: true })).toHaveValue(/^[A-Za-z2-9]{16,}$/);
+    await expect(
+      page.getByRole("listitem", { name: email }).getByLabel("Temporary password", { exact: true }),
+    ).toHaveValue(/^[A-Za-z2-9]{16,}$/);
   }
-  await expect(page.getByRole("listitem", { name: existing.email.toUpperCase() }).getByText("The existing account will be associated.")).toBeVisible();
+  await expect(
+    page
+      .getByRole("listitem", { name: existing.email.toUpperCase() })
+      .getByText("The existing account will be associated."),
+  ).toBeVisible();
   await expectAccessible(page);
   await screenshot(page, "invite-3-result-several");
   const rows = await db.select().from(invitations).where(eq(invitations.organizationId, org.id));
@@ -295,6 +338,8 @@ test("signed out, the wizard and the password sheet are refused", async ({ page,
   const { org } = await seedOrganization(db, "Massive Dynamic");
   await page.goto(`/o/${org.slug}/admin/users/invite`);
   await expect(page).toHaveURL(/\/sign-in/);
-  const response = await request.post(`/o/${org.slug}/admin/users/invite/password-sheet`, { form: { token: "v1.a.b.c" } });
+  const response = await request.post(`/o/${org.slug}/admin/users/invite/password-sheet`, {
+    form: { token: "v1.a.b.c" },
+  });
   expect(response.status()).toBe(404);
 });

@@ -8,11 +8,17 @@ const NEW_PASSWORD = "seven quiet herons at low tide";
 
 /** The path of the reset link in the latest email the stand-in received for an address. */
 async function resetLinkFor(request: APIRequestContext, email: string): Promise<string> {
-  const link = new URL(/https?:\/\/[^\s\]]+\/reset-password\/[^\s\])>]+/.exec((await lastEmailTo(request, email)).text ?? "")![0]);
+  const link = new URL(
+    /https?:\/\/[^\s\]]+\/reset-password\/[^\s\])>]+/.exec((await lastEmailTo(request, email)).text ?? "")![0],
+  );
   return link.pathname + link.search;
 }
 
-test("forgotten password: the same answer for any address, the emailed link sets the password once and ends other sessions", async ({ page, db, browser }) => {
+test("forgotten password: the same answer for any address, the emailed link sets the password once and ends other sessions", async ({
+  page,
+  db,
+  browser,
+}) => {
   const { org, addAccount, addMember } = await seedOrganization(db, "Dunder");
   const account = await addAccount({ name: "Pam Forgetful" });
   await addMember(account.id);
@@ -36,7 +42,9 @@ test("forgotten password: the same answer for any address, the emailed link sets
   await page.getByRole("textbox", { name: "Email" }).fill(account.email);
   await page.getByRole("button", { name: "Send reset link" }).click();
   await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible();
-  expect((await page.getByRole("status").innerText()).replace(account.email, "X")).toBe(unknownAnswer.replace("nobody.here@example.com", "X"));
+  expect((await page.getByRole("status").innerText()).replace(account.email, "X")).toBe(
+    unknownAnswer.replace("nobody.here@example.com", "X"),
+  );
   await expectAccessible(page);
   await screenshot(page, "password-reset-2-sent");
 

@@ -12,7 +12,10 @@ test("every page carries a nonce-based CSP and the security headers, and still w
     expect(nonce, path).toBeTruthy();
     expect(csp, path).toContain("frame-ancestors 'none'");
     expect(csp, path).not.toContain("'unsafe-eval'");
-    expect(csp.split(";").find((d) => d.trim().startsWith("script-src")), path).not.toContain("'unsafe-inline'");
+    expect(
+      csp.split(";").find((d) => d.trim().startsWith("script-src")),
+      path,
+    ).not.toContain("'unsafe-inline'");
     expect(headers["x-content-type-options"], path).toBe("nosniff");
     expect(headers["permissions-policy"], path).toContain("camera=()");
     expect(headers["strict-transport-security"], path).toMatch(/max-age=/);
@@ -21,7 +24,10 @@ test("every page carries a nonce-based CSP and the security headers, and still w
     // are trusted through 'strict-dynamic').
     const scripts = (await response!.text()).match(/<script\b[^>]*>/g) ?? [];
     expect(scripts.length, path).toBeGreaterThan(0);
-    expect(scripts.filter((tag) => !tag.includes(`nonce="${nonce}"`)), path).toEqual([]);
+    expect(
+      scripts.filter((tag) => !tag.includes(`nonce="${nonce}"`)),
+      path,
+    ).toEqual([]);
     return headers;
   };
 
@@ -29,7 +35,13 @@ test("every page carries a nonce-based CSP and the security headers, and still w
   expect((await visit("/invite/00000000-0000-0000-0000-000000000000?key=abc"))["referrer-policy"]).toBe("no-referrer");
 
   await signIn(page, owner.email);
-  for (const path of [`/o/${org.slug}`, `/o/${org.slug}/admin/users`, `/o/${org.slug}/admin/settings/general`, `/o/${org.slug}/admin/audit`, "/orgs/new"]) {
+  for (const path of [
+    `/o/${org.slug}`,
+    `/o/${org.slug}/admin/users`,
+    `/o/${org.slug}/admin/settings/general`,
+    `/o/${org.slug}/admin/audit`,
+    "/orgs/new",
+  ]) {
     await visit(path);
   }
   expect(nonces.size).toBe(7);

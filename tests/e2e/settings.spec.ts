@@ -21,7 +21,10 @@ function form(page: Page) {
 }
 
 async function storedSettings(db: Database, organizationId: string) {
-  const [row] = await db.select().from(organizationSettings).where(eq(organizationSettings.organizationId, organizationId));
+  const [row] = await db
+    .select()
+    .from(organizationSettings)
+    .where(eq(organizationSettings.organizationId, organizationId));
   return row!;
 }
 
@@ -77,9 +80,18 @@ test("an administrator changes each setting and finds it kept after a reload", a
   await f.save.click();
   await expect(f.status).toHaveText("No changes to save: the settings are as they were.");
   const stored = await storedSettings(db, org.id);
-  expect(stored).toMatchObject({ temporaryPasswordPolicy: "send", invitationValidityDays: 21, defaultLocale: "fr", minPasswordLength: 16, version: 3 });
+  expect(stored).toMatchObject({
+    temporaryPasswordPolicy: "send",
+    invitationValidityDays: 21,
+    defaultLocale: "fr",
+    minPasswordLength: 16,
+    version: 3,
+  });
   expect(stored.allowedEmailDomains).toEqual(["example.com", "sub.example.org"]);
-  const events = await db.select().from(auditEvents).where(and(eq(auditEvents.organizationId, org.id), eq(auditEvents.action, "settings.updated")));
+  const events = await db
+    .select()
+    .from(auditEvents)
+    .where(and(eq(auditEvents.organizationId, org.id), eq(auditEvents.action, "settings.updated")));
   expect(events).toHaveLength(2);
 
   // The server action itself, over HTTP: refused without a session, accepted with the owner's.
@@ -87,7 +99,11 @@ test("an administrator changes each setting and finds it kept after a reload", a
   const update = client.find("app/o/[slug]/admin/settings/general/actions.ts", "updateSettingsAction");
   const unchanged = { ...stored, updatedAt: undefined, organizationId: undefined, updatedByAccountId: undefined };
   const call = (values: object) => client.call(update, [org.slug, values], { path: settingsUrl(org.slug) });
-  expect((await call({ ...unchanged, minPasswordLength: 64 })).result).toEqual({ ok: false, code: "forbidden", formError: "You do not have permission to do this." });
+  expect((await call({ ...unchanged, minPasswordLength: 64 })).result).toEqual({
+    ok: false,
+    code: "forbidden",
+    formError: "You do not have permission to do this.",
+  });
   for (const cookie of await page.context().cookies()) client.setCookie(cookie.name, cookie.value);
   expect((await call(unchanged)).result).toMatchObject({ ok: true, data: { changed: false } });
   expect(await storedSettings(db, org.id)).toEqual(stored);
@@ -114,7 +130,12 @@ test("invalid values are field errors and nothing is saved", async ({ page, db }
   await page.reload();
   await expect(f.radio("Ask")).toBeChecked();
   await expect(f.validity).toHaveValue("7");
-  expect(await storedSettings(db, org.id)).toMatchObject({ temporaryPasswordPolicy: "ask", invitationValidityDays: 7, minPasswordLength: 12, version: 1 });
+  expect(await storedSettings(db, org.id)).toMatchObject({
+    temporaryPasswordPolicy: "ask",
+    invitationValidityDays: 7,
+    minPasswordLength: 12,
+    version: 1,
+  });
 });
 
 test("for an account that reads French, the page and its errors are in French", async ({ page, db }) => {
@@ -129,7 +150,9 @@ test("for an account that reads French, the page and its errors are in French", 
   await page.getByRole("textbox", { name: "Domaines de courriel autorisés" }).fill("exemple");
   await page.getByRole("button", { name: "Enregistrer" }).click();
   await expect(validity).toHaveAccessibleDescription(/Saisissez un nombre entier de jours entre 1 et 30\./);
-  await expect(page.getByRole("textbox", { name: "Domaines de courriel autorisés" })).toHaveAccessibleDescription(/Non valide : exemple/);
+  await expect(page.getByRole("textbox", { name: "Domaines de courriel autorisés" })).toHaveAccessibleDescription(
+    /Non valide : exemple/,
+  );
   await expectAccessible(page);
   await screenshot(page, "settings-general-fr");
 });
@@ -161,7 +184,11 @@ test("two administrators saving at once: the second is told and sees the new val
   await expect(fb.status).toHaveText("");
   await expectAccessible(b);
   await screenshot(b, "settings-general-conflict");
-  expect(await storedSettings(db, org.id)).toMatchObject({ invitationValidityDays: 10, minPasswordLength: 12, version: 2 });
+  expect(await storedSettings(db, org.id)).toMatchObject({
+    invitationValidityDays: 10,
+    minPasswordLength: 12,
+    version: 2,
+  });
 
   await fb.minLength.fill("20");
   await fb.save.click();

@@ -21,17 +21,48 @@ async function seedInvitation(
   db: Database,
   organizationId: string,
   inviterId: string,
-  options: { name: string; passwordDelivery: "none" | "manual"; expired?: boolean; emailStatus?: "queued" | "failed"; lastError?: string },
+  options: {
+    name: string;
+    passwordDelivery: "none" | "manual";
+    expired?: boolean;
+    emailStatus?: "queued" | "failed";
+    lastError?: string;
+  },
 ) {
   const email = address(options.name.split(" ")[0]!.toLowerCase());
   const [account] = await db
     .insert(accounts)
-    .values({ email, emailNormalized: email, name: options.name, passwordHash: testPasswordHash("temporary-password"), passwordIsTemporary: options.passwordDelivery !== "none" })
+    .values({
+      email,
+      emailNormalized: email,
+      name: options.name,
+      passwordHash: testPasswordHash("temporary-password"),
+      passwordIsTemporary: options.passwordDelivery !== "none",
+    })
     .returning();
-  const [membership] = await db.insert(memberships).values({ organizationId, accountId: account!.id, role: "administrator", status: "invited", invitedByAccountId: inviterId, invitedAt: new Date() }).returning();
+  const [membership] = await db
+    .insert(memberships)
+    .values({
+      organizationId,
+      accountId: account!.id,
+      role: "administrator",
+      status: "invited",
+      invitedByAccountId: inviterId,
+      invitedAt: new Date(),
+    })
+    .returning();
   const [outbox] = await db
     .insert(emailOutbox)
-    .values({ organizationId, template: "invitation", locale: "en", toAddress: email, payload: {}, status: options.emailStatus ?? "queued", lastError: options.lastError ?? null, nextAttemptAt: new Date(Date.now() + 86_400_000) })
+    .values({
+      organizationId,
+      template: "invitation",
+      locale: "en",
+      toAddress: email,
+      payload: {},
+      status: options.emailStatus ?? "queued",
+      lastError: options.lastError ?? null,
+      nextAttemptAt: new Date(Date.now() + 86_400_000),
+    })
     .returning();
   const [invitation] = await db
     .insert(invitations)
@@ -50,7 +81,8 @@ async function seedInvitation(
       lastEmailId: outbox!.id,
     })
     .returning();
-  if (options.passwordDelivery !== "none") await db.update(accounts).set({ createdByInvitationId: invitation!.id }).where(eq(accounts.id, account!.id));
+  if (options.passwordDelivery !== "none")
+    await db.update(accounts).set({ createdByInvitationId: invitation!.id }).where(eq(accounts.id, account!.id));
   return { account: account!, invitation: invitation! };
 }
 
@@ -58,7 +90,12 @@ test("search, filters and pagination live in the URL; empty results say so", asy
   // Many page loads on a shared machine: more time than the default, not a speed expectation.
   test.slow();
   const { org, owner, addAccount, addMember } = await seedOrganization(db, "Pagination Co");
-  await fillOrganization(db, org.id, { members: 60, invitations: 6, passwordHash: testPasswordHash("seeded"), invitedByAccountId: owner.id });
+  await fillOrganization(db, org.id, {
+    members: 60,
+    invitations: 6,
+    passwordHash: testPasswordHash("seeded"),
+    invitedByAccountId: owner.id,
+  });
   const zelda = await addAccount({ name: "Zelda Quartz", email: address("zq") });
   await addMember(zelda.id, { role: "user", status: "disabled" });
   await signIn(page, owner.email);
@@ -111,7 +148,10 @@ test("search, filters and pagination live in the URL; empty results say so", asy
   await expect(table.getByRole("row")).toHaveCount(26);
 });
 
-test("the recommendation shows while there is one active administrator; Edit promotes and demotes", async ({ page, db }) => {
+test("the recommendation shows while there is one active administrator; Edit promotes and demotes", async ({
+  page,
+  db,
+}) => {
   const { org, owner, addAccount, addMember } = await seedOrganization(db, "Lonely Co");
   await signIn(page, owner.email);
   await openUsers(page, org.slug);
@@ -225,9 +265,18 @@ test("Delete takes effect at once; Set as owner moves the crown", async ({ page,
   await expect(page.getByRole("button", { name: /as owner$/ })).toHaveCount(0);
 });
 
-test("Re-invite shows a new temporary password once; Cancel invitation removes the unused account", async ({ page, db }) => {
+test("Re-invite shows a new temporary password once; Cancel invitation removes the unused account", async ({
+  page,
+  db,
+}) => {
   const { org, owner } = await seedOrganization(db, "Invite Co");
-  const lapsed = await seedInvitation(db, org.id, owner.id, { name: "Lee Lapsed", passwordDelivery: "manual", expired: true, emailStatus: "failed", lastError: "Mailbox full" });
+  const lapsed = await seedInvitation(db, org.id, owner.id, {
+    name: "Lee Lapsed",
+    passwordDelivery: "manual",
+    expired: true,
+    emailStatus: "failed",
+    lastError: "Mailbox full",
+  });
   const pending = await seedInvitation(db, org.id, owner.id, { name: "Pia Pending", passwordDelivery: "manual" });
   await signIn(page, owner.email);
   await openUsers(page, org.slug);
@@ -255,10 +304,16 @@ test("Re-invite shows a new temporary password once; Cancel invitation removes t
   await expect(lee).toContainText(/Email (queued|sent)/);
   // The outbox delivers the new invitation to the stand-in for Resend, with the new link.
   await expect
-    .poll(async () => {
-      const emails = (await (await fetch(`${process.env.E2E_RESEND_URL}/__emails`)).json()) as { to: string[]; text?: string }[];
-      return emails.filter((e) => e.to.includes(lapsed.account.email)).map((e) => e.text ?? "");
-    }, { timeout: 20_000 })
+    .poll(
+      async () => {
+        const emails = (await (await fetch(`${process.env.E2E_RESEND_URL}/__emails`)).json()) as {
+          to: string[];
+          text?: string;
+        }[];
+        return emails.filter((e) => e.to.includes(lapsed.account.email)).map((e) => e.text ?? "");
+      },
+      { timeout: 20_000 },
+    )
     .toEqual([expect.stringContaining(`/invite/${lapsed.invitation.id}?key=`)]);
   const [after] = await db.select().from(invitations).where(eq(invitations.id, lapsed.invitation.id));
   expect(after).toMatchObject({ status: "pending", sendCount: 2 });

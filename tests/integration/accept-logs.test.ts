@@ -1,7 +1,15 @@
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { auditEvents, emailOutbox, rateLimits } from "@/db/schema";
-import { INVITATION_ATTEMPT_LIMITS, acceptInvitation, checkInvitationKey, completeNewAccount, declineInvitation, verifyTemporaryPassword, viewInvitation } from "@/lib/invitations/accept";
+import {
+  INVITATION_ATTEMPT_LIMITS,
+  acceptInvitation,
+  checkInvitationKey,
+  completeNewAccount,
+  declineInvitation,
+  verifyTemporaryPassword,
+  viewInvitation,
+} from "@/lib/invitations/accept";
 import { completePasswordReset, requestPasswordReset } from "@/lib/auth/password-reset";
 import { openSecret } from "@/lib/email/secret-box";
 import { withTestDatabase } from "../support/db";
@@ -38,24 +46,56 @@ describe("secrets stay out of the logs and the audit", () => {
     const db = t.db();
     const { org, owner } = await createOrganizationWithOwner(db, "Initrode");
     const fresh = await createTestInvitation(db, { organizationId: org.id, inviterAccountId: owner.id, kind: "new" });
-    const existing = await createTestInvitation(db, { organizationId: org.id, inviterAccountId: owner.id, account: await createAccount(db) });
-    const declining = await createTestInvitation(db, { organizationId: org.id, inviterAccountId: owner.id, account: await createAccount(db) });
+    const existing = await createTestInvitation(db, {
+      organizationId: org.id,
+      inviterAccountId: owner.id,
+      account: await createAccount(db),
+    });
+    const declining = await createTestInvitation(db, {
+      organizationId: org.id,
+      inviterAccountId: owner.id,
+      account: await createAccount(db),
+    });
     const secrets = [fresh.key, fresh.temporaryPassword!, existing.key, declining.key, NEW_PASSWORD];
 
     await viewInvitation(fresh.invitation.id, fresh.key, meta);
     await viewInvitation(fresh.invitation.id, `${fresh.key}x`, meta);
-    await verifyTemporaryPassword({ invitationId: fresh.invitation.id, key: fresh.key, temporaryPassword: fresh.temporaryPassword! }, meta);
+    await verifyTemporaryPassword(
+      { invitationId: fresh.invitation.id, key: fresh.key, temporaryPassword: fresh.temporaryPassword! },
+      meta,
+    );
     for (let i = 0; i < INVITATION_ATTEMPT_LIMITS.perInvitation.limit; i++) {
-      await checkInvitationKey({ invitationId: existing.invitation.id, key: `${existing.key.slice(0, -2)}${i}` }, { ...meta, ip: `203.0.113.${60 + i}` }).catch(() => {});
+      await checkInvitationKey(
+        { invitationId: existing.invitation.id, key: `${existing.key.slice(0, -2)}${i}` },
+        { ...meta, ip: `203.0.113.${60 + i}` },
+      ).catch(() => {});
       secrets.push(`${existing.key.slice(0, -2)}${i}`);
     }
     await completeNewAccount(
-      { invitationId: fresh.invitation.id, key: fresh.key, temporaryPassword: fresh.temporaryPassword!, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD },
+      {
+        invitationId: fresh.invitation.id,
+        key: fresh.key,
+        temporaryPassword: fresh.temporaryPassword!,
+        newPassword: NEW_PASSWORD,
+        confirmPassword: NEW_PASSWORD,
+      },
       meta,
     );
-    const someone = { id: existing.account.id, email: existing.account.email, name: existing.account.name, locale: null, passwordIsTemporary: false };
+    const someone = {
+      id: existing.account.id,
+      email: existing.account.email,
+      name: existing.account.name,
+      locale: null,
+      passwordIsTemporary: false,
+    };
     await acceptInvitation(someone, { invitationId: existing.invitation.id, key: existing.key }, meta).catch(() => {});
-    const decliner = { id: declining.account.id, email: declining.account.email, name: declining.account.name, locale: null, passwordIsTemporary: false };
+    const decliner = {
+      id: declining.account.id,
+      email: declining.account.email,
+      name: declining.account.name,
+      locale: null,
+      passwordIsTemporary: false,
+    };
     await declineInvitation(decliner, { invitationId: declining.invitation.id, key: declining.key }, meta);
 
     await requestPasswordReset({ email: existing.account.email }, meta, "en");
@@ -63,8 +103,14 @@ describe("secrets stay out of the logs and the audit", () => {
     const { key: resetKey } = JSON.parse(openSecret(mail!.secretCiphertext!)) as { key: string };
     secrets.push(resetKey);
     const resetId = (mail!.payload as { resetId: string }).resetId;
-    await completePasswordReset({ resetId, key: `${resetKey}x`, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }, meta).catch(() => {});
-    await completePasswordReset({ resetId, key: resetKey, newPassword: `${NEW_PASSWORD} again`, confirmPassword: `${NEW_PASSWORD} again` }, meta);
+    await completePasswordReset(
+      { resetId, key: `${resetKey}x`, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD },
+      meta,
+    ).catch(() => {});
+    await completePasswordReset(
+      { resetId, key: resetKey, newPassword: `${NEW_PASSWORD} again`, confirmPassword: `${NEW_PASSWORD} again` },
+      meta,
+    );
     secrets.push(`${NEW_PASSWORD} again`);
 
     const logged = lines.join("");

@@ -42,8 +42,13 @@ function sourceFiles(dir: string): string[] {
 type Fn = { name: string; file: string; exported: boolean; helper: boolean; body: string; calls: Set<string> };
 
 const audited = [...tableVariables].filter(([variable]) => !(variable in BOOKKEEPING_TABLES));
-const WRITE_CALL = new RegExp(`\\.(insert|update|delete)\\(\\s*(${audited.map(([variable]) => variable).join("|")})\\b`);
-const WRITE_SQL = new RegExp(`\\b(insert\\s+into|update|delete\\s+from)\\s+"?(${audited.map(([, table]) => table).join("|")})"?\\b`, "i");
+const WRITE_CALL = new RegExp(
+  `\\.(insert|update|delete)\\(\\s*(${audited.map(([variable]) => variable).join("|")})\\b`,
+);
+const WRITE_SQL = new RegExp(
+  `\\b(insert\\s+into|update|delete\\s+from)\\s+"?(${audited.map(([, table]) => table).join("|")})"?\\b`,
+  "i",
+);
 
 function functionsOf(file: string): Fn[] {
   const text = readFileSync(file, "utf8");
@@ -54,11 +59,20 @@ function functionsOf(file: string): Fn[] {
     const first = node.parameters[0]?.type?.getText(source) ?? "";
     const body = node.body.getText(source);
     const calls = new Set([...body.matchAll(/\b([A-Za-z_$][\w$]*)\s*(?:<[^>()]*>)?\(/g)].map((m) => m[1]!));
-    found.push({ name, file: path.relative(root, file), exported, helper: /\b(Transaction|Executor)\b/.test(first), body, calls });
+    found.push({
+      name,
+      file: path.relative(root, file),
+      exported,
+      helper: /\b(Transaction|Executor)\b/.test(first),
+      body,
+      calls,
+    });
   };
-  const isExported = (node: ts.Node) => ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
+  const isExported = (node: ts.Node) =>
+    ts.canHaveModifiers(node) && (ts.getModifiers(node) ?? []).some((m) => m.kind === ts.SyntaxKind.ExportKeyword);
   for (const statement of source.statements) {
-    if (ts.isFunctionDeclaration(statement) && statement.name) add(statement.name.text, statement, isExported(statement));
+    if (ts.isFunctionDeclaration(statement) && statement.name)
+      add(statement.name.text, statement, isExported(statement));
     if (ts.isVariableStatement(statement)) {
       for (const declaration of statement.declarationList.declarations) {
         let init = declaration.initializer;
@@ -85,13 +99,16 @@ function reaches(fn: Fn, test: (fn: Fn) => boolean, seen = new Set<Fn>()): boole
   return [...fn.calls].some((name) => (byName.get(name) ?? []).some((callee) => reaches(callee, test, seen)));
 }
 
-const writes = (fn: Fn) => fn.file !== path.join("lib", "audit", "record.ts") && (WRITE_CALL.test(fn.body) || WRITE_SQL.test(fn.body));
+const writes = (fn: Fn) =>
+  fn.file !== path.join("lib", "audit", "record.ts") && (WRITE_CALL.test(fn.body) || WRITE_SQL.test(fn.body));
 const records = (fn: Fn) => /\brecordAudit\s*\(/.test(fn.body);
 
 describe("audit coverage", () => {
   it("finds the domain's mutating functions (the scan itself works)", () => {
     const mutating = functions.filter((fn) => fn.exported && !fn.helper && reaches(fn, writes)).map((fn) => fn.name);
-    expect(mutating).toEqual(expect.arrayContaining(["completeFirstRun", "createOrganization", "authenticateWithPassword"]));
+    expect(mutating).toEqual(
+      expect.arrayContaining(["completeFirstRun", "createOrganization", "authenticateWithPassword"]),
+    );
     const helpers = functions.filter((fn) => fn.helper && reaches(fn, writes)).map((fn) => fn.name);
     expect(helpers).toContain("insertOrganizationWithOwner");
     expect(helpers).not.toContain("hitRateLimit");
@@ -99,13 +116,20 @@ describe("audit coverage", () => {
 
   it("every exported function that changes state records an audit event, or says why not", () => {
     const missing = functions
-      .filter((fn) => fn.exported && !fn.helper && !(fn.name in NOT_AUDITED) && reaches(fn, writes) && !reaches(fn, records))
-      .map((fn) => `${fn.name} (${fn.file}) writes to the database but records no audit event: call recordAudit(tx, …) in its transaction, or add it to NOT_AUDITED with the reason`);
+      .filter(
+        (fn) => fn.exported && !fn.helper && !(fn.name in NOT_AUDITED) && reaches(fn, writes) && !reaches(fn, records),
+      )
+      .map(
+        (fn) =>
+          `${fn.name} (${fn.file}) writes to the database but records no audit event: call recordAudit(tx, …) in its transaction, or add it to NOT_AUDITED with the reason`,
+      );
     expect(missing).toEqual([]);
   });
 
   it("lists no function as not audited that no longer exists or no longer writes", () => {
-    const stale = Object.keys(NOT_AUDITED).filter((name) => !(byName.get(name) ?? []).some((fn) => fn.exported && reaches(fn, writes)));
+    const stale = Object.keys(NOT_AUDITED).filter(
+      (name) => !(byName.get(name) ?? []).some((fn) => fn.exported && reaches(fn, writes)),
+    );
     expect(stale).toEqual([]);
   });
 });
@@ -116,7 +140,10 @@ describe("audit events are append-only", () => {
   it("no code updates or deletes them", () => {
     const offending = files.filter((file) => {
       const text = readFileSync(file, "utf8");
-      return /\.(update|delete)\(\s*auditEvents\b/.test(text) || /\b(update\s+"?audit_events"?|delete\s+from\s+"?audit_events"?)\b/i.test(text);
+      return (
+        /\.(update|delete)\(\s*auditEvents\b/.test(text) ||
+        /\b(update\s+"?audit_events"?|delete\s+from\s+"?audit_events"?)\b/i.test(text)
+      );
     });
     expect(offending.map((f) => path.relative(root, f))).toEqual([]);
   });

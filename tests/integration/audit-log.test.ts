@@ -12,29 +12,39 @@ import { withTestDatabase } from "../support/db";
 import { actorFor, addMember, createAccount, createOrganizationWithOwner } from "../support/factories";
 
 const t = withTestDatabase();
-const en = createTranslator({ locale: "en", messages: loadMessages("en"), namespace: "audit" }) as unknown as AuditTranslator;
+const en = createTranslator({
+  locale: "en",
+  messages: loadMessages("en"),
+  namespace: "audit",
+}) as unknown as AuditTranslator;
 
 type Seeded = { owner: Actor; other: Actor; userMember: Actor; stranger: Actor; removedAccountId: string };
 let s: Seeded;
 
 /** Rows of the shape recordAudit writes, at chosen times (ties included). */
-async function seedEvents(organizationId: string, rows: { at: string; action: string; actor: { id: string; name: string; email: string }; label?: string }[]) {
-  await t.db().insert(auditEvents).values(
-    rows.map((r) => ({
-      organizationId,
-      actorAccountId: r.actor.id,
-      actorName: r.actor.name,
-      actorEmail: r.actor.email,
-      action: r.action,
-      targetType: "member",
-      targetId: "00000000-0000-0000-0000-000000000001",
-      targetLabel: r.label ?? "target@example.com",
-      details: {},
-      ip: "198.51.100.4",
-      userAgent: "Mozilla/5.0",
-      createdAt: new Date(r.at),
-    })),
-  );
+async function seedEvents(
+  organizationId: string,
+  rows: { at: string; action: string; actor: { id: string; name: string; email: string }; label?: string }[],
+) {
+  await t
+    .db()
+    .insert(auditEvents)
+    .values(
+      rows.map((r) => ({
+        organizationId,
+        actorAccountId: r.actor.id,
+        actorName: r.actor.name,
+        actorEmail: r.actor.email,
+        action: r.action,
+        targetType: "member",
+        targetId: "00000000-0000-0000-0000-000000000001",
+        targetLabel: r.label ?? "target@example.com",
+        details: {},
+        ip: "198.51.100.4",
+        userAgent: "Mozilla/5.0",
+        createdAt: new Date(r.at),
+      })),
+    );
 }
 
 async function allPages(actor: Actor, filters = {}, pageSize = 7): Promise<AuditEventView[][]> {
@@ -77,7 +87,13 @@ beforeAll(async () => {
   // Late on 9 March in UTC, already 10 March in Paris.
   rows.push({ at: "2026-03-09T23:30:00Z", action: "invitation.created", actor: rita });
   await seedEvents(a.org.id, rows);
-  await seedEvents(b.org.id, [{ at: "2026-03-05T10:00:00Z", action: "settings.updated", actor: { id: b.owner.id, name: b.owner.name, email: b.owner.email } }]);
+  await seedEvents(b.org.id, [
+    {
+      at: "2026-03-05T10:00:00Z",
+      action: "settings.updated",
+      actor: { id: b.owner.id, name: b.owner.name, email: b.owner.email },
+    },
+  ]);
   // Rita leaves: her events keep her name and address.
   await db.delete(memberships).where(eq(memberships.id, removedMembership.id));
 });
@@ -128,14 +144,27 @@ describe("the audit log", () => {
     expect(paris.map((e) => e.action)).toContain("invitation.created");
     const range = (await allPages(s.owner, { from: "2026-03-01", to: "2026-03-05" })).flat();
     expect(range.length).toBe(10);
-    const combined = (await listAuditEvents(s.owner, { from: "2026-03-01", to: "2026-03-05", action: "settings.updated", actorAccountId: s.owner.accountId })).events;
-    expect(combined.every((e) => e.action === "settings.updated" && e.actor.accountId === s.owner.accountId)).toBe(true);
+    const combined = (
+      await listAuditEvents(s.owner, {
+        from: "2026-03-01",
+        to: "2026-03-05",
+        action: "settings.updated",
+        actorAccountId: s.owner.accountId,
+      })
+    ).events;
+    expect(combined.every((e) => e.action === "settings.updated" && e.actor.accountId === s.owner.accountId)).toBe(
+      true,
+    );
     expect(combined.length).toBe(2);
   });
 
   it("keeps the name and address of a member who has since left, and offers them as an actor", async () => {
     const [invite] = (await listAuditEvents(s.owner, { action: "invitation.created" })).events;
-    expect(invite?.actor).toEqual({ accountId: s.removedAccountId, name: "Rita Removed", email: "rita.removed@example.com" });
+    expect(invite?.actor).toEqual({
+      accountId: s.removedAccountId,
+      name: "Rita Removed",
+      email: "rita.removed@example.com",
+    });
     const actors = await listAuditActors(s.owner);
     expect(actors.map((a) => a.name)).toEqual(["Adam Admin", "Olivia Owner", "Rita Removed"]);
   });
@@ -151,7 +180,9 @@ describe("the audit log", () => {
   it("refuses a user member", async () => {
     await expect(listAuditEvents(s.userMember, {})).rejects.toMatchObject({ code: "forbidden" });
     await expect(listAuditActors(s.userMember)).rejects.toMatchObject({ code: "forbidden" });
-    await expect(new Response(auditCsvStream(s.userMember, {}, { timeZone: "UTC", t: en })).text()).rejects.toMatchObject({ code: "forbidden" });
+    await expect(
+      new Response(auditCsvStream(s.userMember, {}, { timeZone: "UTC", t: en })).text(),
+    ).rejects.toMatchObject({ code: "forbidden" });
   });
 });
 
@@ -163,10 +194,20 @@ describe("recording", () => {
         actor: s.owner,
         action: "invitation.created",
         target: { type: "invitation", id: "x", label: "secret.holder@example.com" },
-        details: { role: "administrator", temporaryPassword: "Kx7pQ2mN9vR4sT8w", key: "k", keyHash: "h", passwordDelivery: "manual" },
+        details: {
+          role: "administrator",
+          temporaryPassword: "Kx7pQ2mN9vR4sT8w",
+          key: "k",
+          keyHash: "h",
+          passwordDelivery: "manual",
+        },
       }),
     );
-    const [row] = await t.db().select({ details: auditEvents.details, ip: auditEvents.ip }).from(auditEvents).where(eq(auditEvents.targetLabel, "secret.holder@example.com"));
+    const [row] = await t
+      .db()
+      .select({ details: auditEvents.details, ip: auditEvents.ip })
+      .from(auditEvents)
+      .where(eq(auditEvents.targetLabel, "secret.holder@example.com"));
     expect(row).toEqual({ details: { role: "administrator", passwordDelivery: "manual" }, ip: "203.0.113.7" });
   });
 });
@@ -175,15 +216,22 @@ describe("CSV export", () => {
   it("streams the filtered view with formula-like cells neutralised", async () => {
     const db = t.db();
     const org = await createOrganizationWithOwner(db, "Spreadsheet");
-    const evil = { id: org.owner.id, name: "=HYPERLINK(\"http://evil.example\",\"x\")", email: "+1@example.com" };
+    const evil = { id: org.owner.id, name: '=HYPERLINK("http://evil.example","x")', email: "+1@example.com" };
     await seedEvents(org.org.id, [
       { at: "2026-04-01T10:00:00Z", action: "member.updated", actor: evil, label: "-2+3" },
       { at: "2026-04-01T11:00:00Z", action: "member.removed", actor: evil, label: "@SUM(A1)" },
       { at: "2026-04-01T12:00:00Z", action: "settings.updated", actor: evil, label: "plain" },
     ]);
-    const csv = await new Response(auditCsvStream(org.actor, { action: "member.updated" }, { timeZone: "UTC", t: en })).text();
-    const lines = csv.replace(/^\uFEFF/, "").trimEnd().split("\r\n");
-    expect(lines[0]).toBe('"Time (UTC)","Actor name","Actor email","Action","Description","Target type","Target","IP address","User agent","Details"');
+    const csv = await new Response(
+      auditCsvStream(org.actor, { action: "member.updated" }, { timeZone: "UTC", t: en }),
+    ).text();
+    const lines = csv
+      .replace(/^\uFEFF/, "")
+      .trimEnd()
+      .split("\r\n");
+    expect(lines[0]).toBe(
+      '"Time (UTC)","Actor name","Actor email","Action","Description","Target type","Target","IP address","User agent","Details"',
+    );
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain('"\'=HYPERLINK(""http://evil.example"",""x"")"');
     expect(lines[1]).toContain('"\'+1@example.com"');
@@ -198,7 +246,12 @@ describe("CSV export", () => {
     const db = t.db();
     const org = await createOrganizationWithOwner(db, "Bulk");
     const who = { id: org.owner.id, name: "Olivia", email: "olivia@example.com" };
-    const rows = Array.from({ length: 2500 }, (_, i) => ({ at: new Date(Date.UTC(2026, 0, 1) + Math.floor(i / 3) * 1000).toISOString(), action: "member.updated", actor: who, label: `m${i}@example.com` }));
+    const rows = Array.from({ length: 2500 }, (_, i) => ({
+      at: new Date(Date.UTC(2026, 0, 1) + Math.floor(i / 3) * 1000).toISOString(),
+      action: "member.updated",
+      actor: who,
+      label: `m${i}@example.com`,
+    }));
     await seedEvents(org.org.id, rows);
     const csv = await new Response(auditCsvStream(org.actor, {}, { timeZone: "UTC", t: en })).text();
     const lines = csv.trimEnd().split("\r\n").slice(1);

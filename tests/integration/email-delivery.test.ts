@@ -43,7 +43,8 @@ beforeEach(async () => {
   clock = new Date(Date.now() + 1_000);
 });
 
-const resend = (timeoutMs = 10_000) => createResendTransport({ apiKey: "re_test", baseUrl: standIn.url, timeoutMs, now });
+const resend = (timeoutMs = 10_000) =>
+  createResendTransport({ apiKey: "re_test", baseUrl: standIn.url, timeoutMs, now });
 
 function worker(overrides: Partial<OutboxWorkerOptions> = {}) {
   return createOutboxWorker({
@@ -55,10 +56,18 @@ function worker(overrides: Partial<OutboxWorkerOptions> = {}) {
   });
 }
 
-type Invite = { to?: string; personalMessage?: string | null; variant?: "existing" | "new-with-password" | "new-without-password" };
+type Invite = {
+  to?: string;
+  personalMessage?: string | null;
+  variant?: "existing" | "new-with-password" | "new-without-password";
+};
 
 /** Queues an invitation email the way the invitation flow does, in a committed transaction. */
-async function queueInvitation({ to = uniqueEmail("invitee"), personalMessage = null, variant = "new-with-password" }: Invite = {}) {
+async function queueInvitation({
+  to = uniqueEmail("invitee"),
+  personalMessage = null,
+  variant = "new-with-password",
+}: Invite = {}) {
   const key = `key-${Math.random().toString(36).slice(2)}`;
   const temporaryPassword = variant === "new-with-password" ? `pw-${Math.random().toString(36).slice(2)}` : undefined;
   const id = await t.db().transaction((tx) =>
@@ -230,7 +239,9 @@ describe("delivery through Resend", () => {
   });
 
   it("never lets two workers send the same message: 200 messages, each sent once", async () => {
-    const handles = usingPostgres ? await Promise.all([0, 1].map(() => openPostgres(t.url()!, { migrate: false, max: 2 }))) : [];
+    const handles = usingPostgres
+      ? await Promise.all([0, 1].map(() => openPostgres(t.url()!, { migrate: false, max: 2 })))
+      : [];
     try {
       // On PostgreSQL each worker has its own connections; PGlite is one process, one connection.
       const databases: (Database | undefined)[] = usingPostgres ? handles.map((h) => h.db) : [undefined, undefined];
@@ -241,7 +252,12 @@ describe("delivery through Resend", () => {
             template: "invitation-accepted",
             locale: i % 2 ? "fr" : "en",
             to: `inviter${i}@example.com`,
-            payload: { organizationName: "Acme Cloud", inviteeName: `Invitee ${i}`, inviteeEmail: `invitee${i}@example.com`, acceptedAt: new Date().toISOString() },
+            payload: {
+              organizationName: "Acme Cloud",
+              inviteeName: `Invitee ${i}`,
+              inviteeEmail: `invitee${i}@example.com`,
+              acceptedAt: new Date().toISOString(),
+            },
           });
         }
       });
@@ -339,10 +355,20 @@ describe("the development mailbox", () => {
     const row = await outboxRow(id);
     expect(row).toMatchObject({ status: "sent", providerMessageId: row.idempotencyKey });
 
-    await createMailboxTransport(dir).send({ from: "a@example.com", to, subject: "again", html: "", text: "", idempotencyKey: row.idempotencyKey });
+    await createMailboxTransport(dir).send({
+      from: "a@example.com",
+      to,
+      subject: "again",
+      html: "",
+      text: "",
+      idempotencyKey: row.idempotencyKey,
+    });
     const messages = await listMailbox(dir);
     expect(messages).toHaveLength(1);
-    expect(messages[0]).toMatchObject({ to, subject: "Olivia Owner invited you to join Acme Cloud as an administrator" });
+    expect(messages[0]).toMatchObject({
+      to,
+      subject: "Olivia Owner invited you to join Acme Cloud as an administrator",
+    });
     expect(messages[0]!.html).toContain("<html");
     expect(messages[0]!.text.split("\n")).toContain(`Key: ${key}`);
     expect(messages[0]!.text).toContain("Your administrator will give you your temporary password");

@@ -9,7 +9,13 @@ import { completeFirstRun, isSetupComplete } from "@/lib/setup/first-run";
 import { openPostgres } from "@/db/client";
 import { rowsOf } from "@/db/rows";
 import { usingPostgres, withTestDatabase } from "../support/db";
-import { addMember, createAccount, createOrganizationWithOwner, DEFAULT_PASSWORD, uniqueEmail } from "../support/factories";
+import {
+  addMember,
+  createAccount,
+  createOrganizationWithOwner,
+  DEFAULT_PASSWORD,
+  uniqueEmail,
+} from "../support/factories";
 
 const meta = { ip: "198.51.100.4", userAgent: "vitest" };
 const t = withTestDatabase();
@@ -27,7 +33,15 @@ describe("first run", () => {
   it("two simultaneous submissions leave exactly one organization", async () => {
     expect(await isSetupComplete()).toBe(false);
     const submit = (n: number) =>
-      completeFirstRun({ organizationName: `Acme ${n}`, name: `Owner ${n}`, email: `owner${n}@example.com`, password: "a long enough password" }, meta);
+      completeFirstRun(
+        {
+          organizationName: `Acme ${n}`,
+          name: `Owner ${n}`,
+          email: `owner${n}@example.com`,
+          password: "a long enough password",
+        },
+        meta,
+      );
     const results = await Promise.allSettled([submit(1), submit(2)]);
 
     const fulfilled = results.filter((r) => r.status === "fulfilled");
@@ -42,14 +56,22 @@ describe("first run", () => {
     const [owner] = await db.select().from(memberships);
     expect(owner).toMatchObject({ role: "administrator", status: "active", isOwner: true });
     const [settings] = await db.select().from(organizationSettings);
-    expect(settings).toMatchObject({ temporaryPasswordPolicy: "ask", invitationValidityDays: 7, minPasswordLength: 12, defaultLocale: "en" });
+    expect(settings).toMatchObject({
+      temporaryPasswordPolicy: "ask",
+      invitationValidityDays: 7,
+      minPasswordLength: 12,
+      defaultLocale: "en",
+    });
     expect((await db.select().from(auditEvents)).map((e) => e.action)).toEqual(["organization.created"]);
     expect(await isSetupComplete()).toBe(true);
   });
 
   it("is refused once an organization exists", async () => {
     await expectDomainError(
-      completeFirstRun({ organizationName: "Later", name: "Late", email: "late@example.com", password: "a long enough password" }, meta),
+      completeFirstRun(
+        { organizationName: "Later", name: "Late", email: "late@example.com", password: "a long enough password" },
+        meta,
+      ),
       "setupAlreadyDone",
     );
   });
@@ -67,7 +89,10 @@ describe("passwords", () => {
 describe("sign-in", () => {
   it("accepts the right password, any case of address, and records the sign-in", async () => {
     const account = await createAccount(t.db(), { email: uniqueEmail("Ada") });
-    const result = await authenticateWithPassword({ email: `  ${account.email.toUpperCase()} `, password: DEFAULT_PASSWORD }, meta);
+    const result = await authenticateWithPassword(
+      { email: `  ${account.email.toUpperCase()} `, password: DEFAULT_PASSWORD },
+      meta,
+    );
     expect(result).toEqual({ accountId: account.id, sessionVersion: 1, passwordIsTemporary: false });
     const [after] = await t.db().select().from(accounts).where(eq(accounts.id, account.id));
     expect(after?.lastSignInAt).toBeInstanceOf(Date);
@@ -76,18 +101,32 @@ describe("sign-in", () => {
   it("gives one generic error for a wrong password, an unknown address and a disabled account", async () => {
     const account = await createAccount(t.db());
     const disabled = await createAccount(t.db(), { status: "disabled" });
-    await expectDomainError(authenticateWithPassword({ email: account.email, password: "wrong" }, meta), "invalidCredentials");
-    await expectDomainError(authenticateWithPassword({ email: uniqueEmail(), password: DEFAULT_PASSWORD }, meta), "invalidCredentials");
-    await expectDomainError(authenticateWithPassword({ email: disabled.email, password: DEFAULT_PASSWORD }, meta), "invalidCredentials");
+    await expectDomainError(
+      authenticateWithPassword({ email: account.email, password: "wrong" }, meta),
+      "invalidCredentials",
+    );
+    await expectDomainError(
+      authenticateWithPassword({ email: uniqueEmail(), password: DEFAULT_PASSWORD }, meta),
+      "invalidCredentials",
+    );
+    await expectDomainError(
+      authenticateWithPassword({ email: disabled.email, password: DEFAULT_PASSWORD }, meta),
+      "invalidCredentials",
+    );
   });
 
   it("locks an address after repeated failures, even for the right password", async () => {
     const account = await createAccount(t.db());
     const otherIp = { ...meta, ip: "198.51.100.99" };
     for (let i = 0; i < SIGN_IN_LIMITS.perAccount.limit; i++) {
-      await expectDomainError(authenticateWithPassword({ email: account.email, password: "wrong" }, otherIp), "invalidCredentials");
+      await expectDomainError(
+        authenticateWithPassword({ email: account.email, password: "wrong" }, otherIp),
+        "invalidCredentials",
+      );
     }
-    const error = await authenticateWithPassword({ email: account.email, password: DEFAULT_PASSWORD }, otherIp).catch((e: DomainError) => e);
+    const error = await authenticateWithPassword({ email: account.email, password: DEFAULT_PASSWORD }, otherIp).catch(
+      (e: DomainError) => e,
+    );
     expect(error).toBeInstanceOf(DomainError);
     expect((error as DomainError).code).toBe("signInRateLimited");
     expect((error as DomainError).options.params?.minutes).toBe(15);
@@ -115,8 +154,14 @@ describe("sign-in", () => {
     const ok = await authenticateWithPassword({ email: invitee.email, password: DEFAULT_PASSWORD }, meta);
     expect(ok.passwordIsTemporary).toBe(true);
 
-    await db.update(invitations).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(invitations.id, inv!.id));
-    await expectDomainError(authenticateWithPassword({ email: invitee.email, password: DEFAULT_PASSWORD }, meta), "invalidCredentials");
+    await db
+      .update(invitations)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(invitations.id, inv!.id));
+    await expectDomainError(
+      authenticateWithPassword({ email: invitee.email, password: DEFAULT_PASSWORD }, meta),
+      "invalidCredentials",
+    );
   });
 });
 
@@ -124,7 +169,13 @@ describe("organizations", () => {
   it("a signed-in account creates one and becomes its owner; slugs stay unique", async () => {
     const db = t.db();
     const account = await createAccount(db, { name: "Nora" });
-    const current = { id: account.id, email: account.email, name: account.name, locale: null, passwordIsTemporary: false };
+    const current = {
+      id: account.id,
+      email: account.email,
+      name: account.name,
+      locale: null,
+      passwordIsTemporary: false,
+    };
     const [a, b] = await Promise.all([
       createOrganization(current, { name: "Northwind" }, meta),
       createOrganization(current, { name: "Northwind" }, meta),
@@ -138,7 +189,11 @@ describe("organizations", () => {
   it("an account with a temporary password cannot create one", async () => {
     const account = await createAccount(t.db());
     await expectDomainError(
-      createOrganization({ id: account.id, email: account.email, name: account.name, locale: null, passwordIsTemporary: true }, { name: "Nope" }, meta),
+      createOrganization(
+        { id: account.id, email: account.email, name: account.name, locale: null, passwordIsTemporary: true },
+        { name: "Nope" },
+        meta,
+      ),
       "forbidden",
     );
   });
@@ -174,7 +229,9 @@ describe("database constraints", () => {
     const { org } = await createOrganizationWithOwner(db);
     const other = await createAccount(db);
     await expect(addMember(db, org.id, other.id, { tags: ["privileged"] })).rejects.toThrow();
-    await expect(addMember(db, org.id, other.id, { tags: ["privileged"], accessExpiresAt: new Date(Date.now() + 3_600_000) })).resolves.toBeTruthy();
+    await expect(
+      addMember(db, org.id, other.id, { tags: ["privileged"], accessExpiresAt: new Date(Date.now() + 3_600_000) }),
+    ).resolves.toBeTruthy();
   });
 
   it("allow one pending invitation per organization and address", async () => {
@@ -194,7 +251,10 @@ describe("database constraints", () => {
       passwordDelivery: "none" as const,
     };
     await db.insert(invitations).values(values);
-    const error = await db.insert(invitations).values(values).catch((e: unknown) => e);
+    const error = await db
+      .insert(invitations)
+      .values(values)
+      .catch((e: unknown) => e);
     expect(isUniqueViolation(error, "invitations_one_pending_per_address")).toBe(true);
     await db.insert(invitations).values({ ...values, status: "revoked" });
   });
@@ -206,7 +266,8 @@ describe.runIf(usingPostgres)("the PostgreSQL client", () => {
     const handle = await openPostgres(t.url()!, { migrate: false, max: 1 });
     try {
       const db = handle.db;
-      const byEmail = (email: string) => db.select({ id: accounts.id }).from(accounts).where(eq(accounts.emailNormalized, email));
+      const byEmail = (email: string) =>
+        db.select({ id: accounts.id }).from(accounts).where(eq(accounts.emailNormalized, email));
       await byEmail("a@example.com");
       await byEmail("b@example.com");
       await db.transaction(async (tx) => {
@@ -215,7 +276,9 @@ describe.runIf(usingPostgres)("the PostgreSQL client", () => {
           await inner.select({ id: memberships.id }).from(memberships).where(eq(memberships.role, "user"));
         });
       });
-      const statements = rowsOf<{ statement: string }>(await db.execute(sql`select statement from pg_prepared_statements`)).map((r) => r.statement);
+      const statements = rowsOf<{ statement: string }>(
+        await db.execute(sql`select statement from pg_prepared_statements`),
+      ).map((r) => r.statement);
       expect(statements.filter((s) => s.includes('from "accounts"'))).toHaveLength(1);
       expect(statements.some((s) => s.includes('from "organizations"'))).toBe(true);
       expect(statements.some((s) => s.includes('from "memberships"'))).toBe(true);

@@ -15,7 +15,9 @@ import { addMember, countRows, createAccount, createOrganizationWithOwner, uniqu
 // headers and the translations.
 const request = vi.hoisted(() => ({ session: null as { accountId: string; sessionVersion: number } | null }));
 vi.mock("@/lib/auth/session-token", () => ({ readSessionToken: async () => request.session }));
-vi.mock("@/lib/auth/request-meta", () => ({ getRequestMeta: async () => ({ ip: "198.51.100.9", userAgent: "vitest" }) }));
+vi.mock("@/lib/auth/request-meta", () => ({
+  getRequestMeta: async () => ({ ip: "198.51.100.9", userAgent: "vitest" }),
+}));
 vi.mock("next-intl/server", async () => {
   const { createTranslator } = await import("next-intl");
   return { getTranslations: async () => createTranslator({ locale: "en", messages: loadMessages("en" as AppLocale) }) };
@@ -44,7 +46,9 @@ describe("lookupInviteeAction", () => {
     const { db, org, account } = await administrator();
     const existing = await createAccount(db, { name: "Ada Lovelace" });
     signInAs(account.id);
-    const { result, queries } = await queryCounter.count(() => lookupInviteeAction(org.slug, { emails: `${existing.email}, ${account.email}` }));
+    const { result, queries } = await queryCounter.count(() =>
+      lookupInviteeAction(org.slug, { emails: `${existing.email}, ${account.email}` }),
+    );
     expect(result).toEqual({
       ok: true,
       data: {
@@ -96,34 +100,63 @@ describe("lookupInviteeAction", () => {
     ],
   ] as const)("refuses %s, answering nothing and counting nothing", async (_name, change) => {
     const { db, org, account, membership } = await administrator();
-    const session = { accountId: account.id as string | null, sessionVersion: 1, ...((await change(db, account.id, membership.id)) ?? {}) };
+    const session = {
+      accountId: account.id as string | null,
+      sessionVersion: 1,
+      ...((await change(db, account.id, membership.id)) ?? {}),
+    };
     signInAs(session.accountId, session.sessionVersion);
     const before = await countRows(db);
     const result = await lookupInviteeAction(org.slug, { emails: uniqueEmail() });
     expect(result).toMatchObject({ ok: false, code: "forbidden" });
     expect(result).not.toHaveProperty("data");
     expect(await countRows(db)).toEqual(before);
-    expect(await db.select().from(rateLimits).where(eq(rateLimits.key, lookupKey(org.id, account.id)))).toEqual([]);
+    expect(
+      await db
+        .select()
+        .from(rateLimits)
+        .where(eq(rateLimits.key, lookupKey(org.id, account.id))),
+    ).toEqual([]);
   });
 
   it("refuses an administrator of another organization, and one whose access has expired", async () => {
     const { db, org, account, membership } = await administrator();
     const other = await createOrganizationWithOwner(db, "Elsewhere");
     signInAs(other.owner.id);
-    expect(await lookupInviteeAction(org.slug, { emails: uniqueEmail() })).toMatchObject({ ok: false, code: "forbidden" });
-    expect(await lookupInviteeAction("no-such-organization", { emails: uniqueEmail() })).toMatchObject({ ok: false, code: "forbidden" });
+    expect(await lookupInviteeAction(org.slug, { emails: uniqueEmail() })).toMatchObject({
+      ok: false,
+      code: "forbidden",
+    });
+    expect(await lookupInviteeAction("no-such-organization", { emails: uniqueEmail() })).toMatchObject({
+      ok: false,
+      code: "forbidden",
+    });
 
-    await db.update(memberships).set({ accessExpiresAt: new Date(Date.now() - 1000) }).where(eq(memberships.id, membership.id));
+    await db
+      .update(memberships)
+      .set({ accessExpiresAt: new Date(Date.now() - 1000) })
+      .where(eq(memberships.id, membership.id));
     signInAs(account.id);
-    expect(await lookupInviteeAction(org.slug, { emails: uniqueEmail() })).toMatchObject({ ok: false, code: "accessExpired" });
-    expect(await db.select().from(rateLimits).where(eq(rateLimits.key, lookupKey(org.id, account.id)))).toEqual([]);
+    expect(await lookupInviteeAction(org.slug, { emails: uniqueEmail() })).toMatchObject({
+      ok: false,
+      code: "accessExpired",
+    });
+    expect(
+      await db
+        .select()
+        .from(rateLimits)
+        .where(eq(rateLimits.key, lookupKey(org.id, account.id))),
+    ).toEqual([]);
   });
 
   it("refuses an administrator over LOOKUP_LIMIT, with the minutes left", async () => {
     const { db, org, account } = await administrator();
     signInAs(account.id);
     expect(await lookupInviteeAction(org.slug, { emails: uniqueEmail() })).toMatchObject({ ok: true });
-    await db.update(rateLimits).set({ hits: LOOKUP_LIMIT.limit }).where(eq(rateLimits.key, lookupKey(org.id, account.id)));
+    await db
+      .update(rateLimits)
+      .set({ hits: LOOKUP_LIMIT.limit })
+      .where(eq(rateLimits.key, lookupKey(org.id, account.id)));
     const result = await lookupInviteeAction(org.slug, { emails: uniqueEmail() });
     expect(result).toMatchObject({ ok: false, code: "invite-wizard.lookupRateLimited" });
     expect(!result.ok && result.formError).toMatch(/10 minutes/);

@@ -9,7 +9,15 @@ import { peekRateLimit } from "@/lib/security/rate-limit";
 import { readSettings } from "@/lib/settings/read";
 import { splitAddresses } from "@/lib/validations/invitations";
 import { withTestDatabase } from "../support/db";
-import { actorFor, addMember, countRows, createAccount, createOrganization, createOrganizationWithOwner, uniqueEmail } from "../support/factories";
+import {
+  actorFor,
+  addMember,
+  countRows,
+  createAccount,
+  createOrganization,
+  createOrganizationWithOwner,
+  uniqueEmail,
+} from "../support/factories";
 import { createTestInvitation } from "../support/invitation-factories";
 import { expectDomainError, sendInput, setSettings } from "./invitations-support";
 
@@ -22,16 +30,25 @@ describe("lookupInvitee", () => {
     const account = await createAccount(db, { name: "Ada Lovelace", locale: "fr" });
     const result = await lookupInvitee(actor, { emails: `  ${account.email.toUpperCase()} ` });
     expect(result.organizationName).toBe("Northwind");
-    expect(result.addresses).toEqual([{ email: account.email.toUpperCase(), outcome: "existing", accountName: "Ada Lovelace", accountLocale: "fr" }]);
+    expect(result.addresses).toEqual([
+      { email: account.email.toUpperCase(), outcome: "existing", accountName: "Ada Lovelace", accountLocale: "fr" },
+    ]);
   });
 
   it("says an account will be created for an unknown address, with the password policy of the moment", async () => {
     const db = t.db();
     const { actor, org } = await createOrganizationWithOwner(db);
     const email = uniqueEmail("new");
-    expect(await lookupInvitee(actor, { emails: email })).toMatchObject({ passwordPolicy: "ask", defaultLocale: "en", addresses: [{ email, outcome: "new" }] });
+    expect(await lookupInvitee(actor, { emails: email })).toMatchObject({
+      passwordPolicy: "ask",
+      defaultLocale: "en",
+      addresses: [{ email, outcome: "new" }],
+    });
     await setSettings(db, org.id, { temporaryPasswordPolicy: "not_send", defaultLocale: "fr" });
-    expect(await lookupInvitee(actor, { emails: email })).toMatchObject({ passwordPolicy: "not_send", defaultLocale: "fr" });
+    expect(await lookupInvitee(actor, { emails: email })).toMatchObject({
+      passwordPolicy: "not_send",
+      defaultLocale: "fr",
+    });
   });
 
   it("refuses active and disabled members", async () => {
@@ -51,7 +68,9 @@ describe("lookupInvitee", () => {
     const existing = await createAccount(db);
     const sent = await sendInvitations(actor, sendInput(existing.email));
     const invitationId = sent.invitations[0]?.outcome === "sent" ? sent.invitations[0].invitationId : "";
-    expect((await lookupInvitee(actor, { emails: existing.email })).addresses).toEqual([{ email: existing.email, outcome: "pending", invitationId }]);
+    expect((await lookupInvitee(actor, { emails: existing.email })).addresses).toEqual([
+      { email: existing.email, outcome: "pending", invitationId },
+    ]);
   });
 
   it("flags malformed addresses and domains outside the allowed ones", async () => {
@@ -81,7 +100,10 @@ describe("lookupInvitee", () => {
     const userActor = await actorFor(db, (await addMember(db, org.id, user.id, { role: "user" })).id);
     const before = await countRows(db);
     await expectDomainError(lookupInvitee(userActor, { emails: uniqueEmail() }), "forbidden");
-    await expectDomainError(lookupInvitee({ ...other.actor, organizationId: org.id, organizationName: org.name }, { emails: uniqueEmail() }), "forbidden");
+    await expectDomainError(
+      lookupInvitee({ ...other.actor, organizationId: org.id, organizationName: org.name }, { emails: uniqueEmail() }),
+      "forbidden",
+    );
     await expectDomainError(lookupInvitee({ ...owner, role: "user" }, { emails: uniqueEmail() }), "forbidden");
     expect(await countRows(db)).toEqual(before);
   });
@@ -93,10 +115,21 @@ describe("lookupInvitee", () => {
     const existing = await createAccount(db, { name: "Existing Person", locale: "fr" });
     const member = await createAccount(db);
     await addMember(db, org.id, member.id, { role: "user" });
-    const pending = await createTestInvitation(db, { organizationId: org.id, inviterAccountId: actor.accountId, kind: "existing" });
+    const pending = await createTestInvitation(db, {
+      organizationId: org.id,
+      inviterAccountId: actor.accountId,
+      kind: "existing",
+    });
     // A membership left `invited` by a revoked invitation: the address may be invited again.
-    const revoked = await createTestInvitation(db, { organizationId: org.id, inviterAccountId: actor.accountId, kind: "existing", status: "revoked" });
-    const elsewhere = await createAccount(db, { email: uniqueEmail("outside").replace("@example.com", "@elsewhere.net") });
+    const revoked = await createTestInvitation(db, {
+      organizationId: org.id,
+      inviterAccountId: actor.accountId,
+      kind: "existing",
+      status: "revoked",
+    });
+    const elsewhere = await createAccount(db, {
+      email: uniqueEmail("outside").replace("@example.com", "@elsewhere.net"),
+    });
     const emails = [
       existing.email.toUpperCase(),
       "someone.new@example.org",
@@ -112,7 +145,16 @@ describe("lookupInvitee", () => {
     expect(queries).toBe(1);
     const send = await resolveAddresses(db, org.id, splitAddresses(emails), await readSettings(db, org.id));
     expect(result.addresses).toEqual(send.map(publicLookup));
-    expect(result.addresses.map((a) => a.outcome)).toEqual(["existing", "new", "member", "pending", "existing", "domainNotAllowed", "invalid", "member"]);
+    expect(result.addresses.map((a) => a.outcome)).toEqual([
+      "existing",
+      "new",
+      "member",
+      "pending",
+      "existing",
+      "domainNotAllowed",
+      "invalid",
+      "member",
+    ]);
     expect(result.addresses[0]).toMatchObject({ accountName: "Existing Person", accountLocale: "fr" });
     expect(result.addresses[3]).toMatchObject({ invitationId: pending.invitation.id });
   });
@@ -159,7 +201,10 @@ describe("lookupInvitee", () => {
 
     it("refuses an administrator whose access has expired", async () => {
       const { db, membership, actor } = await administrator();
-      await db.update(memberships).set({ accessExpiresAt: new Date(Date.now() - 1000) }).where(eq(memberships.id, membership.id));
+      await db
+        .update(memberships)
+        .set({ accessExpiresAt: new Date(Date.now() - 1000) })
+        .where(eq(memberships.id, membership.id));
       await expectRefused(actor, "accessExpired");
     });
 
@@ -181,19 +226,28 @@ describe("lookupInvitee", () => {
         expect((await peekRateLimit(db, lookupKey(actor), LOOKUP_LIMIT)).hits).toBe(i);
       }
       // The window is nearly used up: the last lookup within the limit answers, the next does not.
-      await db.update(rateLimits).set({ hits: LOOKUP_LIMIT.limit - 1 }).where(eq(rateLimits.key, lookupKey(actor)));
+      await db
+        .update(rateLimits)
+        .set({ hits: LOOKUP_LIMIT.limit - 1 })
+        .where(eq(rateLimits.key, lookupKey(actor)));
       const existing = await createAccount(db);
       expect((await lookupInvitee(actor, { emails: existing.email })).addresses[0]?.outcome).toBe("existing");
       const refused = await lookupInvitee(actor, { emails: existing.email }).then(
         () => null,
         (error: unknown) => error,
       );
-      expect(refused).toMatchObject({ code: "invite-wizard.lookupRateLimited", options: { status: 429, params: { minutes: 10 } } });
+      expect(refused).toMatchObject({
+        code: "invite-wizard.lookupRateLimited",
+        options: { status: 429, params: { minutes: 10 } },
+      });
       await expectDomainError(lookupInvitee(actor, { emails: uniqueEmail() }), "invite-wizard.lookupRateLimited");
 
       // Another administrator of the organization has a counter of their own.
       const colleague = await createAccount(db);
-      const colleagueActor = await actorFor(db, (await addMember(db, org.id, colleague.id, { role: "administrator" })).id);
+      const colleagueActor = await actorFor(
+        db,
+        (await addMember(db, org.id, colleague.id, { role: "administrator" })).id,
+      );
       expect((await lookupInvitee(colleagueActor, { emails: existing.email })).addresses[0]?.outcome).toBe("existing");
     });
 

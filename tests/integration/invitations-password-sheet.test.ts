@@ -3,7 +3,12 @@ import { PDFDocument } from "pdf-lib";
 import { describe, expect, it } from "vitest";
 import { invitations } from "@/db/schema";
 import { sendInvitations, type SentInvitation } from "@/lib/invitations/create";
-import { claimPasswordSheet, renderPasswordSheet, sealPasswordSheet, PASSWORD_SHEET_TTL_MS } from "@/lib/invitations/password-sheet";
+import {
+  claimPasswordSheet,
+  renderPasswordSheet,
+  sealPasswordSheet,
+  PASSWORD_SHEET_TTL_MS,
+} from "@/lib/invitations/password-sheet";
 import { withTestDatabase } from "../support/db";
 import { actorFor, addMember, createAccount, createOrganizationWithOwner, uniqueEmail } from "../support/factories";
 import { expectDomainError, sendInput } from "./invitations-support";
@@ -34,7 +39,12 @@ describe("password sheet", () => {
   it("gives the inviter the sheet once, as a one-page PDF with the invitation's details", async () => {
     const { actor, line, token } = await manualInvitation();
     const sheet = await claimPasswordSheet(actor, token);
-    expect(sheet).toMatchObject({ organizationName: "Café Crème", email: line.email, temporaryPassword: line.temporaryPassword, invitationId: line.invitationId });
+    expect(sheet).toMatchObject({
+      organizationName: "Café Crème",
+      email: line.email,
+      temporaryPassword: line.temporaryPassword,
+      invitationId: line.invitationId,
+    });
     expect(sheet.invitationUrl).toMatch(new RegExp(`/invite/${line.invitationId}\\?key=[A-Za-z0-9_-]{43}$`));
     const pdf = Buffer.from(await renderPasswordSheet(sheet, labels));
     expect(pdf.subarray(0, 5).toString("latin1")).toBe("%PDF-");
@@ -64,7 +74,10 @@ describe("password sheet", () => {
       key: "k",
       invitationExpiresAt: line.expiresAt,
     };
-    await expectDomainError(claimPasswordSheet(actor, sealPasswordSheet(secret, Date.now() - PASSWORD_SHEET_TTL_MS - 1)), "invite-wizard.sheetUnavailable");
+    await expectDomainError(
+      claimPasswordSheet(actor, sealPasswordSheet(secret, Date.now() - PASSWORD_SHEET_TTL_MS - 1)),
+      "invite-wizard.sheetUnavailable",
+    );
 
     await db.update(invitations).set({ status: "revoked" }).where(eq(invitations.id, line.invitationId));
     await expectDomainError(claimPasswordSheet(actor, token), "invite-wizard.sheetUnavailable");

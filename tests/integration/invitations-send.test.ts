@@ -1,12 +1,27 @@
 import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { accounts, auditEvents, emailOutbox, idempotencyRecords, invitations, memberships, rateLimits } from "@/db/schema";
+import {
+  accounts,
+  auditEvents,
+  emailOutbox,
+  idempotencyRecords,
+  invitations,
+  memberships,
+  rateLimits,
+} from "@/db/schema";
 import { verifyPassword } from "@/lib/auth/password";
 import { openSecret } from "@/lib/email/secret-box";
 import { INVITE_LIMITS, inviteRateLimitKeys, sendInvitations, type SentInvitation } from "@/lib/invitations/create";
 import { TEMPORARY_PASSWORD_ALPHABET } from "@/lib/security/tokens";
 import { withTestDatabase } from "../support/db";
-import { actorFor, addMember, countRows, createAccount, createOrganizationWithOwner, uniqueEmail } from "../support/factories";
+import {
+  actorFor,
+  addMember,
+  countRows,
+  createAccount,
+  createOrganizationWithOwner,
+  uniqueEmail,
+} from "../support/factories";
 import { expectDomainError, sendInput, setSettings } from "./invitations-support";
 
 const t = withTestDatabase();
@@ -20,7 +35,10 @@ function sent(result: Awaited<ReturnType<typeof sendInvitations>>, index = 0): S
 async function outboxSecret(invitationId: string) {
   const [invitation] = await t.db().select().from(invitations).where(eq(invitations.id, invitationId));
   const [email] = await t.db().select().from(emailOutbox).where(eq(emailOutbox.id, invitation!.lastEmailId!));
-  return { email: email!, secret: JSON.parse(openSecret(email!.secretCiphertext!)) as { key: string; temporaryPassword?: string } };
+  return {
+    email: email!,
+    secret: JSON.parse(openSecret(email!.secretCiphertext!)) as { key: string; temporaryPassword?: string },
+  };
 }
 
 /** Every row the invitation flow writes, as text: a plaintext password must appear in none. */
@@ -39,35 +57,79 @@ describe("sendInvitations", () => {
     const before = await countRows(db);
     const result = await sendInvitations(
       actor,
-      sendInput(invitee.email, { options: { locale: "fr", personalMessage: "  Welcome aboard  ", accessExpiry: "2099-12-31", external: true, privileged: true } }),
+      sendInput(invitee.email, {
+        options: {
+          locale: "fr",
+          personalMessage: "  Welcome aboard  ",
+          accessExpiry: "2099-12-31",
+          external: true,
+          privileged: true,
+        },
+      }),
     );
     const line = sent(result);
-    expect(line).toMatchObject({ email: invitee.email, accountCreated: false, passwordDelivery: "none", replayed: false });
+    expect(line).toMatchObject({
+      email: invitee.email,
+      accountCreated: false,
+      passwordDelivery: "none",
+      replayed: false,
+    });
     expect(line.temporaryPassword).toBeUndefined();
 
     const after = await countRows(db);
     const grown = Object.fromEntries(Object.entries(after).map(([table, n]) => [table, n - (before[table] ?? 0)]));
-    expect(grown).toMatchObject({ accounts: 0, invitations: 1, memberships: 1, email_outbox: 1, audit_events: 1, idempotency_records: 1 });
+    expect(grown).toMatchObject({
+      accounts: 0,
+      invitations: 1,
+      memberships: 1,
+      email_outbox: 1,
+      audit_events: 1,
+      idempotency_records: 1,
+    });
 
-    const [membership] = await db.select().from(memberships).where(and(eq(memberships.organizationId, org.id), eq(memberships.accountId, invitee.id)));
-    expect(membership).toMatchObject({ role: "administrator", status: "invited", tags: ["external", "privileged"], invitedByAccountId: owner.id });
+    const [membership] = await db
+      .select()
+      .from(memberships)
+      .where(and(eq(memberships.organizationId, org.id), eq(memberships.accountId, invitee.id)));
+    expect(membership).toMatchObject({
+      role: "administrator",
+      status: "invited",
+      tags: ["external", "privileged"],
+      invitedByAccountId: owner.id,
+    });
     expect(membership!.accessExpiresAt?.toISOString()).toBe("2099-12-31T23:59:59.999Z");
 
     const [invitation] = await db.select().from(invitations).where(eq(invitations.id, line.invitationId));
-    expect(invitation).toMatchObject({ status: "pending", locale: "fr", personalMessage: "Welcome aboard", passwordDelivery: "none", membershipId: membership!.id });
+    expect(invitation).toMatchObject({
+      status: "pending",
+      locale: "fr",
+      personalMessage: "Welcome aboard",
+      passwordDelivery: "none",
+      membershipId: membership!.id,
+    });
     const days = (invitation!.expiresAt.getTime() - invitation!.createdAt.getTime()) / 86_400_000;
     expect(days).toBeCloseTo(7, 3);
 
     const { email, secret } = await outboxSecret(line.invitationId);
     expect(email).toMatchObject({ template: "invitation", locale: "fr", toAddress: invitee.email, status: "queued" });
-    expect(email.payload).toMatchObject({ variant: "existing", organizationName: "Northwind", inviterName: owner.name, personalMessage: "Welcome aboard" });
+    expect(email.payload).toMatchObject({
+      variant: "existing",
+      organizationName: "Northwind",
+      inviterName: owner.name,
+      personalMessage: "Welcome aboard",
+    });
     expect(secret.temporaryPassword).toBeUndefined();
     expect(invitation!.keyHash).toMatch(/^[0-9a-f]{64}$/);
     expect(invitation!.keyHash).not.toContain(secret.key);
 
     const [audit] = await db.select().from(auditEvents).where(eq(auditEvents.targetId, line.invitationId));
     expect(audit).toMatchObject({ action: "invitation.created", actorAccountId: owner.id, ip: "203.0.113.7" });
-    expect(audit!.details).toMatchObject({ email: invitee.email, tags: ["external", "privileged"], locale: "fr", accountCreated: false });
+    expect(audit!.details).toMatchObject({
+      email: invitee.email,
+      tags: ["external", "privileged"],
+      locale: "fr",
+      accountCreated: false,
+    });
     expect(JSON.stringify(audit)).not.toContain(secret.key);
   });
 
@@ -82,7 +144,11 @@ describe("sendInvitations", () => {
     expect(line.passwordSheetToken).toBeUndefined();
 
     const [account] = await db.select().from(accounts).where(eq(accounts.emailNormalized, address.toLowerCase()));
-    expect(account).toMatchObject({ email: address, passwordIsTemporary: true, createdByInvitationId: line.invitationId });
+    expect(account).toMatchObject({
+      email: address,
+      passwordIsTemporary: true,
+      createdByInvitationId: line.invitationId,
+    });
     const { email, secret } = await outboxSecret(line.invitationId);
     expect(email.payload).toMatchObject({ variant: "new-with-password" });
     const password = secret.temporaryPassword!;
@@ -118,12 +184,18 @@ describe("sendInvitations", () => {
     expect(refused.invitations[0]).toMatchObject({ outcome: "failed", code: "invite-wizard.deliveryRequired" });
     expect(await countRows(db)).toEqual(before);
 
-    expect(sent(await sendInvitations(actor, sendInput(uniqueEmail(), { passwordDelivery: "manual" }))).passwordDelivery).toBe("manual");
-    expect(sent(await sendInvitations(actor, sendInput(uniqueEmail(), { passwordDelivery: "email" }))).passwordDelivery).toBe("email");
+    expect(
+      sent(await sendInvitations(actor, sendInput(uniqueEmail(), { passwordDelivery: "manual" }))).passwordDelivery,
+    ).toBe("manual");
+    expect(
+      sent(await sendInvitations(actor, sendInput(uniqueEmail(), { passwordDelivery: "email" }))).passwordDelivery,
+    ).toBe("email");
 
     // The wizard was answered under Ask; Send was chosen in the settings before Send Invite.
     await setSettings(db, org.id, { temporaryPasswordPolicy: "send" });
-    expect(sent(await sendInvitations(actor, sendInput(uniqueEmail(), { passwordDelivery: "manual" }))).passwordDelivery).toBe("email");
+    expect(
+      sent(await sendInvitations(actor, sendInput(uniqueEmail(), { passwordDelivery: "manual" }))).passwordDelivery,
+    ).toBe("email");
   });
 
   it("reports each address: sent ones go out, refused ones say why", async () => {
@@ -132,7 +204,10 @@ describe("sendInvitations", () => {
     const member = await createAccount(db);
     await addMember(db, org.id, member.id);
     const fresh = uniqueEmail("fresh");
-    const result = await sendInvitations(actor, sendInput(`${fresh}; ${member.email}, not-an-address, ${fresh.toUpperCase()}`, { passwordDelivery: "email" }));
+    const result = await sendInvitations(
+      actor,
+      sendInput(`${fresh}; ${member.email}, not-an-address, ${fresh.toUpperCase()}`, { passwordDelivery: "email" }),
+    );
     expect(result.invitations.map((i) => [i.email, i.outcome === "sent" ? "sent" : i.code])).toEqual([
       [fresh, "sent"],
       [member.email, "invite-wizard.alreadyMember"],
@@ -148,7 +223,10 @@ describe("sendInvitations", () => {
     await db.update(invitations).set({ status: "revoked" }).where(eq(invitations.id, first.invitationId));
     const second = sent(await sendInvitations(actor, sendInput(invitee.email, { options: { external: true } })));
     expect(second.invitationId).not.toBe(first.invitationId);
-    const rows = await db.select().from(memberships).where(and(eq(memberships.organizationId, org.id), eq(memberships.accountId, invitee.id)));
+    const rows = await db
+      .select()
+      .from(memberships)
+      .where(and(eq(memberships.organizationId, org.id), eq(memberships.accountId, invitee.id)));
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ status: "invited", tags: ["external"] });
   });
@@ -165,8 +243,12 @@ describe("sendInvitations", () => {
     expect(await countRows(db)).toEqual(before);
 
     // The very last write, the audit event, fails.
-    await db.execute(sql`create function gatehouse_test_fail() returns trigger language plpgsql as $$ begin raise exception 'audit down'; end $$`);
-    await db.execute(sql`create trigger gatehouse_test_fail before insert on audit_events for each row execute function gatehouse_test_fail()`);
+    await db.execute(
+      sql`create function gatehouse_test_fail() returns trigger language plpgsql as $$ begin raise exception 'audit down'; end $$`,
+    );
+    await db.execute(
+      sql`create trigger gatehouse_test_fail before insert on audit_events for each row execute function gatehouse_test_fail()`,
+    );
     try {
       await expect(sendInvitations(actor, sendInput(uniqueEmail()))).rejects.toThrow();
       expect(await countRows(db)).toEqual(before);
@@ -212,13 +294,22 @@ describe("sendInvitations", () => {
     const { actor, org } = await createOrganizationWithOwner(db);
     const address = uniqueEmail("race");
     const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => sendInvitations(actor, sendInput(i % 2 ? address : address.toUpperCase(), { passwordDelivery: "email" }))),
+      Array.from({ length: 20 }, (_, i) =>
+        sendInvitations(actor, sendInput(i % 2 ? address : address.toUpperCase(), { passwordDelivery: "email" })),
+      ),
     );
     const lines = results.map((r) => r.invitations[0]!);
     expect(lines.filter((l) => l.outcome === "sent")).toHaveLength(1);
-    expect(lines.filter((l) => l.outcome === "failed").map((l) => (l.outcome === "failed" ? l.code : ""))).toEqual(Array(19).fill("invite-wizard.alreadyInvited"));
+    expect(lines.filter((l) => l.outcome === "failed").map((l) => (l.outcome === "failed" ? l.code : ""))).toEqual(
+      Array(19).fill("invite-wizard.alreadyInvited"),
+    );
     expect(await db.select().from(accounts).where(eq(accounts.emailNormalized, address.toLowerCase()))).toHaveLength(1);
-    expect(await db.select().from(invitations).where(and(eq(invitations.organizationId, org.id), eq(invitations.emailNormalized, address.toLowerCase())))).toHaveLength(1);
+    expect(
+      await db
+        .select()
+        .from(invitations)
+        .where(and(eq(invitations.organizationId, org.id), eq(invitations.emailNormalized, address.toLowerCase()))),
+    ).toHaveLength(1);
     const [{ n } = { n: 0 }] = await db
       .select({ n: sql<number>`count(*)::int` })
       .from(emailOutbox)
@@ -232,9 +323,17 @@ describe("sendInvitations", () => {
     const second = await createAccount(db);
     const secondActor = await actorFor(db, (await addMember(db, org.id, second.id)).id);
     const invitee = await createAccount(db);
-    const [a, b] = await Promise.all([sendInvitations(actor, sendInput(invitee.email)), sendInvitations(secondActor, sendInput(invitee.email))]);
+    const [a, b] = await Promise.all([
+      sendInvitations(actor, sendInput(invitee.email)),
+      sendInvitations(secondActor, sendInput(invitee.email)),
+    ]);
     expect([a, b].map((r) => r.invitations[0]!.outcome).sort()).toEqual(["failed", "sent"]);
-    expect(await db.select().from(memberships).where(and(eq(memberships.organizationId, org.id), eq(memberships.accountId, invitee.id)))).toHaveLength(1);
+    expect(
+      await db
+        .select()
+        .from(memberships)
+        .where(and(eq(memberships.organizationId, org.id), eq(memberships.accountId, invitee.id))),
+    ).toHaveLength(1);
   });
 
   it("is refused to a user member, an actor of another organization and a disabled administrator, writing nothing", async () => {
@@ -249,7 +348,10 @@ describe("sendInvitations", () => {
     const input = () => sendInput(uniqueEmail(), { passwordDelivery: "email" });
     await expectDomainError(sendInvitations(userActor, input()), "forbidden");
     await expectDomainError(sendInvitations({ ...userActor, role: "administrator" }, input()), "forbidden");
-    await expectDomainError(sendInvitations({ ...other.actor, organizationId: org.id, organizationName: org.name }, input()), "forbidden");
+    await expectDomainError(
+      sendInvitations({ ...other.actor, organizationId: org.id, organizationName: org.name }, input()),
+      "forbidden",
+    );
     await expectDomainError(sendInvitations(disabledActor, input()), "forbidden");
     expect(await countRows(db)).toEqual(before);
   });
@@ -260,20 +362,36 @@ describe("sendInvitations", () => {
     const second = await createAccount(db);
     const secondActor = await actorFor(db, (await addMember(db, org.id, second.id)).id);
     const inviterKey = inviteRateLimitKeys.inviter(org.id, actor.accountId);
-    await db.insert(rateLimits).values({ key: inviterKey, windowStartedAt: new Date(), hits: INVITE_LIMITS.perInviter.limit });
+    await db
+      .insert(rateLimits)
+      .values({ key: inviterKey, windowStartedAt: new Date(), hits: INVITE_LIMITS.perInviter.limit });
     const before = await countRows(db);
     const limited = await sendInvitations(actor, sendInput(uniqueEmail(), { passwordDelivery: "email" }));
-    expect(limited.invitations[0]).toMatchObject({ outcome: "failed", code: "invite-wizard.inviterRateLimited", params: { minutes: 60 } });
+    expect(limited.invitations[0]).toMatchObject({
+      outcome: "failed",
+      code: "invite-wizard.inviterRateLimited",
+      params: { minutes: 60 },
+    });
     expect(await countRows(db)).toEqual(before);
     // Another administrator of the organization is not held back by the first one's limit.
     sent(await sendInvitations(secondActor, sendInput(uniqueEmail(), { passwordDelivery: "email" })));
 
     await db
       .insert(rateLimits)
-      .values({ key: inviteRateLimitKeys.organization(org.id), windowStartedAt: new Date(), hits: INVITE_LIMITS.perOrganization.limit })
-      .onConflictDoUpdate({ target: rateLimits.key, set: { hits: INVITE_LIMITS.perOrganization.limit, windowStartedAt: new Date() } });
+      .values({
+        key: inviteRateLimitKeys.organization(org.id),
+        windowStartedAt: new Date(),
+        hits: INVITE_LIMITS.perOrganization.limit,
+      })
+      .onConflictDoUpdate({
+        target: rateLimits.key,
+        set: { hits: INVITE_LIMITS.perOrganization.limit, windowStartedAt: new Date() },
+      });
     const orgLimited = await sendInvitations(secondActor, sendInput(uniqueEmail(), { passwordDelivery: "email" }));
-    expect(orgLimited.invitations[0]).toMatchObject({ outcome: "failed", code: "invite-wizard.organizationRateLimited" });
+    expect(orgLimited.invitations[0]).toMatchObject({
+      outcome: "failed",
+      code: "invite-wizard.organizationRateLimited",
+    });
   });
 
   it("stops at the cap of pending invitations per organization", async () => {
@@ -283,7 +401,13 @@ describe("sendInvitations", () => {
     const stamp = Date.now().toString(36);
     const invitees = await db
       .insert(accounts)
-      .values(Array.from({ length: cap }, (_, i) => ({ email: `cap${i}.${stamp}@example.com`, emailNormalized: `cap${i}.${stamp}@example.com`, name: `Cap ${i}` })))
+      .values(
+        Array.from({ length: cap }, (_, i) => ({
+          email: `cap${i}.${stamp}@example.com`,
+          emailNormalized: `cap${i}.${stamp}@example.com`,
+          name: `Cap ${i}`,
+        })),
+      )
       .returning({ id: accounts.id, email: accounts.email });
     await db.insert(invitations).values(
       invitees.map((a) => ({
@@ -301,7 +425,11 @@ describe("sendInvitations", () => {
     );
     const before = await countRows(db);
     const capped = await sendInvitations(actor, sendInput(uniqueEmail(), { passwordDelivery: "email" }));
-    expect(capped.invitations[0]).toMatchObject({ outcome: "failed", code: "invite-wizard.pendingCapReached", params: { max: cap } });
+    expect(capped.invitations[0]).toMatchObject({
+      outcome: "failed",
+      code: "invite-wizard.pendingCapReached",
+      params: { max: cap },
+    });
     expect(await countRows(db)).toEqual(before);
   });
 });

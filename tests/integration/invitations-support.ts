@@ -7,17 +7,31 @@ import { DomainError } from "@/lib/errors";
 import type { SendInviteInput } from "@/lib/validations/invitations";
 
 /** A Send Invite payload as the wizard submits it, with a fresh idempotency key. */
-export function sendInput(emails: string, overrides: Partial<Omit<SendInviteInput, "options">> & { options?: Partial<SendInviteInput["options"]> } = {}): SendInviteInput {
+export function sendInput(
+  emails: string,
+  overrides: Partial<Omit<SendInviteInput, "options">> & { options?: Partial<SendInviteInput["options"]> } = {},
+): SendInviteInput {
   return {
     idempotencyKey: randomUUID(),
     emails,
     passwordDelivery: null,
     ...overrides,
-    options: { locale: "en", personalMessage: "", accessExpiry: "", external: false, privileged: false, ...overrides.options },
+    options: {
+      locale: "en",
+      personalMessage: "",
+      accessExpiry: "",
+      external: false,
+      privileged: false,
+      ...overrides.options,
+    },
   };
 }
 
-export async function setSettings(db: Database, organizationId: string, values: Partial<typeof organizationSettings.$inferInsert>) {
+export async function setSettings(
+  db: Database,
+  organizationId: string,
+  values: Partial<typeof organizationSettings.$inferInsert>,
+) {
   await db.update(organizationSettings).set(values).where(eq(organizationSettings.organizationId, organizationId));
 }
 

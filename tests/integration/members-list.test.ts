@@ -7,14 +7,28 @@ import { accounts, emailOutbox, invitations, memberships } from "@/db/schema";
 import { listMembers } from "@/lib/members/list";
 import { membersQuerySchema, type MembersQuery } from "@/lib/validations/members";
 import { withTestDatabase } from "../support/db";
-import { addMember, createAccount, createOrganizationWithOwner, testPasswordHash, uniqueEmail } from "../support/factories";
+import {
+  addMember,
+  createAccount,
+  createOrganizationWithOwner,
+  testPasswordHash,
+  uniqueEmail,
+} from "../support/factories";
 
 const t = withTestDatabase();
 const query = (q: Partial<MembersQuery> = {}): MembersQuery => membersQuerySchema.parse(q);
 
-async function invite(orgId: string, inviterId: string, options: { expiresAt?: Date; emailStatus?: "queued" | "retrying" | "failed" | "sent"; lastError?: string } = {}) {
+async function invite(
+  orgId: string,
+  inviterId: string,
+  options: { expiresAt?: Date; emailStatus?: "queued" | "retrying" | "failed" | "sent"; lastError?: string } = {},
+) {
   const db = t.db();
-  const account = await createAccount(db, { name: "Ivy Invitee", email: uniqueEmail("ivy"), passwordIsTemporary: true });
+  const account = await createAccount(db, {
+    name: "Ivy Invitee",
+    email: uniqueEmail("ivy"),
+    passwordIsTemporary: true,
+  });
   const membership = await addMember(db, orgId, account.id, { role: "administrator", status: "invited" });
   const [email] = await db
     .insert(emailOutbox)
@@ -71,7 +85,10 @@ describe("the member list", () => {
       invitedByName: "Olivia Owner",
       invitation: { id: pending.invitation.id, delivery: { state: "failed", reason: "Mailbox full" } },
     });
-    expect(byAccount.get(lapsed.account.id)).toMatchObject({ status: "expired", invitation: { delivery: { state: "sent" } } });
+    expect(byAccount.get(lapsed.account.id)).toMatchObject({
+      status: "expired",
+      invitation: { delivery: { state: "sent" } },
+    });
     expect(Object.keys(list.rows[0]!)).not.toContain("passwordHash");
 
     // A second active administrator (however many more there are) ends the "only one" state.
@@ -119,12 +136,19 @@ describe("the member list", () => {
   it("reads a seeded 10,000-member organization with the same number of queries on page 1 and page 400", async () => {
     const db = t.db();
     const { org, owner, actor } = await createOrganizationWithOwner(db, "Scale");
-    await fillOrganization(db, org.id, { members: 10_000, invitations: 2_000, passwordHash: testPasswordHash("seeded"), invitedByAccountId: owner.id });
+    await fillOrganization(db, org.id, {
+      members: 10_000,
+      invitations: 2_000,
+      passwordHash: testPasswordHash("seeded"),
+      invitedByAccountId: owner.id,
+    });
     expect(await db.$count(memberships, eq(memberships.organizationId, org.id))).toBe(12_001);
 
     const first = await queryCounter.count(() => listMembers(actor, query({ page: 1 })));
     const deep = await queryCounter.count(() => listMembers(actor, query({ page: 400 })));
-    const searched = await queryCounter.count(() => listMembers(actor, query({ q: "hopper", status: "active", page: 3 })));
+    const searched = await queryCounter.count(() =>
+      listMembers(actor, query({ q: "hopper", status: "active", page: 3 })),
+    );
     expect(first.result.rows).toHaveLength(25);
     expect(deep.result.rows).toHaveLength(25);
     expect(first.result.total).toBe(12_001);
@@ -147,7 +171,10 @@ describe("the member list", () => {
 
     // Case-insensitive, whatever the order of insertion; the application never writes sort_name.
     expect(await names()).toEqual(["amy Archer", "Bob Baker", "zoë Zimmer"]);
-    const [row] = await db.select({ sortName: memberships.sortName }).from(memberships).where(eq(memberships.accountId, bob.id));
+    const [row] = await db
+      .select({ sortName: memberships.sortName })
+      .from(memberships)
+      .where(eq(memberships.accountId, bob.id));
     expect(row?.sortName).toBe("bob baker");
 
     await db.update(accounts).set({ name: "Aaron Baker" }).where(eq(accounts.id, bob.id));
@@ -166,7 +193,9 @@ describe("the member list", () => {
     const { org, actor } = await createOrganizationWithOwner(db, "Counting");
     const total = async () => (await listMembers(actor, query())).total;
     const counted = async () =>
-      rowsOf<{ n: number }>(await db.execute(sql`select count(*)::int as n from memberships where organization_id = ${org.id}`))[0]!.n;
+      rowsOf<{ n: number }>(
+        await db.execute(sql`select count(*)::int as n from memberships where organization_id = ${org.id}`),
+      )[0]!.n;
     expect(await total()).toBe(1);
 
     const people = await Promise.all(Array.from({ length: 12 }, (_, i) => createAccount(db, { name: `Person ${i}` })));
@@ -204,7 +233,10 @@ describe("the member list", () => {
     expect(await found("lovelace countess")).toEqual([]);
     expect(await found("lovelace\ncountess")).toEqual([]);
 
-    await db.update(accounts).set({ name: "Augusta King", email: "augusta@example.com", emailNormalized: "augusta@example.com" }).where(eq(accounts.id, ada.id));
+    await db
+      .update(accounts)
+      .set({ name: "Augusta King", email: "augusta@example.com", emailNormalized: "augusta@example.com" })
+      .where(eq(accounts.id, ada.id));
     expect(await found("lovelace")).toEqual([]);
     expect(await found("countess")).toEqual([]);
     expect(await found("king")).toEqual(["Augusta King"]);
@@ -215,5 +247,4 @@ describe("the member list", () => {
     expect(await found("anything")).toEqual([]);
     expect(await found("king")).toEqual(["Augusta King"]);
   });
-
 });

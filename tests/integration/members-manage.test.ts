@@ -12,7 +12,15 @@ import { removeMember, transferOwnership, updateMember } from "@/lib/members/man
 import { keyMatches } from "@/lib/security/tokens";
 import type { UpdateMemberInput } from "@/lib/validations/members";
 import { usingPostgres, withTestDatabase } from "../support/db";
-import { actorFor, addMember, countRows, createAccount, createOrganization, createOrganizationWithOwner, uniqueEmail } from "../support/factories";
+import {
+  actorFor,
+  addMember,
+  countRows,
+  createAccount,
+  createOrganization,
+  createOrganizationWithOwner,
+  uniqueEmail,
+} from "../support/factories";
 
 const t = withTestDatabase();
 const DAY = 86_400_000;
@@ -65,14 +73,32 @@ async function lastAudit(orgId: string) {
 }
 
 /** An invited person, as the Add Administrator wizard leaves them: account, invited membership, invitation, queued email. */
-async function invited(actor: Actor, options: { passwordDelivery?: "none" | "email" | "manual"; expiresAt?: Date; signedIn?: boolean } = {}) {
+async function invited(
+  actor: Actor,
+  options: { passwordDelivery?: "none" | "email" | "manual"; expiresAt?: Date; signedIn?: boolean } = {},
+) {
   const db = t.db();
   const delivery = options.passwordDelivery ?? "manual";
-  const account = await createAccount(db, { name: "Nina New", email: uniqueEmail("nina"), passwordIsTemporary: delivery !== "none", lastSignInAt: options.signedIn ? new Date() : null });
-  const membership = await addMember(db, actor.organizationId, account.id, { role: "administrator", status: "invited" });
+  const account = await createAccount(db, {
+    name: "Nina New",
+    email: uniqueEmail("nina"),
+    passwordIsTemporary: delivery !== "none",
+    lastSignInAt: options.signedIn ? new Date() : null,
+  });
+  const membership = await addMember(db, actor.organizationId, account.id, {
+    role: "administrator",
+    status: "invited",
+  });
   const [email] = await db
     .insert(emailOutbox)
-    .values({ organizationId: actor.organizationId, template: "invitation", locale: "en", toAddress: account.email, payload: {}, secretCiphertext: "sealed" })
+    .values({
+      organizationId: actor.organizationId,
+      template: "invitation",
+      locale: "en",
+      toAddress: account.email,
+      payload: {},
+      secretCiphertext: "sealed",
+    })
     .returning();
   const [invitation] = await db
     .insert(invitations)
@@ -91,7 +117,8 @@ async function invited(actor: Actor, options: { passwordDelivery?: "none" | "ema
       lastEmailId: email!.id,
     })
     .returning();
-  if (delivery !== "none") await db.update(accounts).set({ createdByInvitationId: invitation!.id }).where(eq(accounts.id, account.id));
+  if (delivery !== "none")
+    await db.update(accounts).set({ createdByInvitationId: invitation!.id }).where(eq(accounts.id, account.id));
   return { account, membership, invitation: invitation!, emailId: email!.id };
 }
 
@@ -100,7 +127,10 @@ describe("editing a member", () => {
     const { org, actor } = await createOrganizationWithOwner(t.db());
     const { membership: m } = await memberOf(org.id, { role: "user" });
     const expiry = future(10);
-    await updateMember(actor, edit(m.id, { role: "administrator", enabled: false, accessExpiresAt: expiry, tags: ["privileged", "external"] }));
+    await updateMember(
+      actor,
+      edit(m.id, { role: "administrator", enabled: false, accessExpiresAt: expiry, tags: ["privileged", "external"] }),
+    );
     expect(await membership(m.id)).toMatchObject({
       role: "administrator",
       status: "disabled",
@@ -109,22 +139,47 @@ describe("editing a member", () => {
     });
     const event = await lastAudit(org.id);
     expect(event).toMatchObject({ action: "member.updated", targetId: m.id, actorAccountId: actor.accountId });
-    expect(Object.keys((event!.details as { changes: object }).changes).sort()).toEqual(["accessExpiresAt", "role", "status", "tags"]);
+    expect(Object.keys((event!.details as { changes: object }).changes).sort()).toEqual([
+      "accessExpiresAt",
+      "role",
+      "status",
+      "tags",
+    ]);
   });
 
   it("refuses Privileged without an access expiry, and an expiry in the past, as field errors", async () => {
     const { org, actor } = await createOrganizationWithOwner(t.db());
     const { membership: m } = await memberOf(org.id, { role: "user" });
-    await expectRefused(() => updateMember(actor, edit(m.id, { role: "user", tags: ["privileged"] })), "users.privilegedNeedsExpiry", "accessExpiresAt");
-    await expectRefused(() => updateMember(actor, edit(m.id, { role: "user", accessExpiresAt: "2020-01-01" })), "users.expiryInPast", "accessExpiresAt");
+    await expectRefused(
+      () => updateMember(actor, edit(m.id, { role: "user", tags: ["privileged"] })),
+      "users.privilegedNeedsExpiry",
+      "accessExpiresAt",
+    );
+    await expectRefused(
+      () => updateMember(actor, edit(m.id, { role: "user", accessExpiresAt: "2020-01-01" })),
+      "users.expiryInPast",
+      "accessExpiresAt",
+    );
   });
 
   it("keeps the owner an enabled administrator without expiry", async () => {
     const { org, membership: owner } = await createOrganizationWithOwner(t.db());
     const { actor } = await memberOf(org.id);
-    await expectRefused(() => updateMember(actor, edit(owner.id, { role: "user" })), "users.ownerStaysAdministrator", "role");
-    await expectRefused(() => updateMember(actor, edit(owner.id, { enabled: false })), "users.ownerStaysEnabled", "enabled");
-    await expectRefused(() => updateMember(actor, edit(owner.id, { accessExpiresAt: future(3) })), "users.ownerHasNoExpiry", "accessExpiresAt");
+    await expectRefused(
+      () => updateMember(actor, edit(owner.id, { role: "user" })),
+      "users.ownerStaysAdministrator",
+      "role",
+    );
+    await expectRefused(
+      () => updateMember(actor, edit(owner.id, { enabled: false })),
+      "users.ownerStaysEnabled",
+      "enabled",
+    );
+    await expectRefused(
+      () => updateMember(actor, edit(owner.id, { accessExpiresAt: future(3) })),
+      "users.ownerHasNoExpiry",
+      "accessExpiresAt",
+    );
   });
 
   it("never leaves the organization without an active administrator", async () => {
@@ -157,7 +212,11 @@ describe("deleting a member", () => {
     await removeMember(actor, { membershipId: m.id });
     expect(await membership(m.id)).toBeUndefined();
     expect(await t.db().$count(accounts, eq(accounts.id, account.id))).toBe(1);
-    expect(await lastAudit(org.id)).toMatchObject({ action: "member.removed", targetId: m.id, targetLabel: account.email });
+    expect(await lastAudit(org.id)).toMatchObject({
+      action: "member.removed",
+      targetId: m.id,
+      targetLabel: account.email,
+    });
   });
 
   it("never yourself, never the owner", async () => {
@@ -176,7 +235,9 @@ describe("setting the owner", () => {
     expect(await membership(next.id)).toMatchObject({ isOwner: true, role: "administrator", status: "active" });
     expect(await membership(owner.id)).toMatchObject({ isOwner: false, role: "administrator", status: "active" });
     expect(await lastAudit(org.id)).toMatchObject({ action: "member.ownership_transferred", targetId: next.id });
-    expect(await t.db().$count(memberships, and(eq(memberships.organizationId, org.id), eq(memberships.isOwner, true)))).toBe(1);
+    expect(
+      await t.db().$count(memberships, and(eq(memberships.organizationId, org.id), eq(memberships.isOwner, true))),
+    ).toBe(1);
   });
 
   it("only by the owner, only to an active administrator", async () => {
@@ -186,11 +247,20 @@ describe("setting the owner", () => {
     const { membership: disabled } = await memberOf(org.id, { status: "disabled" });
     const { membership: other } = await memberOf(org.id);
     await expectRefused(() => transferOwnership(admin, { membershipId: other.id }), "users.onlyOwnerTransfers");
-    await expectRefused(() => transferOwnership(ownerActor, { membershipId: user.id }), "users.ownerMustBeActiveAdministrator");
-    await expectRefused(() => transferOwnership(ownerActor, { membershipId: disabled.id }), "users.ownerMustBeActiveAdministrator");
+    await expectRefused(
+      () => transferOwnership(ownerActor, { membershipId: user.id }),
+      "users.ownerMustBeActiveAdministrator",
+    );
+    await expectRefused(
+      () => transferOwnership(ownerActor, { membershipId: disabled.id }),
+      "users.ownerMustBeActiveAdministrator",
+    );
     await expectRefused(() => transferOwnership(ownerActor, { membershipId: owner.id }), "users.alreadyOwner");
     const { membership: invitedOne } = await invited(ownerActor);
-    await expectRefused(() => transferOwnership(ownerActor, { membershipId: invitedOne.id }), "users.ownerMustBeActiveAdministrator");
+    await expectRefused(
+      () => transferOwnership(ownerActor, { membershipId: invitedOne.id }),
+      "users.ownerMustBeActiveAdministrator",
+    );
   });
 });
 
@@ -220,30 +290,42 @@ describe("an id from another organization", () => {
 });
 
 describe("administrators acting at the same moment", () => {
-  it.each([1, 2, 3, 4, 5])("two demotions of the last two administrators: one succeeds, one is refused (round %i)", async () => {
-    // Ownerless (written directly) so that only the guard stands between the organization and zero administrators.
-    const org = await createOrganization(t.db(), "Race");
-    const a = await memberOf(org.id, { name: "Ann" });
-    const b = await memberOf(org.id, { name: "Bob" });
-    const results = await Promise.allSettled([
-      updateMember(a.actor, edit(b.membership.id, { role: "user" })),
-      updateMember(b.actor, edit(a.membership.id, { role: "user" })),
-    ]);
-    const refused = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
-    expect(refused).toHaveLength(1);
-    // A deadlock or a constraint error would not be a DomainError: the refusal is a clear message.
-    expect(refused[0]!.reason).toBeInstanceOf(DomainError);
-    expect(["users.lastAdministrator", "forbidden"]).toContain((refused[0]!.reason as DomainError).code);
-    const admins = await t.db().select().from(memberships).where(and(eq(memberships.organizationId, org.id), eq(memberships.role, "administrator")));
-    expect(admins).toHaveLength(1);
-    expect((await t.db().select().from(auditEvents).where(eq(auditEvents.organizationId, org.id))).map((e) => e.action)).toEqual(["member.updated"]);
-  });
+  it.each([1, 2, 3, 4, 5])(
+    "two demotions of the last two administrators: one succeeds, one is refused (round %i)",
+    async () => {
+      // Ownerless (written directly) so that only the guard stands between the organization and zero administrators.
+      const org = await createOrganization(t.db(), "Race");
+      const a = await memberOf(org.id, { name: "Ann" });
+      const b = await memberOf(org.id, { name: "Bob" });
+      const results = await Promise.allSettled([
+        updateMember(a.actor, edit(b.membership.id, { role: "user" })),
+        updateMember(b.actor, edit(a.membership.id, { role: "user" })),
+      ]);
+      const refused = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
+      expect(refused).toHaveLength(1);
+      // A deadlock or a constraint error would not be a DomainError: the refusal is a clear message.
+      expect(refused[0]!.reason).toBeInstanceOf(DomainError);
+      expect(["users.lastAdministrator", "forbidden"]).toContain((refused[0]!.reason as DomainError).code);
+      const admins = await t
+        .db()
+        .select()
+        .from(memberships)
+        .where(and(eq(memberships.organizationId, org.id), eq(memberships.role, "administrator")));
+      expect(admins).toHaveLength(1);
+      expect(
+        (await t.db().select().from(auditEvents).where(eq(auditEvents.organizationId, org.id))).map((e) => e.action),
+      ).toEqual(["member.updated"]);
+    },
+  );
 
   it("two administrators deleting each other: one succeeds, the other is refused", async () => {
     const { org } = await createOrganizationWithOwner(t.db(), "Duel");
     const a = await memberOf(org.id, { name: "Ann" });
     const b = await memberOf(org.id, { name: "Bob" });
-    const results = await Promise.allSettled([removeMember(a.actor, { membershipId: b.membership.id }), removeMember(b.actor, { membershipId: a.membership.id })]);
+    const results = await Promise.allSettled([
+      removeMember(a.actor, { membershipId: b.membership.id }),
+      removeMember(b.actor, { membershipId: a.membership.id }),
+    ]);
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
     expect(refused).toHaveLength(1);
     expect((refused[0]!.reason as DomainError).code).toBe("forbidden");
@@ -271,11 +353,17 @@ describe("administrators acting at the same moment", () => {
         () => updateMember(b.actor, edit(om.id, { enabled: false })),
         () => transferOwnership(b.actor, { membershipId: a.membership.id }),
       ];
-      const order = volley.map((call, i) => ({ call, at: (i * 7 + round * 5) % volley.length })).sort((x, y) => x.at - y.at);
+      const order = volley
+        .map((call, i) => ({ call, at: (i * 7 + round * 5) % volley.length }))
+        .sort((x, y) => x.at - y.at);
       const results = await Promise.allSettled(order.map(({ call }) => call()));
       // A deadlock or a constraint error would not be a DomainError.
       for (const r of results) if (r.status === "rejected") expect(r.reason).toBeInstanceOf(DomainError);
-      const owners = await t.db().select().from(memberships).where(and(eq(memberships.organizationId, org.id), eq(memberships.isOwner, true)));
+      const owners = await t
+        .db()
+        .select()
+        .from(memberships)
+        .where(and(eq(memberships.organizationId, org.id), eq(memberships.isOwner, true)));
       expect(owners).toHaveLength(1);
       expect(owners[0]).toMatchObject({ role: "administrator", status: "active", accessExpiresAt: null });
       const applied = await t.db().$count(auditEvents, eq(auditEvents.organizationId, org.id));
@@ -291,7 +379,14 @@ describe("administrators acting at the same moment", () => {
       const [row] = await t
         .db()
         .insert(memberships)
-        .values({ id: prefix + randomUUID().slice(1), organizationId: org.id, accountId: account.id, role: "administrator", status: "active", isOwner: options.isOwner ?? false })
+        .values({
+          id: prefix + randomUUID().slice(1),
+          organizationId: org.id,
+          accountId: account.id,
+          role: "administrator",
+          status: "active",
+          isOwner: options.isOwner ?? false,
+        })
         .returning();
       return { membership: row!, actor: await actorFor(t.db(), row!.id) };
     };
@@ -307,7 +402,11 @@ describe("administrators acting at the same moment", () => {
       const waiting = async (n: number) => {
         for (;;) {
           const [row] = rowsOf<{ n: number }>(
-            await t.db().execute(sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`),
+            await t
+              .db()
+              .execute(
+                sql`select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`,
+              ),
           );
           if ((row?.n ?? 0) >= n) return;
           await new Promise((r) => setTimeout(r, 20));
@@ -319,7 +418,11 @@ describe("administrators acting at the same moment", () => {
       let locked!: () => void;
       const holding = new Promise<void>((resolve) => (locked = resolve));
       const bobs = t.db().transaction(async (tx) => {
-        await tx.select({ id: memberships.id }).from(memberships).where(eq(memberships.id, bob.membership.id)).for("share");
+        await tx
+          .select({ id: memberships.id })
+          .from(memberships)
+          .where(eq(memberships.id, bob.membership.id))
+          .for("share");
         locked();
         await held;
       });
@@ -356,7 +459,11 @@ describe("administrators acting at the same moment", () => {
     ]);
     for (const r of results) if (r.status === "rejected") expect(r.reason).toBeInstanceOf(DomainError);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
-    const owners = await t.db().select().from(memberships).where(and(eq(memberships.organizationId, org.id), eq(memberships.isOwner, true)));
+    const owners = await t
+      .db()
+      .select()
+      .from(memberships)
+      .where(and(eq(memberships.organizationId, org.id), eq(memberships.isOwner, true)));
     expect(owners).toHaveLength(1);
     expect(owners[0]).toMatchObject({ role: "administrator", status: "active" });
   });
@@ -365,8 +472,15 @@ describe("administrators acting at the same moment", () => {
 describe("re-inviting", () => {
   it("issues a new key and expiry from the settings now, queues a new email, and hands over a new temporary password", async () => {
     const { org, actor } = await createOrganizationWithOwner(t.db());
-    await t.db().update(organizationSettings).set({ invitationValidityDays: 3 }).where(eq(organizationSettings.organizationId, org.id));
-    const { invitation, account, emailId } = await invited(actor, { passwordDelivery: "manual", expiresAt: new Date(Date.now() - DAY) });
+    await t
+      .db()
+      .update(organizationSettings)
+      .set({ invitationValidityDays: 3 })
+      .where(eq(organizationSettings.organizationId, org.id));
+    const { invitation, account, emailId } = await invited(actor, {
+      passwordDelivery: "manual",
+      expiresAt: new Date(Date.now() - DAY),
+    });
 
     const result = await reinvite(actor, { invitationId: invitation.id });
     expect(result.temporaryPassword).toMatch(/^[A-Za-z2-9]{16}$/);
@@ -429,7 +543,11 @@ describe("cancelling an invitation", () => {
     expect(await membership(m.id)).toBeUndefined();
     const [email] = await t.db().select().from(emailOutbox).where(eq(emailOutbox.id, emailId));
     expect(email).toMatchObject({ status: "failed", secretCiphertext: null });
-    expect(await lastAudit(org.id)).toMatchObject({ action: "invitation.revoked", targetId: invitation.id, targetLabel: account.email });
+    expect(await lastAudit(org.id)).toMatchObject({
+      action: "invitation.revoked",
+      targetId: invitation.id,
+      targetLabel: account.email,
+    });
     await createAccount(t.db(), { email: account.email });
   });
 

@@ -4,13 +4,29 @@ import { accounts, auditEvents, emailOutbox, invitations, memberships, passwordR
 import { authenticateWithPassword } from "@/lib/auth/authenticate";
 import { changeTemporaryPassword, describeTemporaryPasswordChange } from "@/lib/auth/change-password";
 import { verifyPassword } from "@/lib/auth/password";
-import { assertNewPasswordAllowed, DEFAULT_MIN_PASSWORD_LENGTH, minimumPasswordLengthFor } from "@/lib/auth/password-policy";
-import { completePasswordReset, PASSWORD_RESET_LIMITS, requestPasswordReset, viewPasswordReset } from "@/lib/auth/password-reset";
+import {
+  assertNewPasswordAllowed,
+  DEFAULT_MIN_PASSWORD_LENGTH,
+  minimumPasswordLengthFor,
+} from "@/lib/auth/password-policy";
+import {
+  completePasswordReset,
+  PASSWORD_RESET_LIMITS,
+  requestPasswordReset,
+  viewPasswordReset,
+} from "@/lib/auth/password-reset";
 import { openSecret } from "@/lib/email/secret-box";
 import { DomainError } from "@/lib/errors";
 import { changePasswordSchema } from "@/lib/validations/password";
 import { withTestDatabase } from "../support/db";
-import { addMember, countRows, createAccount, createOrganizationWithOwner, DEFAULT_PASSWORD, uniqueEmail } from "../support/factories";
+import {
+  addMember,
+  countRows,
+  createAccount,
+  createOrganizationWithOwner,
+  DEFAULT_PASSWORD,
+  uniqueEmail,
+} from "../support/factories";
 import { createTestInvitation } from "../support/invitation-factories";
 
 const t = withTestDatabase();
@@ -50,7 +66,9 @@ describe("new password rules", () => {
 
   it("compare Unicode-normalized text (NFKC)", () => {
     // Full-width letters are the same password once normalized: still the common one.
-    expect(codeOf(() => assertNewPasswordAllowed("ｐａｓｓｗｏｒｄｐａｓｓｗｏｒｄ", { minLength: 12 }))).toBe("password.common");
+    expect(codeOf(() => assertNewPasswordAllowed("ｐａｓｓｗｏｒｄｐａｓｓｗｏｒｄ", { minLength: 12 }))).toBe(
+      "password.common",
+    );
     // "e" + combining accent counts as one character, as a person counts it.
     expect(codeOf(() => assertNewPasswordAllowed("e\u0301".repeat(12), { minLength: 12 }))).toBeUndefined();
     expect(codeOf(() => assertNewPasswordAllowed("e\u0301".repeat(11), { minLength: 12 }))).toBe("password.tooShort");
@@ -83,7 +101,9 @@ describe("new password rules", () => {
     expect(await minimumPasswordLengthFor(db, account.id)).toBe(DEFAULT_MIN_PASSWORD_LENGTH);
     const a = await createOrganizationWithOwner(db, "Soylent");
     const b = await createOrganizationWithOwner(db, "Tyrell");
-    await db.execute(sql`update organization_settings set min_password_length = 20 where organization_id = ${b.org.id}`);
+    await db.execute(
+      sql`update organization_settings set min_password_length = 20 where organization_id = ${b.org.id}`,
+    );
     await addMember(db, a.org.id, account.id);
     expect(await minimumPasswordLengthFor(db, account.id)).toBe(12);
     await addMember(db, b.org.id, account.id, { status: "invited" });
@@ -95,14 +115,33 @@ describe("the change-password page (signed in with a temporary password)", () =>
   it("replaces the password, ends other sessions, and accepts the invitation that issued it", async () => {
     const db = t.db();
     const { org, owner } = await createOrganizationWithOwner(db, "Cyberdyne");
-    const { invitation, account, temporaryPassword } = await createTestInvitation(db, { organizationId: org.id, inviterAccountId: owner.id, kind: "new" });
-    const signedIn = await authenticateWithPassword({ email: account.email, password: temporaryPassword! }, freshMeta());
+    const { invitation, account, temporaryPassword } = await createTestInvitation(db, {
+      organizationId: org.id,
+      inviterAccountId: owner.id,
+      kind: "new",
+    });
+    const signedIn = await authenticateWithPassword(
+      { email: account.email, password: temporaryPassword! },
+      freshMeta(),
+    );
     expect(signedIn.passwordIsTemporary).toBe(true);
     const me = { id: account.id, email: account.email, name: account.name, locale: null, passwordIsTemporary: true };
     expect(await describeTemporaryPasswordChange(me)).toEqual({ minPasswordLength: 12, joining: [org.name] });
 
-    expect(await asyncCodeOf(changeTemporaryPassword(me, { newPassword: temporaryPassword!, confirmPassword: temporaryPassword! }, freshMeta()))).toBe("password.sameAsTemporary");
-    const done = await changeTemporaryPassword(me, { newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }, freshMeta());
+    expect(
+      await asyncCodeOf(
+        changeTemporaryPassword(
+          me,
+          { newPassword: temporaryPassword!, confirmPassword: temporaryPassword! },
+          freshMeta(),
+        ),
+      ),
+    ).toBe("password.sameAsTemporary");
+    const done = await changeTemporaryPassword(
+      me,
+      { newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD },
+      freshMeta(),
+    );
     expect(done).toEqual({ sessionVersion: 2, organizationSlug: org.slug });
 
     const [after] = await db.select().from(accounts).where(eq(accounts.id, account.id));
@@ -110,28 +149,50 @@ describe("the change-password page (signed in with a temporary password)", () =>
     expect(await verifyPassword(NEW_PASSWORD, after!.passwordHash!)).toBe(true);
     const [inv] = await db.select().from(invitations).where(eq(invitations.id, invitation.id));
     expect(inv?.status).toBe("accepted");
-    const [m] = await db.select().from(memberships).where(and(eq(memberships.organizationId, org.id), eq(memberships.accountId, account.id)));
+    const [m] = await db
+      .select()
+      .from(memberships)
+      .where(and(eq(memberships.organizationId, org.id), eq(memberships.accountId, account.id)));
     expect(m?.status).toBe("active");
-    const actions = (await db.select().from(auditEvents).where(eq(auditEvents.organizationId, org.id))).map((a) => a.action).sort();
+    const actions = (await db.select().from(auditEvents).where(eq(auditEvents.organizationId, org.id)))
+      .map((a) => a.action)
+      .sort();
     expect(actions).toEqual(["account.password_changed", "invitation.accepted"]);
-    await expect(changeTemporaryPassword(me, { newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }, freshMeta())).rejects.toThrow();
+    await expect(
+      changeTemporaryPassword(me, { newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }, freshMeta()),
+    ).rejects.toThrow();
   });
 
   it("is refused once no invitation keeps the temporary password valid", async () => {
     const db = t.db();
     const { org, owner } = await createOrganizationWithOwner(db, "Wonka");
-    const { invitation, account } = await createTestInvitation(db, { organizationId: org.id, inviterAccountId: owner.id, kind: "new" });
-    await db.update(invitations).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(invitations.id, invitation.id));
+    const { invitation, account } = await createTestInvitation(db, {
+      organizationId: org.id,
+      inviterAccountId: owner.id,
+      kind: "new",
+    });
+    await db
+      .update(invitations)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(invitations.id, invitation.id));
     const me = { id: account.id, email: account.email, name: account.name, locale: null, passwordIsTemporary: true };
     const before = await countRows(db);
-    expect(await asyncCodeOf(changeTemporaryPassword(me, { newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }, freshMeta()))).toBe("password.temporaryExpired");
+    expect(
+      await asyncCodeOf(
+        changeTemporaryPassword(me, { newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }, freshMeta()),
+      ),
+    ).toBe("password.temporaryExpired");
     expect(await countRows(db)).toEqual(before);
   });
 
   it("refuses an account whose password is not temporary", async () => {
     const account = await createAccount(t.db());
     const me = { id: account.id, email: account.email, name: account.name, locale: null, passwordIsTemporary: false };
-    expect(await asyncCodeOf(changeTemporaryPassword(me, { newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }, freshMeta()))).toBe("forbidden");
+    expect(
+      await asyncCodeOf(
+        changeTemporaryPassword(me, { newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }, freshMeta()),
+      ),
+    ).toBe("forbidden");
   });
 });
 
@@ -161,7 +222,9 @@ describe("forgotten password", () => {
     const { org } = await createOrganizationWithOwner(db, "Aperture");
     const account = await createAccount(db, { email: uniqueEmail("Forgetful") });
     await addMember(db, org.id, account.id);
-    await expect(requestPasswordReset({ email: `  ${account.email.toUpperCase()} ` }, freshMeta(), "fr")).resolves.toBeUndefined();
+    await expect(
+      requestPasswordReset({ email: `  ${account.email.toUpperCase()} ` }, freshMeta(), "fr"),
+    ).resolves.toBeUndefined();
 
     const { resetId, key } = await lastResetKey(account.email);
     const [reset] = await db.select().from(passwordResets).where(eq(passwordResets.id, resetId));
@@ -173,21 +236,53 @@ describe("forgotten password", () => {
     expect(mail?.locale).toBe("fr");
 
     const before = await countRows(db);
-    expect(await viewPasswordReset(resetId, key)).toEqual({ state: "valid", email: account.email, minPasswordLength: 12 });
+    expect(await viewPasswordReset(resetId, key)).toEqual({
+      state: "valid",
+      email: account.email,
+      minPasswordLength: 12,
+    });
     expect(await viewPasswordReset(resetId, `${key}x`)).toEqual({ state: "invalid" });
     expect(await countRows(db)).toEqual(before);
 
-    expect(await asyncCodeOf(completePasswordReset({ resetId, key, newPassword: "too short", confirmPassword: "too short" }, freshMeta()))).toBe("password.tooShort");
-    expect(await asyncCodeOf(completePasswordReset({ resetId, key, newPassword: DEFAULT_PASSWORD, confirmPassword: DEFAULT_PASSWORD }, freshMeta()))).toBe("password.sameAsCurrent");
-    const done = await completePasswordReset({ resetId, key, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }, freshMeta());
+    expect(
+      await asyncCodeOf(
+        completePasswordReset({ resetId, key, newPassword: "too short", confirmPassword: "too short" }, freshMeta()),
+      ),
+    ).toBe("password.tooShort");
+    expect(
+      await asyncCodeOf(
+        completePasswordReset(
+          { resetId, key, newPassword: DEFAULT_PASSWORD, confirmPassword: DEFAULT_PASSWORD },
+          freshMeta(),
+        ),
+      ),
+    ).toBe("password.sameAsCurrent");
+    const done = await completePasswordReset(
+      { resetId, key, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD },
+      freshMeta(),
+    );
     expect(done).toEqual({ accountId: account.id, sessionVersion: 2 });
-    await expect(authenticateWithPassword({ email: account.email, password: NEW_PASSWORD }, freshMeta())).resolves.toMatchObject({ accountId: account.id });
+    await expect(
+      authenticateWithPassword({ email: account.email, password: NEW_PASSWORD }, freshMeta()),
+    ).resolves.toMatchObject({ accountId: account.id });
 
     expect(await viewPasswordReset(resetId, key)).toEqual({ state: "used" });
-    expect(await asyncCodeOf(completePasswordReset({ resetId, key, newPassword: `${NEW_PASSWORD}!`, confirmPassword: `${NEW_PASSWORD}!` }, freshMeta()))).toBe("password.linkUsed");
-    const actions = (await db.select().from(auditEvents).where(eq(auditEvents.organizationId, org.id))).map((a) => a.action).sort();
+    expect(
+      await asyncCodeOf(
+        completePasswordReset(
+          { resetId, key, newPassword: `${NEW_PASSWORD}!`, confirmPassword: `${NEW_PASSWORD}!` },
+          freshMeta(),
+        ),
+      ),
+    ).toBe("password.linkUsed");
+    const actions = (await db.select().from(auditEvents).where(eq(auditEvents.organizationId, org.id)))
+      .map((a) => a.action)
+      .sort();
     expect(actions).toEqual(["account.password_reset_completed", "account.password_reset_requested"]);
-    const notices = await db.select().from(emailOutbox).where(and(eq(emailOutbox.template, "password-changed"), eq(emailOutbox.toAddress, account.email)));
+    const notices = await db
+      .select()
+      .from(emailOutbox)
+      .where(and(eq(emailOutbox.template, "password-changed"), eq(emailOutbox.toAddress, account.email)));
     expect(notices).toHaveLength(1);
   });
 
@@ -196,10 +291,17 @@ describe("forgotten password", () => {
     const account = await createAccount(db);
     await requestPasswordReset({ email: account.email }, freshMeta(), "en");
     const { resetId, key } = await lastResetKey(account.email);
-    await db.update(passwordResets).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(passwordResets.id, resetId));
+    await db
+      .update(passwordResets)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(passwordResets.id, resetId));
     expect(await viewPasswordReset(resetId, key)).toEqual({ state: "expired" });
     const before = await countRows(db);
-    expect(await asyncCodeOf(completePasswordReset({ resetId, key, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }, freshMeta()))).toBe("password.linkExpired");
+    expect(
+      await asyncCodeOf(
+        completePasswordReset({ resetId, key, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }, freshMeta()),
+      ),
+    ).toBe("password.linkExpired");
     expect(await countRows(db)).toEqual(before);
   });
 
@@ -219,9 +321,22 @@ describe("forgotten password", () => {
     await requestPasswordReset({ email: account.email }, freshMeta(), "en");
     const { resetId, key } = await lastResetKey(account.email);
     for (let i = 0; i < PASSWORD_RESET_LIMITS.attemptsPerIp.limit; i++) {
-      expect(await asyncCodeOf(completePasswordReset({ resetId: crypto.randomUUID(), key: "nope", newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }, meta))).toBe("password.linkInvalid");
+      expect(
+        await asyncCodeOf(
+          completePasswordReset(
+            { resetId: crypto.randomUUID(), key: "nope", newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD },
+            meta,
+          ),
+        ),
+      ).toBe("password.linkInvalid");
     }
-    expect(await asyncCodeOf(completePasswordReset({ resetId, key, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }, meta))).toBe("password.tooManyAttempts");
-    await expect(completePasswordReset({ resetId, key, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }, freshMeta())).resolves.toMatchObject({ accountId: account.id });
+    expect(
+      await asyncCodeOf(
+        completePasswordReset({ resetId, key, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }, meta),
+      ),
+    ).toBe("password.tooManyAttempts");
+    await expect(
+      completePasswordReset({ resetId, key, newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }, freshMeta()),
+    ).resolves.toMatchObject({ accountId: account.id });
   });
 });

@@ -21,7 +21,9 @@ describe("embedded database directory", () => {
 
     const refused = second();
     expect(refused.status).not.toBe(0);
-    expect(refused.stderr).toContain(`The embedded database directory ${dir} is already in use by another process (pid ${process.pid})`);
+    expect(refused.stderr).toContain(
+      `The embedded database directory ${dir} is already in use by another process (pid ${process.pid})`,
+    );
 
     await handle.close();
     const allowed = second();

@@ -21,11 +21,14 @@ const request = vi.hoisted(() => ({
   locale: "en" as "en" | "fr",
 }));
 vi.mock("@/lib/auth/session-token", () => ({ readSessionToken: async () => request.session }));
-vi.mock("@/lib/auth/request-meta", () => ({ getRequestMeta: async () => ({ ip: "198.51.100.9", userAgent: "vitest" }) }));
+vi.mock("@/lib/auth/request-meta", () => ({
+  getRequestMeta: async () => ({ ip: "198.51.100.9", userAgent: "vitest" }),
+}));
 vi.mock("next-intl/server", async () => {
   const { createTranslator } = await import("next-intl");
   return {
-    getTranslations: async () => createTranslator({ locale: request.locale, messages: loadMessages(request.locale as AppLocale) }),
+    getTranslations: async () =>
+      createTranslator({ locale: request.locale, messages: loadMessages(request.locale as AppLocale) }),
   };
 });
 
@@ -38,7 +41,13 @@ function signInAs(accountId: string | null, locale: "en" | "fr" = "en") {
 
 beforeEach(() => signInAs(null));
 
-const defaults = { temporaryPasswordPolicy: "ask", invitationValidityDays: 7, defaultLocale: "en", allowedEmailDomains: [], minPasswordLength: 12 } as const;
+const defaults = {
+  temporaryPasswordPolicy: "ask",
+  invitationValidityDays: 7,
+  defaultLocale: "en",
+  allowedEmailDomains: [],
+  minPasswordLength: 12,
+} as const;
 
 function input(version: number, overrides: Partial<SettingsInput> = {}): SettingsInput {
   return { version, ...defaults, allowedEmailDomains: [], ...overrides };
@@ -160,23 +169,103 @@ describe("validation", () => {
   });
 
   it.each([
-    ["invitation validity below 1", { invitationValidityDays: 0 }, "invitationValidityDays", "settings.errors.validityDays"],
-    ["invitation validity above 30", { invitationValidityDays: 31 }, "invitationValidityDays", "settings.errors.validityDays"],
-    ["invitation validity not whole", { invitationValidityDays: 2.5 }, "invitationValidityDays", "settings.errors.validityDays"],
-    ["invitation validity empty", { invitationValidityDays: Number.NaN }, "invitationValidityDays", "settings.errors.validityDays"],
-    ["invitation validity as text", { invitationValidityDays: "7" }, "invitationValidityDays", "settings.errors.validityDays"],
-    ["minimum password length below 8", { minPasswordLength: 7 }, "minPasswordLength", "settings.errors.minPasswordLength"],
-    ["minimum password length above 128", { minPasswordLength: 129 }, "minPasswordLength", "settings.errors.minPasswordLength"],
-    ["minimum password length missing", { minPasswordLength: undefined }, "minPasswordLength", "settings.errors.minPasswordLength"],
-    ["an unknown password policy", { temporaryPasswordPolicy: "sometimes" }, "temporaryPasswordPolicy", "settings.errors.policyInvalid"],
+    [
+      "invitation validity below 1",
+      { invitationValidityDays: 0 },
+      "invitationValidityDays",
+      "settings.errors.validityDays",
+    ],
+    [
+      "invitation validity above 30",
+      { invitationValidityDays: 31 },
+      "invitationValidityDays",
+      "settings.errors.validityDays",
+    ],
+    [
+      "invitation validity not whole",
+      { invitationValidityDays: 2.5 },
+      "invitationValidityDays",
+      "settings.errors.validityDays",
+    ],
+    [
+      "invitation validity empty",
+      { invitationValidityDays: Number.NaN },
+      "invitationValidityDays",
+      "settings.errors.validityDays",
+    ],
+    [
+      "invitation validity as text",
+      { invitationValidityDays: "7" },
+      "invitationValidityDays",
+      "settings.errors.validityDays",
+    ],
+    [
+      "minimum password length below 8",
+      { minPasswordLength: 7 },
+      "minPasswordLength",
+      "settings.errors.minPasswordLength",
+    ],
+    [
+      "minimum password length above 128",
+      { minPasswordLength: 129 },
+      "minPasswordLength",
+      "settings.errors.minPasswordLength",
+    ],
+    [
+      "minimum password length missing",
+      { minPasswordLength: undefined },
+      "minPasswordLength",
+      "settings.errors.minPasswordLength",
+    ],
+    [
+      "an unknown password policy",
+      { temporaryPasswordPolicy: "sometimes" },
+      "temporaryPasswordPolicy",
+      "settings.errors.policyInvalid",
+    ],
     ["an unknown language", { defaultLocale: "de" }, "defaultLocale", "settings.errors.localeInvalid"],
-    ["a word that is not a domain", { allowedEmailDomains: "example" }, "allowedEmailDomains", "settings.errors.domainInvalid"],
-    ["an address instead of a domain", { allowedEmailDomains: "someone@example.com" }, "allowedEmailDomains", "settings.errors.domainInvalid"],
-    ["a label starting with a hyphen", { allowedEmailDomains: "-bad.example.com" }, "allowedEmailDomains", "settings.errors.domainInvalid"],
-    ["an underscore", { allowedEmailDomains: "my_company.com" }, "allowedEmailDomains", "settings.errors.domainInvalid"],
-    ["a numeric top-level domain", { allowedEmailDomains: "10.0.0.1" }, "allowedEmailDomains", "settings.errors.domainInvalid"],
-    ["one bad entry among good ones", { allowedEmailDomains: ["good.com", "bad domain"] }, "allowedEmailDomains", "settings.errors.domainInvalid"],
-    ["more than 100 domains", { allowedEmailDomains: Array.from({ length: 101 }, (_, i) => `d${i}.com`) }, "allowedEmailDomains", "settings.errors.domainsTooMany"],
+    [
+      "a word that is not a domain",
+      { allowedEmailDomains: "example" },
+      "allowedEmailDomains",
+      "settings.errors.domainInvalid",
+    ],
+    [
+      "an address instead of a domain",
+      { allowedEmailDomains: "someone@example.com" },
+      "allowedEmailDomains",
+      "settings.errors.domainInvalid",
+    ],
+    [
+      "a label starting with a hyphen",
+      { allowedEmailDomains: "-bad.example.com" },
+      "allowedEmailDomains",
+      "settings.errors.domainInvalid",
+    ],
+    [
+      "an underscore",
+      { allowedEmailDomains: "my_company.com" },
+      "allowedEmailDomains",
+      "settings.errors.domainInvalid",
+    ],
+    [
+      "a numeric top-level domain",
+      { allowedEmailDomains: "10.0.0.1" },
+      "allowedEmailDomains",
+      "settings.errors.domainInvalid",
+    ],
+    [
+      "one bad entry among good ones",
+      { allowedEmailDomains: ["good.com", "bad domain"] },
+      "allowedEmailDomains",
+      "settings.errors.domainInvalid",
+    ],
+    [
+      "more than 100 domains",
+      { allowedEmailDomains: Array.from({ length: 101 }, (_, i) => `d${i}.com`) },
+      "allowedEmailDomains",
+      "settings.errors.domainsTooMany",
+    ],
     ["a missing version", { version: undefined }, "version", "invalid"],
     ["a version beyond the column's range", { version: 2 ** 31 }, "version", "invalid"],
   ])("refuses %s", (_, raw, field, message) => {
@@ -185,7 +274,15 @@ describe("validation", () => {
 
   it("every message exists in English and in French, and they differ", () => {
     const [en, fr] = [loadMessages("en"), loadMessages("fr")];
-    const errors = ["policyInvalid", "validityDays", "localeInvalid", "domainInvalid", "domainsTooMany", "minPasswordLength", "changedMeanwhile"];
+    const errors = [
+      "policyInvalid",
+      "validityDays",
+      "localeInvalid",
+      "domainInvalid",
+      "domainsTooMany",
+      "minPasswordLength",
+      "changedMeanwhile",
+    ];
     for (const key of errors) {
       const inEnglish = (en.settings!.errors as Record<string, string>)[key];
       const inFrench = (fr.settings!.errors as Record<string, string>)[key];
@@ -209,28 +306,60 @@ describe("the server action", () => {
   it("saves for an administrator of the organization", async () => {
     const { org, owner } = await createOrganizationWithOwner(t.db(), "Action");
     signInAs(owner.id);
-    const result = await updateSettingsAction(org.slug, { ...input(1), temporaryPasswordPolicy: "send", allowedEmailDomains: "Acme.test" });
-    expect(result).toEqual({ ok: true, data: { changed: true, settings: { ...defaults, temporaryPasswordPolicy: "send", allowedEmailDomains: ["acme.test"], version: 2 } } });
+    const result = await updateSettingsAction(org.slug, {
+      ...input(1),
+      temporaryPasswordPolicy: "send",
+      allowedEmailDomains: "Acme.test",
+    });
+    expect(result).toEqual({
+      ok: true,
+      data: {
+        changed: true,
+        settings: { ...defaults, temporaryPasswordPolicy: "send", allowedEmailDomains: ["acme.test"], version: 2 },
+      },
+    });
     const [event] = await settingsAuditEvents(org.id);
     expect(event).toMatchObject({ actorAccountId: owner.id, ip: "198.51.100.9" });
   });
 
   it.each([
-    ["en", { temporaryPasswordPolicy: "Choose Ask, Send or Not send.", invitationValidityDays: "Enter a whole number of days from 1 to 30.", minPasswordLength: "Enter a whole number from 8 to 128." }],
-    ["fr", { temporaryPasswordPolicy: "Choisissez Demander, Envoyer ou Ne pas envoyer.", invitationValidityDays: "Saisissez un nombre entier de jours entre 1 et 30.", minPasswordLength: "Saisissez un nombre entier entre 8 et 128." }],
-  ] as const)("answers every invalid field in %s and saves nothing, not even the valid fields", async (locale, expected) => {
-    const { org, owner } = await createOrganizationWithOwner(t.db(), "Invalid");
-    signInAs(owner.id, locale);
-    const before = await countRows(t.db());
-    const result = await updateSettingsAction(org.slug, { ...invalid, defaultLocale: "fr" });
-    expect(result.ok).toBe(false);
-    const fieldErrors = !result.ok ? result.fieldErrors ?? {} : {};
-    expect(Object.keys(fieldErrors).sort()).toEqual(["allowedEmailDomains", "invitationValidityDays", "minPasswordLength", "temporaryPasswordPolicy"]);
-    for (const [field, message] of Object.entries(expected)) expect(fieldErrors[field]).toEqual([message]);
-    expect(fieldErrors.allowedEmailDomains![0]).toMatch(locale === "en" ? /example\.com/ : /un par ligne/);
-    expect(await countRows(t.db())).toEqual(before);
-    expect(await readSettings(t.db(), org.id)).toEqual({ ...defaults, version: 1 });
-  });
+    [
+      "en",
+      {
+        temporaryPasswordPolicy: "Choose Ask, Send or Not send.",
+        invitationValidityDays: "Enter a whole number of days from 1 to 30.",
+        minPasswordLength: "Enter a whole number from 8 to 128.",
+      },
+    ],
+    [
+      "fr",
+      {
+        temporaryPasswordPolicy: "Choisissez Demander, Envoyer ou Ne pas envoyer.",
+        invitationValidityDays: "Saisissez un nombre entier de jours entre 1 et 30.",
+        minPasswordLength: "Saisissez un nombre entier entre 8 et 128.",
+      },
+    ],
+  ] as const)(
+    "answers every invalid field in %s and saves nothing, not even the valid fields",
+    async (locale, expected) => {
+      const { org, owner } = await createOrganizationWithOwner(t.db(), "Invalid");
+      signInAs(owner.id, locale);
+      const before = await countRows(t.db());
+      const result = await updateSettingsAction(org.slug, { ...invalid, defaultLocale: "fr" });
+      expect(result.ok).toBe(false);
+      const fieldErrors = !result.ok ? (result.fieldErrors ?? {}) : {};
+      expect(Object.keys(fieldErrors).sort()).toEqual([
+        "allowedEmailDomains",
+        "invitationValidityDays",
+        "minPasswordLength",
+        "temporaryPasswordPolicy",
+      ]);
+      for (const [field, message] of Object.entries(expected)) expect(fieldErrors[field]).toEqual([message]);
+      expect(fieldErrors.allowedEmailDomains![0]).toMatch(locale === "en" ? /example\.com/ : /un par ligne/);
+      expect(await countRows(t.db())).toEqual(before);
+      expect(await readSettings(t.db(), org.id)).toEqual({ ...defaults, version: 1 });
+    },
+  );
 
   it("refuses an anonymous caller, a user member and an administrator of another organization, changing nothing", async () => {
     const { org } = await createOrganizationWithOwner(t.db(), "Guarded");
@@ -242,7 +371,11 @@ describe("the server action", () => {
     for (const accountId of [null, user.id, other.owner.id]) {
       signInAs(accountId);
       const result = await updateSettingsAction(org.slug, input(1, { minPasswordLength: 64 }));
-      expect(result, String(accountId)).toEqual({ ok: false, code: "forbidden", formError: "You do not have permission to do this." });
+      expect(result, String(accountId)).toEqual({
+        ok: false,
+        code: "forbidden",
+        formError: "You do not have permission to do this.",
+      });
     }
     expect(await countRows(t.db())).toEqual(before);
     expect(await readSettings(t.db(), org.id)).toEqual({ ...defaults, version: 1 });

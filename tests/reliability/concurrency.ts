@@ -6,7 +6,12 @@ import { pagePath, type ActionClient, type ActionInfo } from "../support/action-
 import { addMember, createAccount, createOrganizationWithOwner, DEFAULT_PASSWORD } from "../support/factories";
 import type { World } from "./identities";
 
-type Input = { db: Database; world: World; clients: [ActionClient, ActionClient]; signIn: (server: 0 | 1, login: { email: string; password: string }) => Promise<ActionClient> };
+type Input = {
+  db: Database;
+  world: World;
+  clients: [ActionClient, ActionClient];
+  signIn: (server: 0 | 1, login: { email: string; password: string }) => Promise<ActionClient>;
+};
 export type ConcurrencyOutcome = { figures: Record<string, number>; goals: [string, boolean][]; secrets: string[] };
 
 /**
@@ -36,15 +41,30 @@ export async function runConcurrency({ db, world, clients, signIn }: Input): Pro
       ),
     ),
   );
-  const secrets = responses.flatMap((r) => JSON.stringify(r.result ?? "").match(/"temporaryPassword":"([^"]+)"/g) ?? []).map((m) => m.split(":")[1]!.replaceAll('"', ""));
+  const secrets = responses
+    .flatMap((r) => JSON.stringify(r.result ?? "").match(/"temporaryPassword":"([^"]+)"/g) ?? [])
+    .map((m) => m.split(":")[1]!.replaceAll('"', ""));
 
   const count = async (query: Promise<{ n: number }[]>) => Number((await query)[0]?.n ?? 0);
   const normalized = address.toLowerCase();
-  const accountsCreated = await count(db.select({ n: sql<number>`count(*)::int` }).from(accounts).where(eq(accounts.emailNormalized, normalized)));
-  const invitationsCreated = await count(
-    db.select({ n: sql<number>`count(*)::int` }).from(invitations).where(and(eq(invitations.organizationId, world.target.org.id), eq(invitations.emailNormalized, normalized))),
+  const accountsCreated = await count(
+    db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(accounts)
+      .where(eq(accounts.emailNormalized, normalized)),
   );
-  const emailsQueued = await count(db.select({ n: sql<number>`count(*)::int` }).from(emailOutbox).where(eq(emailOutbox.toAddress, address)));
+  const invitationsCreated = await count(
+    db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(invitations)
+      .where(and(eq(invitations.organizationId, world.target.org.id), eq(invitations.emailNormalized, normalized))),
+  );
+  const emailsQueued = await count(
+    db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(emailOutbox)
+      .where(eq(emailOutbox.toAddress, address)),
+  );
   const membershipsCreated = await count(
     db
       .select({ n: sql<number>`count(*)::int` })
@@ -52,28 +72,45 @@ export async function runConcurrency({ db, world, clients, signIn }: Input): Pro
       .innerJoin(accounts, eq(accounts.id, memberships.accountId))
       .where(and(eq(memberships.organizationId, world.target.org.id), eq(accounts.emailNormalized, normalized))),
   );
-  const unexpected = responses.filter((r) => r.status >= 500 || (r.result as { code?: string } | undefined)?.code === "unexpected").length;
+  const unexpected = responses.filter(
+    (r) => r.status >= 500 || (r.result as { code?: string } | undefined)?.code === "unexpected",
+  ).length;
 
   // The same invitation accepted 20 times at once by its invitee, signed in on both instances.
   const invitee = [await signIn(0, world.existingInvitee.login), await signIn(1, world.existingInvitee.login)];
   const accept = clients[0].find("app/invite/actions.ts", "acceptInvitationAction");
   const acceptances = await Promise.all(
     Array.from({ length: 20 }, (_, i) =>
-      invitee[i % 2]!.call(accept, [{ invitationId: world.existingInvitee.invitationId, key: world.existingInvitee.key }], {
-        path: `/invite/${world.existingInvitee.invitationId}`,
-      }),
+      invitee[i % 2]!.call(
+        accept,
+        [{ invitationId: world.existingInvitee.invitationId, key: world.existingInvitee.key }],
+        {
+          path: `/invite/${world.existingInvitee.invitationId}`,
+        },
+      ),
     ),
   );
   const acceptedMemberships = await count(
     db
       .select({ n: sql<number>`count(*)::int` })
       .from(memberships)
-      .where(and(eq(memberships.organizationId, world.target.org.id), eq(memberships.accountId, world.existingInvitee.accountId), eq(memberships.status, "active"))),
+      .where(
+        and(
+          eq(memberships.organizationId, world.target.org.id),
+          eq(memberships.accountId, world.existingInvitee.accountId),
+          eq(memberships.status, "active"),
+        ),
+      ),
   );
   const acceptedInvitations = await count(
-    db.select({ n: sql<number>`count(*)::int` }).from(invitations).where(and(eq(invitations.id, world.existingInvitee.invitationId), eq(invitations.status, "accepted"))),
+    db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(invitations)
+      .where(and(eq(invitations.id, world.existingInvitee.invitationId), eq(invitations.status, "accepted"))),
   );
-  const acceptUnexpected = acceptances.filter((r) => r.status >= 500 || (r.result as { code?: string } | undefined)?.code === "unexpected").length;
+  const acceptUnexpected = acceptances.filter(
+    (r) => r.status >= 500 || (r.result as { code?: string } | undefined)?.code === "unexpected",
+  ).length;
 
   const lastAdmin = await lastAdministratorRounds(db, signIn, clients[0]);
   const orphaned = await db.execute(sql`
@@ -116,8 +153,14 @@ export async function runConcurrency({ db, world, clients, signIn }: Input): Pro
       ["concurrency: one membership", membershipsCreated === 1],
       ["concurrency: no unexpected error", unexpected === 0 && acceptUnexpected === 0 && lastAdmin.unexpected === 0],
       ["concurrency: one acceptance", acceptedMemberships === 1 && acceptedInvitations === 1],
-      ["concurrency: every organization keeps one owner, an active administrator without expiry", lastAdminViolations === 0],
-      ["concurrency: every applied member change audited once, no refused one", lastAdmin.auditMismatches === 0 && lastAdmin.applied > 0],
+      [
+        "concurrency: every organization keeps one owner, an active administrator without expiry",
+        lastAdminViolations === 0,
+      ],
+      [
+        "concurrency: every applied member change audited once, no refused one",
+        lastAdmin.auditMismatches === 0 && lastAdmin.applied > 0,
+      ],
     ],
     secrets,
   };
@@ -152,13 +195,20 @@ async function lastAdministratorRounds(db: Database, signIn: Input["signIn"], an
       const account = await createAccount(db, { name });
       return { account, membership: (await addMember(db, org.id, account.id, { role: "administrator" })).id };
     };
-    const people = { O: { account: owner, membership: ownerMembership.id }, A: await admin(`Alma ${round}`), B: await admin(`Boris ${round}`) };
+    const people = {
+      O: { account: owner, membership: ownerMembership.id },
+      A: await admin(`Alma ${round}`),
+      B: await admin(`Boris ${round}`),
+    };
     const signedIn = {} as Record<"O" | "A" | "B", [ActionClient, ActionClient]>;
     for (const name of ["O", "A", "B"] as const) {
       const login: Login = { email: people[name].account.email, password: DEFAULT_PASSWORD };
       signedIn[name] = [await signIn(0, login), await signIn(1, login)];
     }
-    const member = (name: "O" | "A" | "B", change: { role?: "administrator" | "user"; enabled?: boolean; accessExpiresAt?: string }) => ({
+    const member = (
+      name: "O" | "A" | "B",
+      change: { role?: "administrator" | "user"; enabled?: boolean; accessExpiresAt?: string },
+    ) => ({
       membershipId: people[name].membership,
       role: change.role ?? "administrator",
       enabled: change.enabled ?? true,
@@ -180,12 +230,18 @@ async function lastAdministratorRounds(db: Database, signIn: Input["signIn"], an
       ["B", transfer, { membershipId: people.A.membership }],
     ];
     // A different order and a different instance for each side in every round.
-    const shuffled = operations.map((op, i) => ({ op, order: (i * 7 + round * 5) % operations.length })).sort((x, y) => x.order - y.order);
+    const shuffled = operations
+      .map((op, i) => ({ op, order: (i * 7 + round * 5) % operations.length }))
+      .sort((x, y) => x.order - y.order);
     const responses = await Promise.all(
-      shuffled.map(({ op: [actor, action, input] }, i) => signedIn[actor][(i + round) % 2]!.call(action, [org.slug, input], { path: `/o/${org.slug}/admin/users` })),
+      shuffled.map(({ op: [actor, action, input] }, i) =>
+        signedIn[actor][(i + round) % 2]!.call(action, [org.slug, input], { path: `/o/${org.slug}/admin/users` }),
+      ),
     );
     requests += responses.length;
-    unexpected += responses.filter((r) => r.status >= 500 || (r.result as { code?: string } | undefined)?.code === "unexpected").length;
+    unexpected += responses.filter(
+      (r) => r.status >= 500 || (r.result as { code?: string } | undefined)?.code === "unexpected",
+    ).length;
     const changes = responses.filter((r) => {
       const result = r.result as { ok?: boolean; data?: { changed?: boolean } } | undefined;
       return result?.ok === true && result.data?.changed !== false;
@@ -194,7 +250,12 @@ async function lastAdministratorRounds(db: Database, signIn: Input["signIn"], an
     const [audited] = await db
       .select({ n: sql<number>`count(*)::int` })
       .from(auditEvents)
-      .where(and(eq(auditEvents.organizationId, org.id), inArray(auditEvents.action, ["member.updated", "member.removed", "member.ownership_transferred"])));
+      .where(
+        and(
+          eq(auditEvents.organizationId, org.id),
+          inArray(auditEvents.action, ["member.updated", "member.removed", "member.ownership_transferred"]),
+        ),
+      );
     if (Number(audited?.n ?? 0) !== changes) auditMismatches++;
   }
   return { rounds, requests, applied, auditMismatches, unexpected };

@@ -36,7 +36,11 @@ type Row = {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls until the condition holds; false when the deadline passed first (the figures then show what is missing). */
-async function waitFor(condition: () => Promise<boolean> | boolean, deadlineMs: number, everyMs = 100): Promise<boolean> {
+async function waitFor(
+  condition: () => Promise<boolean> | boolean,
+  deadlineMs: number,
+  everyMs = 100,
+): Promise<boolean> {
   const until = Date.now() + deadlineMs;
   for (;;) {
     if (await condition()) return true;
@@ -70,16 +74,31 @@ export async function runFaults({ db, standIn, urls, actions, env, sendTimeoutMs
     lastError: emailOutbox.lastError,
   };
   // What earlier phases queued is delivered first; the rows that exist then are not this phase's.
-  await waitFor(async () => (await db.select({ id: emailOutbox.id }).from(emailOutbox).where(notInArray(emailOutbox.status, ["sent", "failed"]))).length === 0, 60_000);
+  await waitFor(
+    async () =>
+      (
+        await db
+          .select({ id: emailOutbox.id })
+          .from(emailOutbox)
+          .where(notInArray(emailOutbox.status, ["sent", "failed"]))
+      ).length === 0,
+    60_000,
+  );
   const before = (await db.select({ id: emailOutbox.id }).from(emailOutbox)).map((r) => r.id);
   const phaseRows = async (): Promise<Row[]> =>
-    before.length ? db.select(selectRow).from(emailOutbox).where(notInArray(emailOutbox.id, before)) : db.select(selectRow).from(emailOutbox);
+    before.length
+      ? db.select(selectRow).from(emailOutbox).where(notInArray(emailOutbox.id, before))
+      : db.select(selectRow).from(emailOutbox);
   const requestsOf = (key: string) => standIn.requests.filter((r) => r.idempotencyKey === key);
 
   // Three inviters (the 50 an hour per inviter is far off), each signed in on both instances, and
   // existing accounts of other organizations to invite alongside new addresses.
   const { org, owner } = await createOrganizationWithOwner(db, "Faults Corp");
-  const inviters = [owner, await createAccount(db, { name: "Fred Faults" }), await createAccount(db, { name: "Fiona Faults" })];
+  const inviters = [
+    owner,
+    await createAccount(db, { name: "Fred Faults" }),
+    await createAccount(db, { name: "Fiona Faults" }),
+  ];
   for (const admin of inviters.slice(1)) await addMember(db, org.id, admin.id, { role: "administrator" });
   const existing: string[] = [];
   for (let i = 0; i < 12; i++) existing.push((await createAccount(db, { name: `Existing ${i}` })).email);
@@ -99,7 +118,11 @@ export async function runFaults({ db, standIn, urls, actions, env, sendTimeoutMs
     const responses = await Promise.all(
       Array.from({ length: calls }, (_, i) => {
         const n = call++;
-        const addresses = [0, 1, 2].map((j) => (j === 0 && existing.length ? existing.pop()! : `faults.${label}.${i}.${j}.${randomBytes(3).toString("hex")}@example.com`));
+        const addresses = [0, 1, 2].map((j) =>
+          j === 0 && existing.length
+            ? existing.pop()!
+            : `faults.${label}.${i}.${j}.${randomBytes(3).toString("hex")}@example.com`,
+        );
         return clients[n % 3]![Math.floor(n / 3) % 2]!.call(
           send,
           [
@@ -108,7 +131,13 @@ export async function runFaults({ db, standIn, urls, actions, env, sendTimeoutMs
               idempotencyKey: crypto.randomUUID(),
               emails: addresses.join(", "),
               passwordDelivery: "email",
-              options: { locale: n % 2 ? "fr" : "en", personalMessage: n % 3 ? "" : `Batch ${label}`, accessExpiry: "", external: false, privileged: false },
+              options: {
+                locale: n % 2 ? "fr" : "en",
+                personalMessage: n % 3 ? "" : `Batch ${label}`,
+                accessExpiry: "",
+                external: false,
+                privileged: false,
+              },
             },
           ],
           { path },
@@ -142,7 +171,9 @@ export async function runFaults({ db, standIn, urls, actions, env, sendTimeoutMs
     await sendBatch(stage, 2);
     const reached = await waitFor(async () => {
       const rows = await phaseRows();
-      return rows.length > 0 && rows.every((row) => requestsOf(row.idempotencyKey).some((r) => answerIs(r.answer, stage)));
+      return (
+        rows.length > 0 && rows.every((row) => requestsOf(row.idempotencyKey).some((r) => answerIs(r.answer, stage)))
+      );
     }, 120_000);
     if (reached) stagesReached++;
   }
@@ -153,7 +184,14 @@ export async function runFaults({ db, standIn, urls, actions, env, sendTimeoutMs
   // the first message of its batch is on its way (and will be accepted) and the rest wait.
   standIn.latencyMs = 1_000;
   const child = spawn(process.execPath, ["--import", "tsx", "lib/email/worker-cli.ts"], {
-    env: { ...process.env, NODE_ENV: "production", ...env, EMAIL_POLL_MS: "1000", EMAIL_LEASE_MS: "3000", EMAIL_SEND_TIMEOUT_MS: String(sendTimeoutMs) },
+    env: {
+      ...process.env,
+      NODE_ENV: "production",
+      ...env,
+      EMAIL_POLL_MS: "1000",
+      EMAIL_LEASE_MS: "3000",
+      EMAIL_SEND_TIMEOUT_MS: String(sendTimeoutMs),
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let workerOutput = "";
@@ -178,10 +216,16 @@ export async function runFaults({ db, standIn, urls, actions, env, sendTimeoutMs
       if (await waitFor(async () => (await held()).length > 0, 20_000, 10)) {
         // Killed once its first request is at the provider: that message is accepted there but
         // never recorded, the others of its batch are claimed and not sent.
-        await waitFor(async () => {
-          const keys = new Set((await held()).map((r) => r.idempotencyKey));
-          return standIn.requests.some((r) => r.idempotencyKey && keys.has(r.idempotencyKey) && r.answer === undefined);
-        }, 2_000, 10);
+        await waitFor(
+          async () => {
+            const keys = new Set((await held()).map((r) => r.idempotencyKey));
+            return standIn.requests.some(
+              (r) => r.idempotencyKey && keys.has(r.idempotencyKey) && r.answer === undefined,
+            );
+          },
+          2_000,
+          10,
+        );
         child.kill("SIGKILL");
         await exited;
         killedAt = Date.now();
@@ -215,12 +259,23 @@ export async function runFaults({ db, standIn, urls, actions, env, sendTimeoutMs
     const mine = requests.filter((r) => r.idempotencyKey === key).sort((a, b) => a.at - b.at);
     for (let i = 1; i < mine.length; i++) {
       const previous = mine[i - 1]!;
-      if (previous.answer === 429 && previous.retryAfterSeconds && mine[i]!.at - previous.at < previous.retryAfterSeconds * 1000) retryAfterEarly++;
+      if (
+        previous.answer === 429 &&
+        previous.retryAfterSeconds &&
+        mine[i]!.at - previous.at < previous.retryAfterSeconds * 1000
+      )
+        retryAfterEarly++;
     }
   }
   const claimedIds = new Set(claimed.map((c) => c.id));
   const leaseOf = new Map(claimed.map((c) => [c.id, c.leaseExpiresAt?.getTime() ?? Infinity]));
-  const redelivered = rows.filter((r) => claimedIds.has(r.id) && r.status === "sent" && r.attempts >= 2 && (r.sentAt?.getTime() ?? 0) >= leaseOf.get(r.id)!).length;
+  const redelivered = rows.filter(
+    (r) =>
+      claimedIds.has(r.id) &&
+      r.status === "sent" &&
+      r.attempts >= 2 &&
+      (r.sentAt?.getTime() ?? 0) >= leaseOf.get(r.id)!,
+  ).length;
   const inFlightAtKill = claimed.filter((c) => requestsOf(c.idempotencyKey).some((r) => r.at <= killedAt)).length;
   // The message on its way when the worker died reached the provider; its redelivery is answered as a repeat.
   const repeatsAfterKill = claimed.filter((c) => requestsOf(c.idempotencyKey).some((r) => r.repeat)).length;
@@ -252,12 +307,18 @@ export async function runFaults({ db, standIn, urls, actions, env, sendTimeoutMs
     figures,
     goals: [
       ["faults: one email queued per invitation", figures.queued === invited && invited > 0],
-      ["faults: every outage stage (500, 429, timeout) reached every message queued by then", stagesReached === stages.length],
+      [
+        "faults: every outage stage (500, 429, timeout) reached every message queued by then",
+        stagesReached === stages.length,
+      ],
       ["faults: every message delivered", figures.delivered === figures.queued],
       ["faults: the provider accepted every message", figures.accepted === figures.queued],
       ["faults: no email reaches a mailbox twice", duplicates === 0],
       ["faults: Retry-After honoured", retryAfterEarly === 0],
-      ["faults: a killed worker's claimed messages delivered by another after the lease", claimed.length > 0 && redelivered === claimed.length],
+      [
+        "faults: a killed worker's claimed messages delivered by another after the lease",
+        claimed.length > 0 && redelivered === claimed.length,
+      ],
       ["faults: no unexpected error sending invitations", unexpected === 0],
     ],
     logs: workerOutput,

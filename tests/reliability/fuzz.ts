@@ -12,7 +12,7 @@ const hostileText = fc.oneof(
   fc.constantFrom(
     "' OR 1=1 --",
     "'; DROP TABLE accounts; --",
-    "\" UNION SELECT password_hash FROM accounts --",
+    '" UNION SELECT password_hash FROM accounts --',
     "<script>alert(1)</script>",
     "<img src=x onerror=alert(1)>",
     "javascript:alert(1)",
@@ -30,8 +30,17 @@ const hostileText = fc.oneof(
   fc.string({ unit: "binary", maxLength: 64 }),
 );
 
-const hugeText = fc.integer({ min: 5_000, max: 120_000 }).chain((n) => fc.constantFrom("A".repeat(n), "<".repeat(n), "é".repeat(n), "\u0000".repeat(n)));
-const wrongType = fc.oneof(fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 8 }), fc.string({ maxLength: 8 }), { maxKeys: 3 }));
+const hugeText = fc
+  .integer({ min: 5_000, max: 120_000 })
+  .chain((n) => fc.constantFrom("A".repeat(n), "<".repeat(n), "é".repeat(n), "\u0000".repeat(n)));
+const wrongType = fc.oneof(
+  fc.integer(),
+  fc.double(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(fc.string(), { maxLength: 3 }),
+  fc.dictionary(fc.string({ maxLength: 8 }), fc.string({ maxLength: 8 }), { maxKeys: 3 }),
+);
 
 type Case = { payload: unknown; broken: string };
 
@@ -40,7 +49,11 @@ function casesFor(template: Record<string, unknown>): fc.Arbitrary<Case> {
   const withHostileOthers = (base: Record<string, unknown>) =>
     fc
       .record({
-        extra: fc.dictionary(fc.constantFrom("__proto__x", "isOwner", "role", "organizationId", "id", "status"), hostileText, { maxKeys: 3 }),
+        extra: fc.dictionary(
+          fc.constantFrom("__proto__x", "isOwner", "role", "organizationId", "id", "status"),
+          hostileText,
+          { maxKeys: 3 },
+        ),
         noise: fc.array(hostileText, { minLength: fields.length, maxLength: fields.length }),
         pick: fc.array(fc.boolean(), { minLength: fields.length, maxLength: fields.length }),
       })
@@ -57,21 +70,44 @@ function casesFor(template: Record<string, unknown>): fc.Arbitrary<Case> {
   if (fields.length) {
     const field = fc.constantFrom(...fields);
     strategies.push(
-      fc.tuple(field, wrongType).chain(([f, v]) => withHostileOthers({ ...template, [f]: v }).map((payload) => ({ payload, broken: `${f}: wrong type` }))),
-      fc.tuple(field, hugeText).chain(([f, v]) => withHostileOthers({ ...template, [f]: v }).map((payload) => ({ payload, broken: `${f}: oversized` }))),
-      fc.constant(null).chain(() => withHostileOthers({}).map((payload) => ({ payload, broken: "every field missing" }))),
+      fc
+        .tuple(field, wrongType)
+        .chain(([f, v]) =>
+          withHostileOthers({ ...template, [f]: v }).map((payload) => ({ payload, broken: `${f}: wrong type` })),
+        ),
+      fc
+        .tuple(field, hugeText)
+        .chain(([f, v]) =>
+          withHostileOthers({ ...template, [f]: v }).map((payload) => ({ payload, broken: `${f}: oversized` })),
+        ),
+      fc
+        .constant(null)
+        .chain(() => withHostileOthers({}).map((payload) => ({ payload, broken: "every field missing" }))),
     );
   }
   return fc.oneof(...strategies);
 }
 
-export type FuzzTotals = { cases: number; unhandled: number; writes: number; byAction: Record<string, { cases: number; unhandled: number; writes: number }>; examples: string[] };
+export type FuzzTotals = {
+  cases: number;
+  unhandled: number;
+  writes: number;
+  byAction: Record<string, { cases: number; unhandled: number; writes: number }>;
+  examples: string[];
+};
 
 /**
  * Sends generated hostile input to every action as the administrator (so parsing is reached)
  * and checks each answer is a handled refusal, never an unexpected error, and writes nothing.
  */
-export async function runFuzz(db: Database, world: World, actions: ActionInfo[], admin: ActionClient, casesPerAction: number, seed = 20261127): Promise<FuzzTotals> {
+export async function runFuzz(
+  db: Database,
+  world: World,
+  actions: ActionInfo[],
+  admin: ActionClient,
+  casesPerAction: number,
+  seed = 20261127,
+): Promise<FuzzTotals> {
   const totals: FuzzTotals = { cases: 0, unhandled: 0, writes: 0, byAction: {}, examples: [] };
   for (const action of actions) {
     const sample = samples[actionKey(action)];
@@ -86,10 +122,15 @@ export async function runFuzz(db: Database, world: World, actions: ActionInfo[],
       stats.cases++;
       const result = response.result as { ok?: boolean; code?: string } | undefined;
       const handled =
-        response.status < 500 && ((result?.ok === false && result.code !== "unexpected") || sample.isValidationResult?.(response.result) === true);
+        response.status < 500 &&
+        ((result?.ok === false && result.code !== "unexpected") ||
+          sample.isValidationResult?.(response.result) === true);
       if (!handled) {
         stats.unhandled++;
-        if (totals.examples.length < 10) totals.examples.push(`${actionKey(action)} (${broken}): ${response.status} ${JSON.stringify(result)?.slice(0, 160) ?? response.raw.slice(0, 400)}`);
+        if (totals.examples.length < 10)
+          totals.examples.push(
+            `${actionKey(action)} (${broken}): ${response.status} ${JSON.stringify(result)?.slice(0, 160) ?? response.raw.slice(0, 400)}`,
+          );
       }
     }
     const after = await countRows(db);

@@ -5,9 +5,17 @@ import { hashKey, generateKey } from "@/lib/security/tokens";
 import { ActionClient, type ActionInfo } from "../support/action-client";
 import { addMember, createAccount, createOrganizationWithOwner, DEFAULT_PASSWORD } from "../support/factories";
 
-export type IdentityName = "anonymous" | "temporaryPassword" | "userMember" | "otherOrgAdmin" | "disabledMember" | "expiredMember";
+export type IdentityName =
+  "anonymous" | "temporaryPassword" | "userMember" | "otherOrgAdmin" | "disabledMember" | "expiredMember";
 
-export const refusedIdentities: IdentityName[] = ["anonymous", "temporaryPassword", "userMember", "otherOrgAdmin", "disabledMember", "expiredMember"];
+export const refusedIdentities: IdentityName[] = [
+  "anonymous",
+  "temporaryPassword",
+  "userMember",
+  "otherOrgAdmin",
+  "disabledMember",
+  "expiredMember",
+];
 
 export type World = {
   /** The organization every refused identity tries to act on. */
@@ -37,7 +45,10 @@ export async function seedWorld(db: Database): Promise<World> {
   const disabled = await createAccount(db, { name: "Dana Disabled" });
   await addMember(db, target.org.id, disabled.id, { role: "administrator", status: "disabled" });
   const expired = await createAccount(db, { name: "Eve Expired" });
-  await addMember(db, target.org.id, expired.id, { role: "administrator", accessExpiresAt: new Date(Date.now() - 3_600_000) });
+  await addMember(db, target.org.id, expired.id, {
+    role: "administrator",
+    accessExpiresAt: new Date(Date.now() - 3_600_000),
+  });
 
   const temporary = await createAccount(db, { name: "Tom Temporary", passwordIsTemporary: true });
   const membership = await addMember(db, target.org.id, temporary.id, { role: "administrator", status: "invited" });
@@ -61,7 +72,10 @@ export async function seedWorld(db: Database): Promise<World> {
   await db.update(accounts).set({ createdByInvitationId: invitation!.id }).where(eq(accounts.id, temporary.id));
 
   const invitee = await createAccount(db, { name: "Ivy Invitee" });
-  const inviteeMembership = await addMember(db, target.org.id, invitee.id, { role: "administrator", status: "invited" });
+  const inviteeMembership = await addMember(db, target.org.id, invitee.id, {
+    role: "administrator",
+    status: "invited",
+  });
   const inviteeKey = generateKey();
   const [existingInvitation] = await db
     .insert(invitations)
@@ -86,7 +100,12 @@ export async function seedWorld(db: Database): Promise<World> {
     other,
     invitation: { id: invitation!.id, key, email: temporary.email },
     members: { user: userMembership.id, secondAdmin: secondAdmin.id },
-    existingInvitee: { login: login(invitee.email), invitationId: existingInvitation!.id, key: inviteeKey, accountId: invitee.id },
+    existingInvitee: {
+      login: login(invitee.email),
+      invitationId: existingInvitation!.id,
+      key: inviteeKey,
+      accountId: invitee.id,
+    },
     accounts: {
       admin: login(target.owner.email),
       anonymous: null,
@@ -100,7 +119,11 @@ export async function seedWorld(db: Database): Promise<World> {
 }
 
 /** An action client signed in as the identity (anonymous: no session). */
-export async function clientFor(baseUrl: string, actions: ActionInfo[], login: { email: string; password: string } | null): Promise<ActionClient> {
+export async function clientFor(
+  baseUrl: string,
+  actions: ActionInfo[],
+  login: { email: string; password: string } | null,
+): Promise<ActionClient> {
   const client = new ActionClient(baseUrl, actions);
   if (!login) return client;
   const signIn = client.find("app/sign-in/actions.ts", "signInAction");

@@ -29,14 +29,20 @@ export function unmappedActions(actions: ActionInfo[]): string[] {
  * Every protected action, called by every identity that must be refused, with input that would
  * succeed for an administrator. Each call must be refused and change no row of any table.
  */
-export async function runMatrix(db: Database, world: World, actions: ActionInfo[], clients: Record<IdentityName, ActionClient>): Promise<MatrixCase[]> {
+export async function runMatrix(
+  db: Database,
+  world: World,
+  actions: ActionInfo[],
+  clients: Record<IdentityName, ActionClient>,
+): Promise<MatrixCase[]> {
   const cases: MatrixCase[] = [];
   for (const action of actions) {
     const sample = samples[actionKey(action)];
     if (!sample || sample.kind === "public") continue;
     // Any signed-in account may use its own account-level actions; only org-scoped ones are
     // refused to members of other organizations and to disabled or expired members.
-    const identities: IdentityName[] = sample.refusedFor ?? (sample.kind === "org" ? refusedIdentities : ["anonymous", "temporaryPassword"]);
+    const identities: IdentityName[] =
+      sample.refusedFor ?? (sample.kind === "org" ? refusedIdentities : ["anonymous", "temporaryPassword"]);
     for (const identity of identities) {
       const before = await countRows(db);
       const response = await clients[identity].call(action, sample.args(world), {
@@ -50,7 +56,10 @@ export async function runMatrix(db: Database, world: World, actions: ActionInfo[
         identity,
         refused,
         wrote,
-        detail: refused && !wrote ? "" : `status ${response.status}, result ${JSON.stringify(response.result)?.slice(0, 200)}, redirect ${response.redirect}`,
+        detail:
+          refused && !wrote
+            ? ""
+            : `status ${response.status}, result ${JSON.stringify(response.result)?.slice(0, 200)}, redirect ${response.redirect}`,
       });
     }
   }
@@ -59,12 +68,16 @@ export async function runMatrix(db: Database, world: World, actions: ActionInfo[
 
 /** Route handlers that may answer a state-changing method for anyone, and why. */
 export const publicRoutes: Record<string, string> = {
-  "/api/auth/[...nextauth]": "next-auth's own endpoints: sessions are opened only with a 60-second grant signed by the server",
+  "/api/auth/[...nextauth]":
+    "next-auth's own endpoints: sessions are opened only with a 60-second grant signed by the server",
 };
 
 /** `app/o/[slug]/x/route` entries of the build's app-paths manifest, as route templates. */
 export function loadRoutes(buildDir: string): string[] {
-  const manifest = JSON.parse(readFileSync(path.join(buildDir, "server", "app-paths-manifest.json"), "utf8")) as Record<string, string>;
+  const manifest = JSON.parse(readFileSync(path.join(buildDir, "server", "app-paths-manifest.json"), "utf8")) as Record<
+    string,
+    string
+  >;
   return Object.keys(manifest)
     .filter((p) => p.endsWith("/route"))
     .map((p) => p.replace(/\/route$/, ""))
@@ -75,7 +88,13 @@ export function loadRoutes(buildDir: string): string[] {
  * Every route handler, sent every state-changing method by every identity that must be
  * refused: each answer must be a refusal (4xx, 405, or a redirect to sign in) and change no row.
  */
-export async function runRouteMatrix(db: Database, world: World, baseUrl: string, routes: string[], clients: Record<IdentityName, ActionClient>): Promise<MatrixCase[]> {
+export async function runRouteMatrix(
+  db: Database,
+  world: World,
+  baseUrl: string,
+  routes: string[],
+  clients: Record<IdentityName, ActionClient>,
+): Promise<MatrixCase[]> {
   const cases: MatrixCase[] = [];
   for (const route of routes) {
     if (route in publicRoutes) continue;
@@ -86,15 +105,27 @@ export async function runRouteMatrix(db: Database, world: World, baseUrl: string
         const response = await fetch(url, {
           method,
           redirect: "manual",
-          headers: { cookie: clients[identity].cookieHeader(), origin: baseUrl, "content-type": "application/x-www-form-urlencoded" },
+          headers: {
+            cookie: clients[identity].cookieHeader(),
+            origin: baseUrl,
+            "content-type": "application/x-www-form-urlencoded",
+          },
           body: "token=x",
         });
         await response.arrayBuffer();
         const after = await countRows(db);
         const location = response.headers.get("location") ?? "";
-        const refused = (response.status >= 400 && response.status < 500) || (response.status >= 300 && response.status < 400 && /sign-in/.test(location));
+        const refused =
+          (response.status >= 400 && response.status < 500) ||
+          (response.status >= 300 && response.status < 400 && /sign-in/.test(location));
         const wrote = JSON.stringify(before) !== JSON.stringify(after);
-        cases.push({ action: `${method} ${route}`, identity, refused, wrote, detail: refused && !wrote ? "" : `status ${response.status} ${location}` });
+        cases.push({
+          action: `${method} ${route}`,
+          identity,
+          refused,
+          wrote,
+          detail: refused && !wrote ? "" : `status ${response.status} ${location}`,
+        });
       }
     }
   }

@@ -65,12 +65,16 @@ try {
   const actions = loadActions(buildDir);
 
   const clients = {} as Record<IdentityName, Awaited<ReturnType<typeof clientFor>>>;
-  for (const identity of refusedIdentities) clients[identity] = await clientFor(a.url, actions, world.accounts[identity]);
+  for (const identity of refusedIdentities)
+    clients[identity] = await clientFor(a.url, actions, world.accounts[identity]);
   const admin = await clientFor(a.url, actions, world.accounts.admin);
   const adminOnB = await clientFor(b.url, actions, world.accounts.admin);
 
   const unmapped = unmappedActions(actions);
-  const matrix = [...(await runMatrix(db, world, actions, clients)), ...(await runRouteMatrix(db, world, a.url, loadRoutes(buildDir), clients))];
+  const matrix = [
+    ...(await runMatrix(db, world, actions, clients)),
+    ...(await runRouteMatrix(db, world, a.url, loadRoutes(buildDir), clients)),
+  ];
   const fuzzable = actions.filter((x) => samples[`${x.file}#${x.name}`]?.fuzz).length;
   const fuzz = await runFuzz(db, world, actions, admin, Math.ceil(FUZZ_TOTAL / Math.max(1, fuzzable)));
   const concurrency = await runConcurrency({
@@ -83,7 +87,11 @@ try {
   // Drains what the earlier phases queued first, and ends with an empty outbox.
   const faults = await runFaults({ db, standIn, urls: [a.url, b.url], actions, env, sendTimeoutMs: SEND_TIMEOUT_MS });
 
-  const secrets = [world.invitation.key, ...concurrency.secrets, ...standIn.emails.flatMap((e) => secretsInEmailText(e.text ?? ""))];
+  const secrets = [
+    world.invitation.key,
+    ...concurrency.secrets,
+    ...standIn.emails.flatMap((e) => secretsInEmailText(e.text ?? "")),
+  ];
   const logs = [...servers.map((s) => s.output()), faults.logs].join("\n");
   const leaks = await findLeaks({ secrets, logs, db, standIn, buildDir });
 
@@ -97,7 +105,13 @@ try {
       writes: matrix.filter((c) => c.wrote).length,
       failures: matrix.filter((c) => !c.refused || c.wrote),
     },
-    fuzz: { cases: fuzz.cases, unhandled: fuzz.unhandled, writes: fuzz.writes, byAction: fuzz.byAction, examples: fuzz.examples },
+    fuzz: {
+      cases: fuzz.cases,
+      unhandled: fuzz.unhandled,
+      writes: fuzz.writes,
+      byAction: fuzz.byAction,
+      examples: fuzz.examples,
+    },
     concurrency: concurrency.figures,
     faults: faults.figures,
     secrets: { checked: new Set(secrets).size, found: leaks.length, findings: leaks },
@@ -116,7 +130,10 @@ try {
   ];
 
   mkdirSync("reports", { recursive: true });
-  writeFileSync("reports/reliability.json", JSON.stringify({ ...report, goals: Object.fromEntries(goals) }, null, 2) + "\n");
+  writeFileSync(
+    "reports/reliability.json",
+    JSON.stringify({ ...report, goals: Object.fromEntries(goals) }, null, 2) + "\n",
+  );
 
   const rows: [string, string | number][] = [
     ["authz.cases", report.authz.cases],
@@ -136,7 +153,16 @@ try {
   for (const [goal] of missed) console.log(`MISSED: ${goal}`);
   if (report.authz.failures.length) console.log(JSON.stringify(report.authz.failures.slice(0, 10), null, 2));
   if (fuzz.examples.length) console.log(fuzz.examples.join("\n"));
-  if (process.env.RELIABILITY_SHOW_ERRORS) for (const s of servers) console.log(s.output().split("\n").filter((l) => l.includes('"level":"error"')).slice(0, 20).join("\n"));
+  if (process.env.RELIABILITY_SHOW_ERRORS)
+    for (const s of servers)
+      console.log(
+        s
+          .output()
+          .split("\n")
+          .filter((l) => l.includes('"level":"error"'))
+          .slice(0, 20)
+          .join("\n"),
+      );
   if (unmapped.length) console.log(`Actions missing from tests/reliability/samples.ts: ${unmapped.join(", ")}`);
   exitCode = missed.length ? 1 : 0;
 } catch (error) {

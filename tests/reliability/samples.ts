@@ -19,7 +19,13 @@ export type Sample =
   | ({ kind: "account"; args: (world: World) => unknown[] } & Fuzzing)
   | ({ kind: "public"; reason: string } & Fuzzing);
 
-const inviteOptions = { locale: "en", personalMessage: "Welcome aboard", accessExpiry: "", external: false, privileged: false };
+const inviteOptions = {
+  locale: "en",
+  personalMessage: "Welcome aboard",
+  accessExpiry: "",
+  external: false,
+  privileged: false,
+};
 
 const fuzzKey = { invitationId: "6f1c2f7e-5d1a-4f8e-9a55-0a4a7c3c9b11", key: "k".repeat(43) };
 const newPasswords = { newPassword: "a brand new passphrase", confirmPassword: "a brand new passphrase" };
@@ -49,10 +55,27 @@ export const samples: Record<string, Sample> = {
     fuzz: { name: "Matrix Org" },
   },
   "app/o/[slug]/admin/settings/general/actions.ts#updateSettingsAction": org(
-    () => ({ version: 1, temporaryPasswordPolicy: "send", invitationValidityDays: 9, defaultLocale: "fr", allowedEmailDomains: "", minPasswordLength: 14 }),
-    { version: 1, temporaryPasswordPolicy: "send", invitationValidityDays: 9, defaultLocale: "fr", allowedEmailDomains: "example.com", minPasswordLength: 14 },
+    () => ({
+      version: 1,
+      temporaryPasswordPolicy: "send",
+      invitationValidityDays: 9,
+      defaultLocale: "fr",
+      allowedEmailDomains: "",
+      minPasswordLength: 14,
+    }),
+    {
+      version: 1,
+      temporaryPasswordPolicy: "send",
+      invitationValidityDays: 9,
+      defaultLocale: "fr",
+      allowedEmailDomains: "example.com",
+      minPasswordLength: 14,
+    },
   ),
-  "app/o/[slug]/admin/settings/general/actions.ts#readSettingsAction": { kind: "org", args: (w) => [w.target.org.slug] },
+  "app/o/[slug]/admin/settings/general/actions.ts#readSettingsAction": {
+    kind: "org",
+    args: (w) => [w.target.org.slug],
+  },
   "app/o/[slug]/admin/users/invite/actions.ts#lookupInviteeAction": {
     ...org(() => ({ emails: "matrix.lookup@example.com" }), { emails: "fuzz@example.com" }),
     isValidationResult: (result) => {
@@ -62,8 +85,18 @@ export const samples: Record<string, Sample> = {
   },
   "app/o/[slug]/admin/users/invite/actions.ts#sendInviteAction": {
     ...org(
-      () => ({ idempotencyKey: crypto.randomUUID(), emails: `matrix.${crypto.randomUUID().slice(0, 8)}@example.com`, passwordDelivery: "email", options: inviteOptions }),
-      { idempotencyKey: "6f1c2f7e-5d1a-4f8e-9a55-0a4a7c3c9b11", emails: "fuzz@example.com", passwordDelivery: "email", options: inviteOptions },
+      () => ({
+        idempotencyKey: crypto.randomUUID(),
+        emails: `matrix.${crypto.randomUUID().slice(0, 8)}@example.com`,
+        passwordDelivery: "email",
+        options: inviteOptions,
+      }),
+      {
+        idempotencyKey: "6f1c2f7e-5d1a-4f8e-9a55-0a4a7c3c9b11",
+        emails: "fuzz@example.com",
+        passwordDelivery: "email",
+        options: inviteOptions,
+      },
     ),
     // Send Invite reports an address it cannot invite (no delivery chosen under Ask) per address.
     isValidationResult: (result) => {
@@ -72,13 +105,33 @@ export const samples: Record<string, Sample> = {
     },
   },
   "app/o/[slug]/admin/users/actions.ts#updateMemberAction": org(
-    (w) => ({ membershipId: w.members.user, role: "administrator", enabled: true, accessExpiresAt: "", tags: ["external"] }),
-    { membershipId: "6f1c2f7e-5d1a-4f8e-9a55-0a4a7c3c9b11", role: "user", enabled: true, accessExpiresAt: "", tags: [] },
+    (w) => ({
+      membershipId: w.members.user,
+      role: "administrator",
+      enabled: true,
+      accessExpiresAt: "",
+      tags: ["external"],
+    }),
+    {
+      membershipId: "6f1c2f7e-5d1a-4f8e-9a55-0a4a7c3c9b11",
+      role: "user",
+      enabled: true,
+      accessExpiresAt: "",
+      tags: [],
+    },
   ),
-  "app/o/[slug]/admin/users/actions.ts#removeMemberAction": org((w) => ({ membershipId: w.members.user }), { membershipId: "6f1c2f7e-5d1a-4f8e-9a55-0a4a7c3c9b11" }),
-  "app/o/[slug]/admin/users/actions.ts#transferOwnershipAction": org((w) => ({ membershipId: w.members.secondAdmin }), { membershipId: "6f1c2f7e-5d1a-4f8e-9a55-0a4a7c3c9b11" }),
-  "app/o/[slug]/admin/users/actions.ts#reinviteAction": org((w) => ({ invitationId: w.invitation.id }), { invitationId: "6f1c2f7e-5d1a-4f8e-9a55-0a4a7c3c9b11" }),
-  "app/o/[slug]/admin/users/actions.ts#cancelInvitationAction": org((w) => ({ invitationId: w.invitation.id }), { invitationId: "6f1c2f7e-5d1a-4f8e-9a55-0a4a7c3c9b11" }),
+  "app/o/[slug]/admin/users/actions.ts#removeMemberAction": org((w) => ({ membershipId: w.members.user }), {
+    membershipId: "6f1c2f7e-5d1a-4f8e-9a55-0a4a7c3c9b11",
+  }),
+  "app/o/[slug]/admin/users/actions.ts#transferOwnershipAction": org((w) => ({ membershipId: w.members.secondAdmin }), {
+    membershipId: "6f1c2f7e-5d1a-4f8e-9a55-0a4a7c3c9b11",
+  }),
+  "app/o/[slug]/admin/users/actions.ts#reinviteAction": org((w) => ({ invitationId: w.invitation.id }), {
+    invitationId: "6f1c2f7e-5d1a-4f8e-9a55-0a4a7c3c9b11",
+  }),
+  "app/o/[slug]/admin/users/actions.ts#cancelInvitationAction": org((w) => ({ invitationId: w.invitation.id }), {
+    invitationId: "6f1c2f7e-5d1a-4f8e-9a55-0a4a7c3c9b11",
+  }),
 
   "app/invite/actions.ts#acceptInvitationAction": { kind: "account", args: (w) => [keyOf(w)], fuzz: fuzzKey },
   "app/invite/actions.ts#declineInvitationAction": { kind: "account", args: (w) => [keyOf(w)], fuzz: fuzzKey },

@@ -30,28 +30,43 @@ const HASH_COLUMNS = new Set(["password_hash", "key_hash", "secret_ciphertext"])
  * (hash and sealed columns aside), the built client bundle, and every outbound request except
  * the one logical email (one idempotency key) allowed to carry it.
  */
-export async function findLeaks(input: { secrets: string[]; logs: string; db: Database; standIn: StandIn; buildDir: string }): Promise<SecretFinding[]> {
+export async function findLeaks(input: {
+  secrets: string[];
+  logs: string;
+  db: Database;
+  standIn: StandIn;
+  buildDir: string;
+}): Promise<SecretFinding[]> {
   const findings: SecretFinding[] = [];
   const secrets = [...new Set(input.secrets)].filter((s) => s.length >= 12);
 
   for (const secret of secrets) if (input.logs.includes(secret)) findings.push({ secret, where: "server logs" });
 
   const tables = rowsOf<{ table_name: string }>(
-    await input.db.execute(sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`),
+    await input.db.execute(
+      sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE'`,
+    ),
   ).map((r) => r.table_name);
   for (const table of tables) {
-    const rows = rowsOf<{ row: Record<string, unknown> }>(await input.db.execute(sql.raw(`select row_to_json(t) as row from "${table}" t`)));
+    const rows = rowsOf<{ row: Record<string, unknown> }>(
+      await input.db.execute(sql.raw(`select row_to_json(t) as row from "${table}" t`)),
+    );
     for (const { row } of rows) {
       const visible = JSON.stringify(Object.fromEntries(Object.entries(row).filter(([k]) => !HASH_COLUMNS.has(k))));
-      for (const secret of secrets) if (visible.includes(secret)) findings.push({ secret, where: `database table ${table}` });
+      for (const secret of secrets)
+        if (visible.includes(secret)) findings.push({ secret, where: `database table ${table}` });
     }
   }
 
-  const bundle = filesUnder(path.join(input.buildDir, "static")).map((f) => readFileSync(f, "latin1")).join("\n");
+  const bundle = filesUnder(path.join(input.buildDir, "static"))
+    .map((f) => readFileSync(f, "latin1"))
+    .join("\n");
   for (const secret of secrets) if (bundle.includes(secret)) findings.push({ secret, where: "client bundle" });
 
   for (const secret of secrets) {
-    const carriers = new Set(input.standIn.requests.filter((r) => r.body.includes(secret)).map((r) => r.idempotencyKey ?? r.body));
+    const carriers = new Set(
+      input.standIn.requests.filter((r) => r.body.includes(secret)).map((r) => r.idempotencyKey ?? r.body),
+    );
     if (carriers.size > 1) findings.push({ secret, where: `${carriers.size} different outbound emails` });
   }
   return findings;

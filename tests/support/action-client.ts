@@ -10,7 +10,9 @@ import path from "node:path";
 export type ActionInfo = { id: string; file: string; name: string; pages: string[] };
 
 export function loadActions(buildDir = path.join(process.cwd(), ".next")): ActionInfo[] {
-  const manifest = JSON.parse(readFileSync(path.join(buildDir, "server", "server-reference-manifest.json"), "utf8")) as {
+  const manifest = JSON.parse(
+    readFileSync(path.join(buildDir, "server", "server-reference-manifest.json"), "utf8"),
+  ) as {
     node: Record<string, { filename: string; exportedName: string; workers: Record<string, unknown> }>;
   };
   return Object.entries(manifest.node)
@@ -66,7 +68,8 @@ export function decodeFlight(body: string): unknown {
       return value;
     }
     if (Array.isArray(value)) return value.map(resolve);
-    if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v)]));
+    if (value && typeof value === "object")
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v)]));
     return value;
   };
   const parseRow = (id: string): unknown => {
@@ -84,7 +87,9 @@ export function decodeFlight(body: string): unknown {
 
 /** Arguments as React's encodeReply sends them: a string starting with `$` is escaped as `$$`. */
 export function encodeArgs(args: unknown[]): string {
-  return JSON.stringify(args, (_key, value: unknown) => (typeof value === "string" && value.startsWith("$") ? `$${value}` : value));
+  return JSON.stringify(args, (_key, value: unknown) =>
+    typeof value === "string" && value.startsWith("$") ? `$${value}` : value,
+  );
 }
 
 export class ActionClient {
@@ -117,7 +122,11 @@ export class ActionClient {
     this.cookies.clear();
   }
 
-  async call(action: ActionInfo, args: unknown[], options: { path?: string; headers?: Record<string, string> } = {}): Promise<ActionResponse> {
+  async call(
+    action: ActionInfo,
+    args: unknown[],
+    options: { path?: string; headers?: Record<string, string> } = {},
+  ): Promise<ActionResponse> {
     const response = await fetch(`${this.baseUrl}${options.path ?? "/"}`, {
       method: "POST",
       redirect: "manual",

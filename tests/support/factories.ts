@@ -4,7 +4,14 @@ import { createHash } from "node:crypto";
 import { eq, sql } from "drizzle-orm";
 import { rowsOf } from "@/db/rows";
 import type { Database } from "@/db/client";
-import { accounts, memberships, organizations, organizationSettings, type MembershipRole, type MembershipStatus } from "@/db/schema";
+import {
+  accounts,
+  memberships,
+  organizations,
+  organizationSettings,
+  type MembershipRole,
+  type MembershipStatus,
+} from "@/db/schema";
 import type { Actor } from "@/lib/auth/actor";
 
 // Data builders shared by integration tests and e2e fixtures. They write rows directly (no
@@ -55,7 +62,13 @@ export async function addMember(
   db: Database,
   organizationId: string,
   accountId: string,
-  options: { role?: MembershipRole; status?: MembershipStatus; isOwner?: boolean; accessExpiresAt?: Date | null; tags?: string[] } = {},
+  options: {
+    role?: MembershipRole;
+    status?: MembershipStatus;
+    isOwner?: boolean;
+    accessExpiresAt?: Date | null;
+    tags?: string[];
+  } = {},
 ) {
   const [m] = await db
     .insert(memberships)
@@ -75,7 +88,11 @@ export async function addMember(
 }
 
 /** An organization with its owner (an active administrator), ready to act. */
-export async function createOrganizationWithOwner(db: Database, name = "Acme", ownerOverrides: Parameters<typeof createAccount>[1] = {}) {
+export async function createOrganizationWithOwner(
+  db: Database,
+  name = "Acme",
+  ownerOverrides: Parameters<typeof createAccount>[1] = {},
+) {
   const org = await createOrganization(db, name);
   const owner = await createAccount(db, { name: "Olivia Owner", ...ownerOverrides });
   const membership = await addMember(db, org.id, owner.id, { isOwner: true });
@@ -109,7 +126,17 @@ export async function actorFor(db: Database, membershipId: string): Promise<Acto
 
 /** Row counts of every table: a refused call must leave them all unchanged. */
 export async function countRows(db: Database): Promise<Record<string, number>> {
-  const tables = ["accounts", "organizations", "organization_settings", "memberships", "invitations", "password_resets", "email_outbox", "audit_events", "idempotency_records"];
+  const tables = [
+    "accounts",
+    "organizations",
+    "organization_settings",
+    "memberships",
+    "invitations",
+    "password_resets",
+    "email_outbox",
+    "audit_events",
+    "idempotency_records",
+  ];
   const out: Record<string, number> = {};
   for (const table of tables) {
     const result = await db.execute(sql.raw(`select count(*)::int as n from ${table}`));

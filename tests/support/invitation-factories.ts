@@ -30,11 +30,23 @@ export async function createTestInvitation(
   const temporaryPassword = kind === "new" ? generateTemporaryPassword() : undefined;
   const account =
     options.account ??
-    (await createAccount(db, { email: options.email ?? uniqueEmail("invitee"), name: "Ines Invitee", password: temporaryPassword, passwordIsTemporary: kind === "new" }));
+    (await createAccount(db, {
+      email: options.email ?? uniqueEmail("invitee"),
+      name: "Ines Invitee",
+      password: temporaryPassword,
+      passwordIsTemporary: kind === "new",
+    }));
   const role = options.role ?? "administrator";
   const [membership] = await db
     .insert(memberships)
-    .values({ organizationId: options.organizationId, accountId: account.id, role, status: "invited", invitedByAccountId: options.inviterAccountId, invitedAt: new Date() })
+    .values({
+      organizationId: options.organizationId,
+      accountId: account.id,
+      role,
+      status: "invited",
+      invitedByAccountId: options.inviterAccountId,
+      invitedAt: new Date(),
+    })
     .returning();
   const [invitation] = await db
     .insert(invitations)
@@ -53,13 +65,17 @@ export async function createTestInvitation(
       passwordDelivery: kind === "new" ? (options.passwordDelivery ?? "email") : "none",
     })
     .returning();
-  if (kind === "new") await db.update(accounts).set({ createdByInvitationId: invitation!.id }).where(eq(accounts.id, account.id));
+  if (kind === "new")
+    await db.update(accounts).set({ createdByInvitationId: invitation!.id }).where(eq(accounts.id, account.id));
   return { invitation: invitation!, key, temporaryPassword, account, membership: membership! };
 }
 
 /** What a re-invite does to the old link: a new key replaces the stored hash. Returns the new key. */
 export async function replaceInvitationKey(db: Database, invitationId: string): Promise<string> {
   const key = generateKey();
-  await db.update(invitations).set({ keyHash: hashKey(key), expiresAt: new Date(Date.now() + 7 * DAY_MS) }).where(eq(invitations.id, invitationId));
+  await db
+    .update(invitations)
+    .set({ keyHash: hashKey(key), expiresAt: new Date(Date.now() + 7 * DAY_MS) })
+    .where(eq(invitations.id, invitationId));
   return key;
 }

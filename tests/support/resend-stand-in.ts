@@ -98,7 +98,8 @@ export async function startResendStandIn(port = 0): Promise<StandIn> {
       state.latencyMs = parsed.latencyMs ?? 0;
       return json(res, 200, {});
     }
-    if (url.pathname !== "/emails" || req.method !== "POST") return json(res, 404, { statusCode: 404, name: "not_found", message: "Not found" });
+    if (url.pathname !== "/emails" || req.method !== "POST")
+      return json(res, 404, { statusCode: 404, name: "not_found", message: "Not found" });
 
     const request: StandInRequest = { path: url.pathname, idempotencyKey, body, at: Date.now() };
     state.requests.push(request);
@@ -107,7 +108,11 @@ export async function startResendStandIn(port = 0): Promise<StandIn> {
       return json(res, status, payload, headers);
     };
     if (req.headers.authorization?.startsWith("Bearer ") !== true) {
-      return answer(401, { statusCode: 401, name: "missing_api_key", message: "Missing API key in the authorization header." });
+      return answer(401, {
+        statusCode: 401,
+        name: "missing_api_key",
+        message: "Missing API key in the authorization header.",
+      });
     }
 
     const deliver = (): { id: string } => {
@@ -116,7 +121,13 @@ export async function startResendStandIn(port = 0): Promise<StandIn> {
         request.repeat = true;
         return { id: existing.id };
       }
-      const payload = JSON.parse(body) as { from: string; to: string | string[]; subject: string; html?: string; text?: string };
+      const payload = JSON.parse(body) as {
+        from: string;
+        to: string | string[];
+        subject: string;
+        html?: string;
+        text?: string;
+      };
       const email: StoredEmail = {
         id: randomUUID(),
         idempotencyKey,
@@ -134,18 +145,36 @@ export async function startResendStandIn(port = 0): Promise<StandIn> {
 
     // Resend's idempotency rules come before anything else happens to the request.
     if (idempotencyKey && inFlight.has(idempotencyKey)) {
-      return answer(409, { statusCode: 409, name: "concurrent_idempotent_requests", message: "Same idempotency key used while original request is still in progress." });
+      return answer(409, {
+        statusCode: 409,
+        name: "concurrent_idempotent_requests",
+        message: "Same idempotency key used while original request is still in progress.",
+      });
     }
     const known = idempotencyKey ? byKey.get(idempotencyKey) : undefined;
     if (known && known.body !== body) {
-      return answer(409, { statusCode: 409, name: "invalid_idempotent_request", message: "Same idempotency key used with a different request payload." });
+      return answer(409, {
+        statusCode: 409,
+        name: "invalid_idempotent_request",
+        message: "Same idempotency key used with a different request payload.",
+      });
     }
 
-    const fault = state.faults.shift() ?? (state.outage.length ? state.outage[outageTurn++ % state.outage.length] : undefined);
+    const fault =
+      state.faults.shift() ?? (state.outage.length ? state.outage[outageTurn++ % state.outage.length] : undefined);
     if (fault?.kind === "status") {
-      const headers: Record<string, string> = fault.retryAfterSeconds !== undefined ? { "retry-after": String(fault.retryAfterSeconds) } : {};
+      const headers: Record<string, string> =
+        fault.retryAfterSeconds !== undefined ? { "retry-after": String(fault.retryAfterSeconds) } : {};
       request.retryAfterSeconds = fault.retryAfterSeconds;
-      return answer(fault.status, { statusCode: fault.status, name: fault.status === 429 ? "rate_limit_exceeded" : "application_error", message: fault.message ?? `Stand-in answered ${fault.status}` }, headers);
+      return answer(
+        fault.status,
+        {
+          statusCode: fault.status,
+          name: fault.status === 429 ? "rate_limit_exceeded" : "application_error",
+          message: fault.message ?? `Stand-in answered ${fault.status}`,
+        },
+        headers,
+      );
     }
     if (fault?.kind === "timeout") {
       // The provider accepts (or not) but the answer never arrives in time.

@@ -3,7 +3,14 @@ import { describe, expect, it } from "vitest";
 import { auditActions } from "@/lib/audit/actions";
 import { csvCell, csvRow } from "@/lib/audit/csv";
 import { detailEntries, isSecretKey, sanitizeDetails } from "@/lib/audit/details";
-import { actionLabelKey, auditDetails, auditDetailsText, auditSentence, sentenceKey, type AuditTranslator } from "@/lib/audit/present";
+import {
+  actionLabelKey,
+  auditDetails,
+  auditDetailsText,
+  auditSentence,
+  sentenceKey,
+  type AuditTranslator,
+} from "@/lib/audit/present";
 import { locales, type AppLocale } from "@/lib/i18n/config";
 import { loadMessages } from "@/lib/i18n/messages";
 
@@ -21,7 +28,9 @@ const event = (action: string, details: Record<string, unknown> = {}) => ({
 describe("audit sentences", () => {
   it.each(locales)("every kind of event has a sentence and a filter label in %s", (locale) => {
     const t = translator(locale);
-    const missing = auditActions.flatMap((action) => [sentenceKey(action), actionLabelKey(action)].filter((key) => !t.has(key)));
+    const missing = auditActions.flatMap((action) =>
+      [sentenceKey(action), actionLabelKey(action)].filter((key) => !t.has(key)),
+    );
     expect(missing).toEqual([]);
     for (const action of auditActions) {
       const sentence = auditSentence(event(action, { role: "administrator" }), t);
@@ -33,13 +42,19 @@ describe("audit sentences", () => {
   it("reads like the issue's example, in English and in French", () => {
     const invited = event("invitation.created", { role: "administrator" });
     expect(auditSentence(invited, translator("en"))).toBe("Olivia invited new.admin@example.com as administrator");
-    expect(auditSentence(invited, translator("fr"))).toBe("Olivia a invité new.admin@example.com en tant qu’administrateur");
+    expect(auditSentence(invited, translator("fr"))).toBe(
+      "Olivia a invité new.admin@example.com en tant qu’administrateur",
+    );
   });
 
   it("names the actor by address when the name is unknown, and the app when there is no actor", () => {
     const t = translator("en");
-    expect(auditSentence({ ...event("member.updated"), actor: { name: null, email: "a@example.com" } }, t)).toBe("a@example.com edited the member new.admin@example.com");
-    expect(auditSentence({ ...event("invitation.attempts_exceeded"), actor: { name: null, email: null } }, t)).toContain("new.admin@example.com");
+    expect(auditSentence({ ...event("member.updated"), actor: { name: null, email: "a@example.com" } }, t)).toBe(
+      "a@example.com edited the member new.admin@example.com",
+    );
+    expect(
+      auditSentence({ ...event("invitation.attempts_exceeded"), actor: { name: null, email: null } }, t),
+    ).toContain("new.admin@example.com");
   });
 
   it("still describes an action this version does not know", () => {
@@ -49,10 +64,30 @@ describe("audit sentences", () => {
 
 describe("audit details", () => {
   it("tells secret keys from settings about secrets", () => {
-    for (const key of ["password", "temporaryPassword", "newPassword", "keyHash", "key", "invitationKey", "apiKey", "sessionToken", "secret", "secretCiphertext", "password_hash"]) {
+    for (const key of [
+      "password",
+      "temporaryPassword",
+      "newPassword",
+      "keyHash",
+      "key",
+      "invitationKey",
+      "apiKey",
+      "sessionToken",
+      "secret",
+      "secretCiphertext",
+      "password_hash",
+    ]) {
       expect(isSecretKey(key), key).toBe(true);
     }
-    for (const key of ["temporaryPasswordPolicy", "minPasswordLength", "passwordDelivery", "role", "email", "keyboardLayout", "tags"]) {
+    for (const key of [
+      "temporaryPasswordPolicy",
+      "minPasswordLength",
+      "passwordDelivery",
+      "role",
+      "email",
+      "keyboardLayout",
+      "tags",
+    ]) {
       expect(isSecretKey(key), key).toBe(false);
     }
   });
@@ -70,25 +105,50 @@ describe("audit details", () => {
   });
 
   it("keeps a flag about a secret, which reveals nothing", () => {
-    expect(sanitizeDetails({ newTemporaryPassword: true, temporaryPassword: "Kx7pQ2mN9vR4sT8w" })).toEqual({ newTemporaryPassword: true });
+    expect(sanitizeDetails({ newTemporaryPassword: true, temporaryPassword: "Kx7pQ2mN9vR4sT8w" })).toEqual({
+      newTemporaryPassword: true,
+    });
   });
 
   it("shows changes as before → after, nested under `changes` too, with labels and words translated", () => {
-    const details = { changes: { temporaryPasswordPolicy: { from: "ask", to: "not_send" }, invitationValidityDays: { from: 7, to: 14 } }, version: 3 };
-    expect(detailEntries(details).map((d) => d.field)).toEqual(["temporaryPasswordPolicy", "invitationValidityDays", "version"]);
-    const en = auditDetailsText(auditDetails(details, translator("en"), (d) => d.toISOString()), translator("en"));
-    expect(en).toBe("Send temporary password by email: Ask → Not send; Invitation validity (days): 7 → 14; Settings version: 3");
-    const fr = auditDetailsText(auditDetails(details, translator("fr"), (d) => d.toISOString()), translator("fr"));
+    const details = {
+      changes: {
+        temporaryPasswordPolicy: { from: "ask", to: "not_send" },
+        invitationValidityDays: { from: 7, to: 14 },
+      },
+      version: 3,
+    };
+    expect(detailEntries(details).map((d) => d.field)).toEqual([
+      "temporaryPasswordPolicy",
+      "invitationValidityDays",
+      "version",
+    ]);
+    const en = auditDetailsText(
+      auditDetails(details, translator("en"), (d) => d.toISOString()),
+      translator("en"),
+    );
+    expect(en).toBe(
+      "Send temporary password by email: Ask → Not send; Invitation validity (days): 7 → 14; Settings version: 3",
+    );
+    const fr = auditDetailsText(
+      auditDetails(details, translator("fr"), (d) => d.toISOString()),
+      translator("fr"),
+    );
     expect(fr).toContain("Envoyer le mot de passe temporaire par e-mail : Demander → Ne pas envoyer");
   });
 });
 
 describe("CSV cells", () => {
-  it.each(["=SUM(A1:A2)", "+1+1", "-2+3", "@cmd", "\tx", "\rx", "＝1+1"])("neutralises a cell starting like a formula: %j", (value) => {
-    expect(csvCell(value)).toBe(`"'${value}"`);
-  });
+  it.each(["=SUM(A1:A2)", "+1+1", "-2+3", "@cmd", "\tx", "\rx", "＝1+1"])(
+    "neutralises a cell starting like a formula: %j",
+    (value) => {
+      expect(csvCell(value)).toBe(`"'${value}"`);
+    },
+  );
 
   it("quotes every cell and doubles quotes inside", () => {
-    expect(csvRow(['He said "hi", then left', "line\nbreak", null, 42])).toBe('"He said ""hi"", then left","line\nbreak","","42"\r\n');
+    expect(csvRow(['He said "hi", then left', "line\nbreak", null, 42])).toBe(
+      '"He said ""hi"", then left","line\nbreak","","42"\r\n',
+    );
   });
 });

@@ -95,19 +95,31 @@ describe("the other emails", () => {
       renderEmail({
         template: "invitation-accepted",
         locale,
-        payload: { organizationName: "Acme Cloud", inviteeName: "Ines Invitee", inviteeEmail: "ines@acme.example", acceptedAt: "2026-12-01T09:30:00Z" },
+        payload: {
+          organizationName: "Acme Cloud",
+          inviteeName: "Ines Invitee",
+          inviteeEmail: "ines@acme.example",
+          acceptedAt: "2026-12-01T09:30:00Z",
+        },
         secret: null,
       });
     const en = await accepted("en");
     expect(en.subject).toBe("Ines Invitee accepted your invitation to Acme Cloud");
-    expect(en.text).toContain("Ines Invitee (ines@acme.example) accepted your invitation and joined Acme Cloud on December 1, 2026 at 09:30 UTC.");
+    expect(en.text).toContain(
+      "Ines Invitee (ines@acme.example) accepted your invitation and joined Acme Cloud on December 1, 2026 at 09:30 UTC.",
+    );
     const fr = await accepted("fr");
     expect(fr.subject).toBe("Ines Invitee a accepté votre invitation à Acme Cloud");
     expect(fr.text).toContain("1 décembre 2026 à 09:30 UTC");
   });
 
   it("warns the account that its password changed", async () => {
-    const email = await renderEmail({ template: "password-changed", locale: "en", payload: { accountName: "Ines", changedAt: "2026-12-01T09:45:00Z" }, secret: null });
+    const email = await renderEmail({
+      template: "password-changed",
+      locale: "en",
+      payload: { accountName: "Ines", changedAt: "2026-12-01T09:45:00Z" },
+      secret: null,
+    });
     expect(email.subject).toBe("Your Gatehouse password was changed");
     expect(email.text).toContain("changed on December 1, 2026 at 09:45 UTC");
     expect(email.text).toContain("If you did not make this change, contact your administrator at once.");
@@ -117,16 +129,24 @@ describe("the other emails", () => {
     const email = await renderEmail({
       template: "password-reset",
       locale: "fr",
-      payload: { accountName: "Ines", resetId: "5d1e7f2a-3c4b-4a59-8e6f-7a8b9c0d1e2f", expiresAt: "2026-12-01T10:45:00Z" },
+      payload: {
+        accountName: "Ines",
+        resetId: "5d1e7f2a-3c4b-4a59-8e6f-7a8b9c0d1e2f",
+        expiresAt: "2026-12-01T10:45:00Z",
+      },
       secret: { key: "reset key/+" },
     });
     expect(email.subject).toBe("Réinitialisez votre mot de passe Gatehouse");
-    expect(email.text.split("\n")).toContain("http://localhost:3000/reset-password/5d1e7f2a-3c4b-4a59-8e6f-7a8b9c0d1e2f?key=reset%20key%2F%2B");
+    expect(email.text.split("\n")).toContain(
+      "http://localhost:3000/reset-password/5d1e7f2a-3c4b-4a59-8e6f-7a8b9c0d1e2f?key=reset%20key%2F%2B",
+    );
     expect(email.text).toContain("1 décembre 2026 à 10:45 UTC");
   });
 
   it("refuses to render an emailed-password invitation without its password", async () => {
-    await expect(renderEmail({ template: "invitation", locale: "en", payload: invitation, secret: { key: "k" } })).rejects.toThrow(/temporary password/);
+    await expect(
+      renderEmail({ template: "invitation", locale: "en", payload: invitation, secret: { key: "k" } }),
+    ).rejects.toThrow(/temporary password/);
   });
 
   it("renders every preview in both languages", async () => {

@@ -4,7 +4,13 @@ import { clientIpFrom } from "@/lib/auth/request-meta";
 import { firstFreeSlug, slugify } from "@/lib/organizations/slug";
 import { normalizeEmail } from "@/lib/security/email";
 import { safeCallbackPath } from "@/lib/security/redirects";
-import { generateKey, generateTemporaryPassword, hashKey, keyMatches, TEMPORARY_PASSWORD_ALPHABET } from "@/lib/security/tokens";
+import {
+  generateKey,
+  generateTemporaryPassword,
+  hashKey,
+  keyMatches,
+  TEMPORARY_PASSWORD_ALPHABET,
+} from "@/lib/security/tokens";
 
 describe("locale negotiation", () => {
   it("picks the best supported language by quality", () => {

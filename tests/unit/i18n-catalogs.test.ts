@@ -26,7 +26,9 @@ describe("message catalogs", () => {
 
   it.each(locales)("%s has every key that another catalog has", (locale) => {
     const mine = catalogs[locale]!;
-    const missing = locales.flatMap((other) => [...catalogs[other]!].filter((k) => !mine.has(k)).map((k) => `${k} (from ${other})`));
+    const missing = locales.flatMap((other) =>
+      [...catalogs[other]!].filter((k) => !mine.has(k)).map((k) => `${k} (from ${other})`),
+    );
     expect(missing).toEqual([]);
   });
 

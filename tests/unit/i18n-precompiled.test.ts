@@ -28,7 +28,8 @@ function argumentCandidates(message: CompiledMessage, into = new Map<string, Val
       Object.values(options).forEach((m) => argumentCandidates(m, into));
     } else if (typeof kind === "number") into.set(name, [1234.5]);
     else {
-      const tag: TagFunction = (chunks) => `<${name}>${Array.isArray(chunks) ? chunks.join("") : String(chunks)}</${name}>`;
+      const tag: TagFunction = (chunks) =>
+        `<${name}>${Array.isArray(chunks) ? chunks.join("") : String(chunks)}</${name}>`;
       into.set(name, [tag]);
       node.slice(1).forEach(visit);
     }
@@ -39,12 +40,15 @@ function argumentCandidates(message: CompiledMessage, into = new Map<string, Val
 
 function valueSets(candidates: Map<string, Values[string][]>): Values[] {
   let sets: Values[] = [{}];
-  for (const [name, values] of candidates) sets = sets.flatMap((set) => values.map((value) => ({ ...set, [name]: value })));
+  for (const [name, values] of candidates)
+    sets = sets.flatMap((set) => values.map((value) => ({ ...set, [name]: value })));
   return sets;
 }
 
 function keysOf(tree: Record<string, unknown>, prefix = ""): string[] {
-  return Object.entries(tree).flatMap(([k, v]) => (typeof v === "string" ? [`${prefix}${k}`] : keysOf(v as Record<string, unknown>, `${prefix}${k}.`)));
+  return Object.entries(tree).flatMap(([k, v]) =>
+    typeof v === "string" ? [`${prefix}${k}`] : keysOf(v as Record<string, unknown>, `${prefix}${k}.`),
+  );
 }
 
 function at(tree: unknown, key: string): unknown {
@@ -54,8 +58,12 @@ function at(tree: unknown, key: string): unknown {
 describe("precompiled messages", () => {
   it.each(locales)("%s: every message reads the same compiled as parsed", (locale) => {
     const raw = loadMessages(locale);
-    const compiled = Object.fromEntries(Object.entries(raw).map(([namespace, messages]) => [namespace, compileMessages(messages)]));
-    const parsed = createTranslator({ locale, messages: raw, timeZone: "UTC" }) as unknown as { markup: (key: string, values: Values) => string };
+    const compiled = Object.fromEntries(
+      Object.entries(raw).map(([namespace, messages]) => [namespace, compileMessages(messages)]),
+    );
+    const parsed = createTranslator({ locale, messages: raw, timeZone: "UTC" }) as unknown as {
+      markup: (key: string, values: Values) => string;
+    };
     const cache = _createCache();
     const options = { cache, formatters: _createIntlFormatters(cache), locale, timeZone: "UTC" };
     let checked = 0;
@@ -64,7 +72,9 @@ describe("precompiled messages", () => {
       for (const values of valueSets(argumentCandidates(message))) {
         const expected = parsed.markup(key, values);
         const actual = formatCompiled(key, message, values, options);
-        expect(Array.isArray(actual) ? actual.join("") : actual, `${locale} ${key} ${JSON.stringify(values)}`).toBe(expected);
+        expect(Array.isArray(actual) ? actual.join("") : actual, `${locale} ${key} ${JSON.stringify(values)}`).toBe(
+          expected,
+        );
         checked++;
       }
     }

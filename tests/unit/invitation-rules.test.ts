@@ -12,12 +12,20 @@ describe("invitation rules", () => {
 
   it("require a future access expiry for Privileged, and at most 500 characters of message", () => {
     const now = Date.parse("2030-06-15T12:00:00Z");
-    expect(inviteOptionsIssues({ ...options, privileged: true }, now)).toEqual([{ field: "accessExpiry", message: "invite-wizard.privilegedNeedsExpiry" }]);
+    expect(inviteOptionsIssues({ ...options, privileged: true }, now)).toEqual([
+      { field: "accessExpiry", message: "invite-wizard.privilegedNeedsExpiry" },
+    ]);
     expect(inviteOptionsIssues({ ...options, privileged: true, accessExpiry: "2030-06-15" }, now)).toEqual([]);
-    expect(inviteOptionsIssues({ ...options, accessExpiry: "2030-06-14" }, now)).toEqual([{ field: "accessExpiry", message: "invite-wizard.accessExpiryPast" }]);
-    expect(inviteOptionsIssues({ ...options, accessExpiry: "15/06/2031" }, now)).toEqual([{ field: "accessExpiry", message: "invite-wizard.accessExpiryInvalid" }]);
+    expect(inviteOptionsIssues({ ...options, accessExpiry: "2030-06-14" }, now)).toEqual([
+      { field: "accessExpiry", message: "invite-wizard.accessExpiryPast" },
+    ]);
+    expect(inviteOptionsIssues({ ...options, accessExpiry: "15/06/2031" }, now)).toEqual([
+      { field: "accessExpiry", message: "invite-wizard.accessExpiryInvalid" },
+    ]);
     expect(inviteOptionsIssues({ ...options, personalMessage: "é".repeat(500) }, now)).toEqual([]);
-    expect(inviteOptionsIssues({ ...options, personalMessage: "x".repeat(501) }, now)).toEqual([{ field: "personalMessage", message: "invite-wizard.personalMessageTooLong" }]);
+    expect(inviteOptionsIssues({ ...options, personalMessage: "x".repeat(501) }, now)).toEqual([
+      { field: "personalMessage", message: "invite-wizard.personalMessageTooLong" },
+    ]);
   });
 
   it("the server schema applies them to the whole payload, with every field's error", () => {
@@ -36,6 +44,13 @@ describe("invitation rules", () => {
       "options.personalMessage": "invite-wizard.personalMessageTooLong",
     });
     expect(byField).toHaveProperty("passwordDelivery");
-    expect(sendInviteSchema.safeParse({ idempotencyKey: crypto.randomUUID(), emails: "a@example.com", passwordDelivery: null, options }).success).toBe(true);
+    expect(
+      sendInviteSchema.safeParse({
+        idempotencyKey: crypto.randomUUID(),
+        emails: "a@example.com",
+        passwordDelivery: null,
+        options,
+      }).success,
+    ).toBe(true);
   });
 });

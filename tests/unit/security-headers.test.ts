@@ -5,7 +5,12 @@ import { logRequestError } from "@/lib/request-error";
 import { contentSecurityPolicy, createNonce, securityHeaders } from "@/lib/security/headers";
 
 function directives(csp: string): Map<string, string[]> {
-  return new Map(csp.split(";").map((d) => d.trim().split(/\s+/)).map(([name = "", ...values]) => [name, values]));
+  return new Map(
+    csp
+      .split(";")
+      .map((d) => d.trim().split(/\s+/))
+      .map(([name = "", ...values]) => [name, values]),
+  );
 }
 
 describe("content security policy", () => {
@@ -62,7 +67,11 @@ describe("the log line of an unexpected error", () => {
 
   it("carries the reference the error page shows, without the query string", () => {
     const error = vi.spyOn(logger, "error").mockImplementation(() => {});
-    logRequestError(Object.assign(new Error("boom"), { digest: "1234567890" }), { path: "/invite/abc?key=SECRETKEY", method: "GET" }, { routePath: "/invite/[id]", routeType: "render" });
+    logRequestError(
+      Object.assign(new Error("boom"), { digest: "1234567890" }),
+      { path: "/invite/abc?key=SECRETKEY", method: "GET" },
+      { routePath: "/invite/[id]", routeType: "render" },
+    );
     expect(error).toHaveBeenCalledOnce();
     const [message, fields] = error.mock.calls[0]!;
     expect(message).toBe("request failed");
@@ -79,8 +88,16 @@ describe("the log line of an unexpected error", () => {
   });
 
   it("is one JSON line without a failed query's values or secret-looking fields", () => {
-    const failed = new DrizzleQueryError("insert into accounts (password_hash) values ($1)", ["$2a$12$hashhashhash"], new Error("duplicate"));
-    const line = formatLogLine("error", "request failed", { reference: "42", error: failed, temporaryPassword: "Hunter2-Hunter2" });
+    const failed = new DrizzleQueryError(
+      "insert into accounts (password_hash) values ($1)",
+      ["$2a$12$hashhashhash"],
+      new Error("duplicate"),
+    );
+    const line = formatLogLine("error", "request failed", {
+      reference: "42",
+      error: failed,
+      temporaryPassword: "Hunter2-Hunter2",
+    });
     expect(line).not.toContain("\n");
     expect(JSON.parse(line)).toMatchObject({ level: "error", reference: "42", temporaryPassword: "[redacted]" });
     expect(line).toContain("insert into accounts");

@@ -5,7 +5,12 @@ import { decodeSessionToken, SESSION_COOKIE } from "@/lib/auth/session-token";
 
 // Tokens made the way next-auth makes the session cookie: its `encode`, salted with the cookie's name.
 const token = (claims: Record<string, unknown>, options: { secret?: string; salt?: string; maxAge?: number } = {}) =>
-  encode({ token: claims, secret: options.secret ?? env.AUTH_SECRET, salt: options.salt ?? SESSION_COOKIE, maxAge: options.maxAge });
+  encode({
+    token: claims,
+    secret: options.secret ?? env.AUTH_SECRET,
+    salt: options.salt ?? SESSION_COOKIE,
+    maxAge: options.maxAge,
+  });
 
 describe("reading the session cookie", () => {
   it("returns the account and session version of a cookie next-auth issued", async () => {
@@ -19,7 +24,9 @@ describe("reading the session cookie", () => {
     const claims = { sub: "7d1c1f9e-0000-4000-8000-000000000001", sv: 1 };
     expect(await decodeSessionToken(undefined)).toBeNull();
     expect(await decodeSessionToken("not-a-token")).toBeNull();
-    expect(await decodeSessionToken(await token(claims, { secret: "another secret that is long enough to be accepted" }))).toBeNull();
+    expect(
+      await decodeSessionToken(await token(claims, { secret: "another secret that is long enough to be accepted" })),
+    ).toBeNull();
     expect(await decodeSessionToken(await token(claims, { salt: "gatehouse.callback-url" }))).toBeNull();
     expect(await decodeSessionToken(await token(claims, { maxAge: -60 }))).toBeNull();
     const valid = await token(claims);

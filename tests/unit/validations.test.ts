@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import { setupSchema, signInSchema } from "@/lib/validations/auth";
 
 describe("setup schema", () => {
-  const valid = { organizationName: "Acme", name: "Olivia", email: " Olivia@Example.com ", password: "a long enough password" };
+  const valid = {
+    organizationName: "Acme",
+    name: "Olivia",
+    email: " Olivia@Example.com ",
+    password: "a long enough password",
+  };
 
   it("accepts a valid first run and trims the address", () => {
     const parsed = setupSchema.parse(valid);
@@ -10,7 +15,12 @@ describe("setup schema", () => {
   });
 
   it("reports every invalid field, each with its catalog key", () => {
-    const result = setupSchema.safeParse({ organizationName: "A", name: "", email: "not-an-address", password: "short" });
+    const result = setupSchema.safeParse({
+      organizationName: "A",
+      name: "",
+      email: "not-an-address",
+      password: "short",
+    });
     expect(result.success).toBe(false);
     const byField = Object.fromEntries(result.error!.issues.map((i) => [i.path.join("."), i.message]));
     expect(byField).toEqual({

@@ -27,7 +27,10 @@ export default async function EmailPreviewsPage() {
               {Object.keys(definition.previews).flatMap((preview) =>
                 locales.map((locale) => (
                   <li key={`${preview}-${locale}`}>
-                    <Link href={`/dev/emails/${template}/${preview}?locale=${locale}`} className="text-indigo-700 underline">
+                    <Link
+                      href={`/dev/emails/${template}/${preview}?locale=${locale}`}
+                      className="text-indigo-700 underline"
+                    >
                       {preview} ({locale})
                     </Link>
                   </li>

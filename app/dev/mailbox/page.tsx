@@ -50,7 +50,9 @@ export default async function MailboxPage() {
                     {m.subject}
                   </Link>
                 </td>
-                <td className="py-2 whitespace-nowrap text-slate-600">{format.dateTime(new Date(m.sentAt), { dateStyle: "medium", timeStyle: "medium" })}</td>
+                <td className="py-2 whitespace-nowrap text-slate-600">
+                  {format.dateTime(new Date(m.sentAt), { dateStyle: "medium", timeStyle: "medium" })}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -23,9 +23,15 @@ export function AcceptPanel({ invitationId, invitationKey }: { invitationId: str
       setRunning(which);
       setFormError(undefined);
       const input = { invitationId, key: invitationKey };
-      const result: ActionResult<unknown> | undefined = which === "accept" ? await acceptInvitationAction(input) : await declineInvitationAction(input);
+      const result: ActionResult<unknown> | undefined =
+        which === "accept" ? await acceptInvitationAction(input) : await declineInvitationAction(input);
       if (result && !result.ok) {
-        setFormError(result.formError ?? Object.values(result.fieldErrors ?? {}).flat().join(" "));
+        setFormError(
+          result.formError ??
+            Object.values(result.fieldErrors ?? {})
+              .flat()
+              .join(" "),
+        );
         refreshWhenStale(result);
       } else if (which === "decline") {
         router.refresh();

@@ -22,7 +22,15 @@ type StepInput = z.infer<typeof stepSchema>;
  * A new account: Temporary password → Continue (checked on the server, nothing changes), then
  * New password and Confirm new password → Update Password, which checks everything again.
  */
-export function NewAccountPanel({ invitationId, invitationKey, minLength }: { invitationId: string; invitationKey: string; minLength: number }) {
+export function NewAccountPanel({
+  invitationId,
+  invitationKey,
+  minLength,
+}: {
+  invitationId: string;
+  invitationKey: string;
+  minLength: number;
+}) {
   const t = useTranslations("invite");
   const tv = useValidationMessage();
   const refreshWhenStale = useRefreshWhenStale();
@@ -49,7 +57,9 @@ export function NewAccountPanel({ invitationId, invitationKey, minLength }: { in
         <NewPasswordForm
           autoFocus
           minLength={minLength}
-          submit={(values) => completeNewAccountAction({ invitationId, key: invitationKey, temporaryPassword: verified, ...values })}
+          submit={(values) =>
+            completeNewAccountAction({ invitationId, key: invitationKey, temporaryPassword: verified, ...values })
+          }
           onFailure={(result) => {
             if (result.code === "invite.wrongTemporaryPassword") setVerified(undefined);
             refreshWhenStale(result);

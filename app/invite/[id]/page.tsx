@@ -70,7 +70,13 @@ export default async function InvitationPage({ params, searchParams }: Props) {
   }
 }
 
-async function PendingInvitationPage({ invitation, invitationKey }: { invitation: PendingInvitation; invitationKey: string }) {
+async function PendingInvitationPage({
+  invitation,
+  invitationKey,
+}: {
+  invitation: PendingInvitation;
+  invitationKey: string;
+}) {
   const [t, format, current] = await Promise.all([getTranslations("invite"), getFormatter(), getCurrentAccount()]);
   const organization = invitation.organizationName;
 
@@ -85,7 +91,11 @@ async function PendingInvitationPage({ invitation, invitationKey }: { invitation
     );
   } else if (invitation.accountKind === "new") {
     panel = (
-      <NewAccountPanel invitationId={invitation.id} invitationKey={invitationKey} minLength={invitation.minPasswordLength} />
+      <NewAccountPanel
+        invitationId={invitation.id}
+        invitationKey={invitationKey}
+        minLength={invitation.minPasswordLength}
+      />
     );
   } else if (current) {
     panel = (
@@ -116,7 +126,9 @@ async function PendingInvitationPage({ invitation, invitationKey }: { invitation
       <Card>
         <h1 className="text-2xl font-semibold">{t("title", { organization })}</h1>
         <p className="mt-2 text-slate-700">
-          {invitation.inviterName ? t("leadWithInviter", { inviter: invitation.inviterName, organization }) : t("lead", { organization })}
+          {invitation.inviterName
+            ? t("leadWithInviter", { inviter: invitation.inviterName, organization })
+            : t("lead", { organization })}
         </p>
         <dl aria-label={t("detailsLabel")} className="mt-6 grid grid-cols-[auto_1fr] gap-x-6 gap-y-2 text-sm">
           {details.map(([term, value]) => (

@@ -10,7 +10,13 @@ import { requireOrgAccess } from "@/lib/auth/require";
 import { accessEndingSoon } from "@/lib/members/access";
 import { listMyOrganizations } from "@/lib/organizations";
 
-export default async function OrganizationLayout({ children, params }: { children: ReactNode; params: Promise<{ slug: string }> }) {
+export default async function OrganizationLayout({
+  children,
+  params,
+}: {
+  children: ReactNode;
+  params: Promise<{ slug: string }>;
+}) {
   await connection();
   const { slug } = await params;
   const access = await requireOrgAccess(slug);
@@ -24,7 +30,10 @@ export default async function OrganizationLayout({ children, params }: { childre
         <Card>
           <h1 className="text-xl font-semibold">{t("accessExpiredTitle")}</h1>
           <p className="mt-2 text-slate-700">
-            {t("accessExpiredBody", { organization: access.organizationName, date: format.dateTime(access.expiredAt, { dateStyle: "long", timeStyle: "short" }) })}
+            {t("accessExpiredBody", {
+              organization: access.organizationName,
+              date: format.dateTime(access.expiredAt, { dateStyle: "long", timeStyle: "short" }),
+            })}
           </p>
         </Card>
       </main>
@@ -43,7 +52,10 @@ export default async function OrganizationLayout({ children, params }: { childre
     >
       {endsAt && (
         <Alert tone="warning" role="status" className="mb-6">
-          {tu("accessEndingSoon", { organization: actor.organizationName, date: format.dateTime(endsAt, { dateStyle: "long", timeStyle: "short" }) })}
+          {tu("accessEndingSoon", {
+            organization: actor.organizationName,
+            date: format.dateTime(endsAt, { dateStyle: "long", timeStyle: "short" }),
+          })}
         </Alert>
       )}
       {children}

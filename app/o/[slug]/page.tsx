@@ -9,7 +9,9 @@ export default async function OrganizationOverview({ params }: { params: Promise
     <div>
       <h1 className="text-2xl font-semibold">{actor.organizationName}</h1>
       <p className="mt-2 text-slate-700">
-        {can(actor, "admin:access") ? t("overviewAdmin", { organization: actor.organizationName }) : t("overviewMember", { organization: actor.organizationName })}
+        {can(actor, "admin:access")
+          ? t("overviewAdmin", { organization: actor.organizationName })
+          : t("overviewMember", { organization: actor.organizationName })}
       </p>
     </div>
   );

@@ -17,7 +17,11 @@ export default async function NewOrganizationPage() {
   const account = await getCurrentAccount();
   if (!account) redirect("/sign-in?callbackUrl=/orgs/new");
   if (account.passwordIsTemporary) redirect("/change-password");
-  const [t, tc, orgs] = await Promise.all([getTranslations("orgs"), getTranslations("common"), listMyOrganizations(account.id)]);
+  const [t, tc, orgs] = await Promise.all([
+    getTranslations("orgs"),
+    getTranslations("common"),
+    listMyOrganizations(account.id),
+  ]);
   return (
     <main className="mx-auto max-w-md px-6 py-16">
       <Card>

@@ -6,7 +6,15 @@ import { resetPasswordAction } from "../actions";
 
 const linkFailures = new Set(["password.linkInvalid", "password.linkExpired", "password.linkUsed"]);
 
-export function ResetPasswordForm({ resetId, resetKey, minLength }: { resetId: string; resetKey: string; minLength: number }) {
+export function ResetPasswordForm({
+  resetId,
+  resetKey,
+  minLength,
+}: {
+  resetId: string;
+  resetKey: string;
+  minLength: number;
+}) {
   const router = useRouter();
   return (
     <NewPasswordForm

@@ -51,7 +51,8 @@ export async function seedOrganization(db: Database, name = "Acme") {
   return {
     ...seeded,
     addAccount: (overrides: Parameters<typeof createAccount>[1] = {}) => createAccount(db, overrides),
-    addMember: (accountId: string, options: Parameters<typeof addMember>[3] = {}) => addMember(db, seeded.org.id, accountId, options),
+    addMember: (accountId: string, options: Parameters<typeof addMember>[3] = {}) =>
+      addMember(db, seeded.org.id, accountId, options),
   };
 }
 

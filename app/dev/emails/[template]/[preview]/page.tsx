@@ -24,7 +24,8 @@ export default async function EmailPreviewPage({
   if (env.isProduction) notFound();
   const [{ template, preview }, { locale: requested }] = await Promise.all([params, searchParams]);
   if (!isTemplate(template)) notFound();
-  const previews: Record<string, (typeof emailTemplates)[typeof template]["previews"][string]> = emailTemplates[template].previews;
+  const previews: Record<string, (typeof emailTemplates)[typeof template]["previews"][string]> =
+    emailTemplates[template].previews;
   const props = Object.hasOwn(previews, preview) ? previews[preview] : undefined;
   if (!props) notFound();
   const locale = isLocale(requested) ? requested : defaultLocale;

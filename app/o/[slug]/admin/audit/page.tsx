@@ -10,13 +10,24 @@ import { listAuditActors, listAuditEvents } from "@/lib/audit/list";
 import { actionLabelKey, auditDetails, auditSentence, detailValueText } from "@/lib/audit/present";
 import { requireActor } from "@/lib/auth/require";
 
-type Props = { params: Promise<{ slug: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+type Props = {
+  params: Promise<{ slug: string }>;
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+};
 
 export default async function AuditLogPage({ params, searchParams }: Props) {
   const actor = await requireActor((await params).slug, "audit:read");
   const { filters, page } = parseAuditQuery(await searchParams);
-  const [t, tAdmin, format, timeZone] = await Promise.all([getTranslations("audit"), getTranslations("admin"), getFormatter(), getTimeZone()]);
-  const [list, actors] = await Promise.all([listAuditEvents(actor, filters, page, { timeZone }), listAuditActors(actor)]);
+  const [t, tAdmin, format, timeZone] = await Promise.all([
+    getTranslations("audit"),
+    getTranslations("admin"),
+    getFormatter(),
+    getTimeZone(),
+  ]);
+  const [list, actors] = await Promise.all([
+    listAuditEvents(actor, filters, page, { timeZone }),
+    listAuditActors(actor),
+  ]);
   const base = `/o/${actor.organizationSlug}/admin/audit`;
   const formatDate = (d: Date) => format.dateTime(d, { dateStyle: "medium", timeStyle: "short" });
   const filtered = Boolean(filters.action || filters.actorAccountId || filters.from || filters.to);
@@ -28,7 +39,12 @@ export default async function AuditLogPage({ params, searchParams }: Props) {
         <p className="mt-2 text-slate-700">{t("intro", { organization: actor.organizationName })}</p>
       </div>
 
-      <form method="get" action={base} aria-label={t("filters")} className="grid gap-4 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200 sm:grid-cols-2 lg:grid-cols-4">
+      <form
+        method="get"
+        action={base}
+        aria-label={t("filters")}
+        className="grid gap-4 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200 sm:grid-cols-2 lg:grid-cols-4"
+      >
         <Field label={t("action")}>
           <Select name="action" defaultValue={filters.action ?? ""}>
             <option value="">{t("allActions")}</option>
@@ -82,11 +98,21 @@ export default async function AuditLogPage({ params, searchParams }: Props) {
             <caption className="sr-only">{t("events")}</caption>
             <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
               <tr>
-                <th scope="col" className="px-3 py-2">{t("when")}</th>
-                <th scope="col" className="px-3 py-2">{t("who")}</th>
-                <th scope="col" className="px-3 py-2">{t("whatAndDetails")}</th>
-                <th scope="col" className="px-3 py-2">{t("target")}</th>
-                <th scope="col" className="px-3 py-2">{t("fromWhere")}</th>
+                <th scope="col" className="px-3 py-2">
+                  {t("when")}
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  {t("who")}
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  {t("whatAndDetails")}
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  {t("target")}
+                </th>
+                <th scope="col" className="px-3 py-2">
+                  {t("fromWhere")}
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100 align-top">
@@ -99,7 +125,9 @@ export default async function AuditLogPage({ params, searchParams }: Props) {
                     </td>
                     <td className="min-w-40 px-3 py-2">
                       <div className="font-medium text-slate-900">{event.actor.name ?? t("system")}</div>
-                      {event.actor.email && <div className="text-xs text-slate-600 [overflow-wrap:anywhere]">{event.actor.email}</div>}
+                      {event.actor.email && (
+                        <div className="text-xs text-slate-600 [overflow-wrap:anywhere]">{event.actor.email}</div>
+                      )}
                     </td>
                     <td className="min-w-64 px-3 py-2">
                       <div className="text-slate-900">{auditSentence(event, t)}</div>
@@ -114,7 +142,9 @@ export default async function AuditLogPage({ params, searchParams }: Props) {
                         </dl>
                       )}
                     </td>
-                    <td className="min-w-36 px-3 py-2 text-slate-700 [overflow-wrap:anywhere]">{event.target.label ?? event.target.id ?? t("none")}</td>
+                    <td className="min-w-36 px-3 py-2 text-slate-700 [overflow-wrap:anywhere]">
+                      {event.target.label ?? event.target.id ?? t("none")}
+                    </td>
                     <td className="px-3 py-2 text-slate-700">
                       <div>
                         <span className="sr-only">{t("detailLabel", { label: t("ip") })} </span>

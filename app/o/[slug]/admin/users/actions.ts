@@ -17,16 +17,24 @@ function refreshingList<T>(action: OrgAction<T>): OrgAction<T> {
   };
 }
 
-const update = refreshingList(orgAction("members:manage", updateMemberSchema, (actor, input) => updateMember(actor, input)));
-const remove = refreshingList(orgAction("members:manage", membershipIdSchema, (actor, input) => removeMember(actor, input)));
-const makeOwner = refreshingList(orgAction("members:manage", membershipIdSchema, (actor, input) => transferOwnership(actor, input)));
+const update = refreshingList(
+  orgAction("members:manage", updateMemberSchema, (actor, input) => updateMember(actor, input)),
+);
+const remove = refreshingList(
+  orgAction("members:manage", membershipIdSchema, (actor, input) => removeMember(actor, input)),
+);
+const makeOwner = refreshingList(
+  orgAction("members:manage", membershipIdSchema, (actor, input) => transferOwnership(actor, input)),
+);
 const resend = refreshingList(
   orgAction("invitations:manage", invitationIdSchema, async (actor, input) => {
     const { invitationId, temporaryPassword } = await reinvite(actor, input);
     return { invitationId, temporaryPassword: temporaryPassword ?? null };
   }),
 );
-const cancel = refreshingList(orgAction("invitations:manage", invitationIdSchema, (actor, input) => cancelInvitation(actor, input)));
+const cancel = refreshingList(
+  orgAction("invitations:manage", invitationIdSchema, (actor, input) => cancelInvitation(actor, input)),
+);
 
 export async function updateMemberAction(organizationSlug: string, raw: unknown) {
   return update(organizationSlug, raw);

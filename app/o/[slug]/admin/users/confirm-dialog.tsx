@@ -41,7 +41,13 @@ export function ConfirmDialogContent<T>({
     const result = await run();
     setPending(false);
     if (result.ok) onDone(result.data);
-    else setError(result.formError ?? Object.values(result.fieldErrors ?? {}).flat().join(" "));
+    else
+      setError(
+        result.formError ??
+          Object.values(result.fieldErrors ?? {})
+            .flat()
+            .join(" "),
+      );
   }
 
   return (
@@ -52,7 +58,12 @@ export function ConfirmDialogContent<T>({
         <DialogClose asChild>
           <Button variant="secondary">{cancelLabel ?? tc("cancel")}</Button>
         </DialogClose>
-        <Button variant={danger ? "danger" : "primary"} onClick={confirm} disabled={pending} aria-busy={pending || undefined}>
+        <Button
+          variant={danger ? "danger" : "primary"}
+          onClick={confirm}
+          disabled={pending}
+          aria-busy={pending || undefined}
+        >
           {pending ? t("working") : confirmLabel}
         </Button>
       </div>

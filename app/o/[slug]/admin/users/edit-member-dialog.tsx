@@ -16,7 +16,15 @@ import type { MemberActionTarget } from "./row-actions";
 
 const fields = ["role", "enabled", "accessExpiresAt", "tags"] as const;
 
-export function EditMemberDialogContent({ organizationSlug, member, onDone }: { organizationSlug: string; member: MemberActionTarget; onDone: () => void }) {
+export function EditMemberDialogContent({
+  organizationSlug,
+  member,
+  onDone,
+}: {
+  organizationSlug: string;
+  member: MemberActionTarget;
+  onDone: () => void;
+}) {
   const t = useTranslations("users");
   const tc = useTranslations("common");
   const tv = useValidationMessage();
@@ -79,7 +87,11 @@ export function EditMemberDialogContent({ organizationSlug, member, onDone }: { 
             </p>
           )}
         </div>
-        <Field label={t("actions.accessExpiry")} hint={t("actions.accessExpiryHint")} error={tv(errors.accessExpiresAt?.message)}>
+        <Field
+          label={t("actions.accessExpiry")}
+          hint={t("actions.accessExpiryHint")}
+          error={tv(errors.accessExpiresAt?.message)}
+        >
           <Input type="date" {...register("accessExpiresAt")} />
         </Field>
         <fieldset aria-describedby="edit-tags-hint">

@@ -44,7 +44,9 @@ export function MemberActionDialog({
     <>
       {open !== null && member && (
         <Dialog open onOpenChange={onOpenChange}>
-          {open.action === "edit" && <EditMemberDialogContent organizationSlug={organizationSlug} member={member} onDone={close} />}
+          {open.action === "edit" && (
+            <EditMemberDialogContent organizationSlug={organizationSlug} member={member} onDone={close} />
+          )}
           {open.action === "delete" && (
             <ConfirmDialogContent
               title={t("deleteTitle", { name })}
@@ -93,7 +95,15 @@ export function MemberActionDialog({
   );
 }
 
-function ReinvitedContent({ name, email, temporaryPassword }: { name: string; email: string; temporaryPassword: string | null }) {
+function ReinvitedContent({
+  name,
+  email,
+  temporaryPassword,
+}: {
+  name: string;
+  email: string;
+  temporaryPassword: string | null;
+}) {
   const t = useTranslations("users.actions");
   return (
     <DialogContent title={t("reinviteDone")} description={t("reinviteDoneBody", { email })}>

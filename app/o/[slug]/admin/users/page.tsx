@@ -18,12 +18,19 @@ function firstValues(params: SearchParams): Record<string, string | undefined> {
   return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
 }
 
-export default async function UsersPage({ params, searchParams }: { params: Promise<{ slug: string }>; searchParams: Promise<SearchParams> }) {
+export default async function UsersPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ slug: string }>;
+  searchParams: Promise<SearchParams>;
+}) {
   const { slug } = await params;
   const actor = await requireActor(slug, "members:read");
   const query = membersQuerySchema.parse(firstValues(await searchParams));
   const [list, t] = await Promise.all([listMembers(actor, query), getTranslations("users")]);
-  if (list.rows.length === 0 && query.page > list.pageCount) redirect(usersHref(slug, { ...query, page: list.pageCount }));
+  if (list.rows.length === 0 && query.page > list.pageCount)
+    redirect(usersHref(slug, { ...query, page: list.pageCount }));
   const canManage = can(actor, "members:manage");
   const filtered = Boolean(query.q || query.role || query.status);
   return (
@@ -66,7 +73,13 @@ export default async function UsersPage({ params, searchParams }: { params: Prom
               viewer={{ accountId: actor.accountId, isOwner: actor.isOwner }}
               canManage={canManage}
             />
-            <UsersPagination slug={slug} query={query} total={list.total} pageCount={list.pageCount} pageSize={list.pageSize} />
+            <UsersPagination
+              slug={slug}
+              query={query}
+              total={list.total}
+              pageCount={list.pageCount}
+              pageSize={list.pageSize}
+            />
           </>
         )}
       </div>

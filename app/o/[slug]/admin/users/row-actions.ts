@@ -21,10 +21,14 @@ export type RowAction = "edit" | "delete" | "owner" | "reinvite" | "cancel";
  * decides). An invitation is re-sent or cancelled; a member is edited, made owner by the owner
  * when an active administrator, or removed unless it is the owner or the viewer.
  */
-export function offeredActions(member: Pick<MemberActionTarget, "invitationId" | "isOwner" | "role" | "status">, viewer: { isSelf: boolean; isOwner: boolean }): RowAction[] {
+export function offeredActions(
+  member: Pick<MemberActionTarget, "invitationId" | "isOwner" | "role" | "status">,
+  viewer: { isSelf: boolean; isOwner: boolean },
+): RowAction[] {
   if (member.invitationId) return ["reinvite", "cancel"];
   const actions: RowAction[] = ["edit"];
-  if (viewer.isOwner && !member.isOwner && member.role === "administrator" && member.status === "active") actions.push("owner");
+  if (viewer.isOwner && !member.isOwner && member.role === "administrator" && member.status === "active")
+    actions.push("owner");
   if (!viewer.isSelf && !member.isOwner) actions.push("delete");
   return actions;
 }

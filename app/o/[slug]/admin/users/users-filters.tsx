@@ -6,10 +6,24 @@ import { Input, Select } from "@/components/ui/input";
 import { memberListStatuses, memberRoles, type MembersQuery } from "@/lib/validations/members";
 
 /** A plain GET form: the search and filters live in the URL, so a view can be shared or reloaded. */
-export async function UsersFilters({ slug, query, clearHref }: { slug: string; query: MembersQuery; clearHref?: string }) {
+export async function UsersFilters({
+  slug,
+  query,
+  clearHref,
+}: {
+  slug: string;
+  query: MembersQuery;
+  clearHref?: string;
+}) {
   const t = await getTranslations("users");
   return (
-    <form role="search" aria-label={t("filters")} method="get" action={`/o/${slug}/admin/users`} className="flex flex-wrap items-end gap-3">
+    <form
+      role="search"
+      aria-label={t("filters")}
+      method="get"
+      action={`/o/${slug}/admin/users`}
+      className="flex flex-wrap items-end gap-3"
+    >
       <div className="min-w-64 flex-1">
         <label htmlFor="users-q" className="block text-sm font-medium text-slate-900">
           {t("search")}

@@ -25,7 +25,10 @@ export async function UsersPagination({
   const from = Math.min(total, (page - 1) * pageSize + 1);
   const to = Math.min(total, page * pageSize);
   return (
-    <nav aria-label={t("pagination")} className="flex flex-wrap items-center justify-between gap-3 text-sm text-slate-700">
+    <nav
+      aria-label={t("pagination")}
+      className="flex flex-wrap items-center justify-between gap-3 text-sm text-slate-700"
+    >
       <p>{t("summary", { from: numbers.format(from), to: numbers.format(to), total: numbers.format(total) })}</p>
       <div className="flex items-center gap-3">
         {page > 1 && (
@@ -33,7 +36,9 @@ export async function UsersPagination({
             {t("previous")}
           </Link>
         )}
-        <span aria-current="page">{t("pageOf", { page: numbers.format(page), pageCount: numbers.format(pageCount) })}</span>
+        <span aria-current="page">
+          {t("pageOf", { page: numbers.format(page), pageCount: numbers.format(pageCount) })}
+        </span>
         {page < pageCount && (
           <Link href={usersHref(slug, { ...query, page: page + 1 })} className={linkClass} rel="next">
             {t("next")}

@@ -37,10 +37,15 @@ export function UsersTable({
   function statusDetail(row: MemberRow): string[] {
     const lines: string[] = [];
     if (row.invitation) {
-      lines.push(t(row.status === "expired" ? "invitationExpired" : "invitationExpires", { date: day(row.invitation.expiresAt) }));
+      lines.push(
+        t(row.status === "expired" ? "invitationExpired" : "invitationExpires", {
+          date: day(row.invitation.expiresAt),
+        }),
+      );
       const d = row.invitation.delivery;
       if (d?.state === "retrying") lines.push(t("delivery.retrying", { date: moment(d.nextAttemptAt) }));
-      else if (d?.state === "failed") lines.push(d.reason ? t("delivery.failed", { reason: d.reason }) : t("delivery.failedUnknown"));
+      else if (d?.state === "failed")
+        lines.push(d.reason ? t("delivery.failed", { reason: d.reason }) : t("delivery.failedUnknown"));
       else if (d) lines.push(t(`delivery.${d.state}`));
     }
     if (row.accessExpiresAt) lines.push(t("accessUntil", { date: day(row.accessExpiresAt) }));
@@ -121,7 +126,12 @@ export function UsersTable({
                   <td className="text-right">
                     <div className="row-actions">
                       {offeredActions(
-                        { invitationId: row.invitation?.id ?? null, isOwner: row.isOwner, role: row.role, status: row.status },
+                        {
+                          invitationId: row.invitation?.id ?? null,
+                          isOwner: row.isOwner,
+                          role: row.role,
+                          status: row.status,
+                        },
                         { isSelf, isOwner: viewer.isOwner },
                       ).map((action) => (
                         <Button
@@ -142,7 +152,14 @@ export function UsersTable({
           })}
         </tbody>
       </table>
-      {canManage && <MemberActionDialog organizationSlug={organizationSlug} organizationName={organizationName} open={open} onClose={() => setOpen(null)} />}
+      {canManage && (
+        <MemberActionDialog
+          organizationSlug={organizationSlug}
+          organizationName={organizationName}
+          open={open}
+          onClose={() => setOpen(null)}
+        />
+      )}
     </div>
   );
 }

@@ -9,7 +9,10 @@ import { settingsSchema } from "@/lib/validations/settings";
 const update = orgAction("settings:manage", settingsSchema, (actor, input) => updateSettings(actor, input));
 const read = orgAction("settings:read", z.object({}), (actor) => getSettings(actor));
 
-export async function updateSettingsAction(organizationSlug: string, raw: unknown): Promise<ActionResult<SettingsSaved>> {
+export async function updateSettingsAction(
+  organizationSlug: string,
+  raw: unknown,
+): Promise<ActionResult<SettingsSaved>> {
   return update(organizationSlug, raw);
 }
 

@@ -5,7 +5,11 @@ import { SettingsForm } from "./settings-form";
 
 export default async function GeneralSettingsPage({ params }: { params: Promise<{ slug: string }> }) {
   const actor = await requireActor((await params).slug, "settings:manage");
-  const [settings, t, ts] = await Promise.all([getSettings(actor), getTranslations("admin"), getTranslations("settings")]);
+  const [settings, t, ts] = await Promise.all([
+    getSettings(actor),
+    getTranslations("admin"),
+    getTranslations("settings"),
+  ]);
   return (
     <div className="max-w-2xl">
       <h1 className="text-2xl font-semibold">{t("generalTitle")}</h1>

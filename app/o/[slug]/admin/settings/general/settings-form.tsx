@@ -21,7 +21,13 @@ import {
 } from "@/lib/validations/settings";
 import { readSettingsAction, updateSettingsAction } from "./actions";
 
-const fields = ["temporaryPasswordPolicy", "invitationValidityDays", "defaultLocale", "allowedEmailDomains", "minPasswordLength"] as const;
+const fields = [
+  "temporaryPasswordPolicy",
+  "invitationValidityDays",
+  "defaultLocale",
+  "allowedEmailDomains",
+  "minPasswordLength",
+] as const;
 
 const policyLabels = {
   ask: ["ask", "askHint"],
@@ -40,7 +46,11 @@ export function SettingsForm({ organizationSlug, initial }: { organizationSlug: 
   const id = useId();
   const [formError, setFormError] = useState<string>();
   const [status, setStatus] = useState<"saved" | "unchanged">();
-  const { register, handleSubmit, reset, setError, getValues, formState } = useForm<SettingsFormInput, unknown, SettingsInput>({
+  const { register, handleSubmit, reset, setError, getValues, formState } = useForm<
+    SettingsFormInput,
+    unknown,
+    SettingsInput
+  >({
     resolver: zodResolver(settingsSchema),
     defaultValues: toForm(initial),
   });
@@ -116,7 +126,11 @@ export function SettingsForm({ organizationSlug, initial }: { organizationSlug: 
           )}
         </fieldset>
 
-        <Field label={t("validityDays")} hint={t("validityDaysHint")} error={tv(errors.invitationValidityDays?.message)}>
+        <Field
+          label={t("validityDays")}
+          hint={t("validityDaysHint")}
+          error={tv(errors.invitationValidityDays?.message)}
+        >
           <Input
             type="number"
             inputMode="numeric"
@@ -142,12 +156,27 @@ export function SettingsForm({ organizationSlug, initial }: { organizationSlug: 
         <Field
           label={t("domains")}
           hint={t("domainsHint")}
-          error={domainsError && [domainsError, notDomains.length ? t("domainsNotValid", { list: notDomains.join(", ") }) : ""].join(" ").trim()}
+          error={
+            domainsError &&
+            [domainsError, notDomains.length ? t("domainsNotValid", { list: notDomains.join(", ") }) : ""]
+              .join(" ")
+              .trim()
+          }
         >
-          <Textarea rows={4} spellCheck={false} autoCapitalize="none" autoComplete="off" {...register("allowedEmailDomains")} />
+          <Textarea
+            rows={4}
+            spellCheck={false}
+            autoCapitalize="none"
+            autoComplete="off"
+            {...register("allowedEmailDomains")}
+          />
         </Field>
 
-        <Field label={t("minPasswordLength")} hint={t("minPasswordLengthHint")} error={tv(errors.minPasswordLength?.message)}>
+        <Field
+          label={t("minPasswordLength")}
+          hint={t("minPasswordLengthHint")}
+          error={tv(errors.minPasswordLength?.message)}
+        >
           <Input
             type="number"
             inputMode="numeric"
@@ -159,14 +188,14 @@ export function SettingsForm({ organizationSlug, initial }: { organizationSlug: 
           />
         </Field>
 
-          <div className="flex items-center gap-4">
-            <Button type="submit" disabled={isSubmitting}>
-              {isSubmitting ? t("saving") : t("save")}
-            </Button>
-            <p role="status" aria-live="polite" className="text-sm text-emerald-800">
-              {status && t(status)}
-            </p>
-          </div>
+        <div className="flex items-center gap-4">
+          <Button type="submit" disabled={isSubmitting}>
+            {isSubmitting ? t("saving") : t("save")}
+          </Button>
+          <p role="status" aria-live="polite" className="text-sm text-emerald-800">
+            {status && t(status)}
+          </p>
+        </div>
       </form>
     </Card>
   );

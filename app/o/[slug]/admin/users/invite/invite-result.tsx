@@ -9,7 +9,15 @@ import { Input } from "@/components/ui/input";
 import type { SendInvitationsResult, SentInvitation } from "@/lib/invitations/create";
 
 /** The result screen: one line per address; a temporary password not emailed is shown here once. */
-export function InviteResult({ result, organizationSlug, onDone }: { result: SendInvitationsResult; organizationSlug: string; onDone: () => void }) {
+export function InviteResult({
+  result,
+  organizationSlug,
+  onDone,
+}: {
+  result: SendInvitationsResult;
+  organizationSlug: string;
+  onDone: () => void;
+}) {
   const t = useTranslations("invite-wizard");
   const tr = useTranslations();
   const format = useFormatter();
@@ -33,7 +41,10 @@ export function InviteResult({ result, organizationSlug, onDone }: { result: Sen
           <li
             key={line.email}
             aria-label={line.email}
-            className={cn("rounded-md px-4 py-3 text-sm ring-1 ring-inset", line.outcome === "sent" ? "bg-slate-50 ring-slate-200" : "bg-red-50 text-red-900 ring-red-200")}
+            className={cn(
+              "rounded-md px-4 py-3 text-sm ring-1 ring-inset",
+              line.outcome === "sent" ? "bg-slate-50 ring-slate-200" : "bg-red-50 text-red-900 ring-red-200",
+            )}
           >
             {line.outcome === "failed" ? (
               <p className="flex gap-2">
@@ -43,14 +54,24 @@ export function InviteResult({ result, organizationSlug, onDone }: { result: Sen
                 </span>
               </p>
             ) : (
-              <SentLine line={line} organizationSlug={organizationSlug} expires={format.dateTime(new Date(line.expiresAt), { dateStyle: "long" })} />
+              <SentLine
+                line={line}
+                organizationSlug={organizationSlug}
+                expires={format.dateTime(new Date(line.expiresAt), { dateStyle: "long" })}
+              />
             )}
           </li>
         ))}
       </ul>
       {showsPassword && (
         <label className="flex items-start gap-2 rounded-md bg-amber-50 px-4 py-3 text-sm text-amber-950 ring-1 ring-inset ring-amber-200">
-          <input type="checkbox" checked={saved} onChange={(e) => setSaved(e.target.checked)} className="mt-0.5 size-4 accent-indigo-600" aria-describedby={`${id}-saved-hint`} />
+          <input
+            type="checkbox"
+            checked={saved}
+            onChange={(e) => setSaved(e.target.checked)}
+            className="mt-0.5 size-4 accent-indigo-600"
+            aria-describedby={`${id}-saved-hint`}
+          />
           <span>
             <span className="font-medium">{t("savedConfirm")}</span>
             <span id={`${id}-saved-hint`} className="block text-amber-900">
@@ -68,7 +89,15 @@ export function InviteResult({ result, organizationSlug, onDone }: { result: Sen
   );
 }
 
-function SentLine({ line, organizationSlug, expires }: { line: SentInvitation; organizationSlug: string; expires: string }) {
+function SentLine({
+  line,
+  organizationSlug,
+  expires,
+}: {
+  line: SentInvitation;
+  organizationSlug: string;
+  expires: string;
+}) {
   const t = useTranslations("invite-wizard");
   const id = useId();
   const [copied, setCopied] = useState(false);
@@ -89,7 +118,9 @@ function SentLine({ line, organizationSlug, expires }: { line: SentInvitation; o
         </span>
       </p>
       {line.passwordDelivery === "email" && <p className="text-slate-700">{t("passwordEmailed")}</p>}
-      {line.passwordDelivery === "manual" && !line.temporaryPassword && <p className="text-slate-700">{t("passwordAlreadyShown")}</p>}
+      {line.passwordDelivery === "manual" && !line.temporaryPassword && (
+        <p className="text-slate-700">{t("passwordAlreadyShown")}</p>
+      )}
       {line.temporaryPassword && (
         <div className="space-y-2 rounded-md bg-white p-3 ring-1 ring-slate-200">
           <label htmlFor={`${id}-password`} className="block text-sm font-medium text-slate-900">
@@ -109,7 +140,11 @@ function SentLine({ line, organizationSlug, expires }: { line: SentInvitation; o
               {t("copy")}
             </Button>
             {line.passwordSheetToken && (
-              <form method="post" action={`/o/${organizationSlug}/admin/users/invite/password-sheet`} onSubmit={() => setTimeout(() => setDownloaded(true), 0)}>
+              <form
+                method="post"
+                action={`/o/${organizationSlug}/admin/users/invite/password-sheet`}
+                onSubmit={() => setTimeout(() => setDownloaded(true), 0)}
+              >
                 <input type="hidden" name="token" value={line.passwordSheetToken} />
                 <Button type="submit" variant="secondary" disabled={downloaded}>
                   <FileDown aria-hidden className="size-4" />

@@ -57,7 +57,13 @@ export function InviteWizard({ organizationSlug }: { organizationSlug: string })
   const [emailError, setEmailError] = useState<string>();
   const [delivery, setDelivery] = useState<PasswordDeliveryChoice | null>(null);
   const [deliveryError, setDeliveryError] = useState<string>();
-  const [options, setOptions] = useState<InviteOptions>({ locale: "en", personalMessage: "", accessExpiry: "", external: false, privileged: false });
+  const [options, setOptions] = useState<InviteOptions>({
+    locale: "en",
+    personalMessage: "",
+    accessExpiry: "",
+    external: false,
+    privileged: false,
+  });
   // Once the person picks the language, a later lookup no longer presets it.
   const [localeChosen, setLocaleChosen] = useState(false);
   const [result, setResult] = useState<SendInvitationsResult | null>(null);
@@ -89,7 +95,9 @@ export function InviteWizard({ organizationSlug }: { organizationSlug: string })
     return () => window.removeEventListener("keydown", onKey);
   }, [step, leave]);
 
-  const needsDelivery = Boolean(lookup && lookup.passwordPolicy === "ask" && lookup.addresses.some((a) => a.outcome === "new"));
+  const needsDelivery = Boolean(
+    lookup && lookup.passwordPolicy === "ask" && lookup.addresses.some((a) => a.outcome === "new"),
+  );
 
   async function check(): Promise<LookupResult | null> {
     preloadLaterSteps();
@@ -99,14 +107,21 @@ export function InviteWizard({ organizationSlug }: { organizationSlug: string })
       const response = await lookupInviteeAction(organizationSlug, { emails });
       if (!response.ok) {
         setLookup(null);
-        setEmailError(response.fieldErrors?.emails?.join(" ") ?? response.formError ?? Object.values(response.fieldErrors ?? {}).flat().join(" "));
+        setEmailError(
+          response.fieldErrors?.emails?.join(" ") ??
+            response.formError ??
+            Object.values(response.fieldErrors ?? {})
+              .flat()
+              .join(" "),
+        );
         emailRef.current?.focus();
         return null;
       }
       setLookup(response.data);
       const existing = response.data.addresses.filter((a) => a.outcome === "existing");
       const accountLocale = existing.length === response.data.addresses.length ? existing[0]?.accountLocale : null;
-      if (!localeChosen) setOptions((current) => ({ ...current, locale: accountLocale ?? response.data.defaultLocale }));
+      if (!localeChosen)
+        setOptions((current) => ({ ...current, locale: accountLocale ?? response.data.defaultLocale }));
       return response.data;
     } finally {
       setChecking(false);
@@ -167,7 +182,11 @@ export function InviteWizard({ organizationSlug }: { organizationSlug: string })
             aria-current={s === step ? "step" : undefined}
             className={cn(
               "flex items-center gap-2 rounded-full px-3 py-1 ring-1 ring-inset",
-              s === step ? "bg-indigo-600 text-white ring-indigo-600" : steps.indexOf(step) > i ? "bg-indigo-50 text-indigo-900 ring-indigo-200" : "text-slate-600 ring-slate-300",
+              s === step
+                ? "bg-indigo-600 text-white ring-indigo-600"
+                : steps.indexOf(step) > i
+                  ? "bg-indigo-50 text-indigo-900 ring-indigo-200"
+                  : "text-slate-600 ring-slate-300",
             )}
           >
             <span aria-hidden>{i + 1}</span>
@@ -223,7 +242,12 @@ export function InviteWizard({ organizationSlug }: { organizationSlug: string })
               {lookup && (
                 <ul id={lookupErrors.length ? `${ids}-email-errors` : undefined} className="space-y-2">
                   {lookup.addresses.map((a) => (
-                    <LookupLine key={a.email} address={a} organizationName={lookup.organizationName} usersPath={usersPath} />
+                    <LookupLine
+                      key={a.email}
+                      address={a}
+                      organizationName={lookup.organizationName}
+                      usersPath={usersPath}
+                    />
                   ))}
                 </ul>
               )}
@@ -255,7 +279,9 @@ export function InviteWizard({ organizationSlug }: { organizationSlug: string })
               </fieldset>
             )}
             {lookup && !needsDelivery && lookup.addresses.some((a) => a.outcome === "new") && (
-              <p className="text-sm text-slate-700">{t(lookup.passwordPolicy === "send" ? "policySend" : "policyNotSend")}</p>
+              <p className="text-sm text-slate-700">
+                {t(lookup.passwordPolicy === "send" ? "policySend" : "policyNotSend")}
+              </p>
             )}
 
             <div className="flex justify-between gap-2 border-t border-slate-200 pt-4">
@@ -283,24 +309,41 @@ export function InviteWizard({ organizationSlug }: { organizationSlug: string })
               onSent={sent}
             />
           )}
-          {step === "result" && result && <InviteResult result={result} organizationSlug={organizationSlug} onDone={done} />}
+          {step === "result" && result && (
+            <InviteResult result={result} organizationSlug={organizationSlug} onDone={done} />
+          )}
         </Suspense>
       </Card>
     </div>
   );
 }
 
-function LookupLine({ address, organizationName, usersPath }: { address: AddressLookup; organizationName: string; usersPath: string }) {
+function LookupLine({
+  address,
+  organizationName,
+  usersPath,
+}: {
+  address: AddressLookup;
+  organizationName: string;
+  usersPath: string;
+}) {
   const t = useTranslations("invite-wizard");
   const ok = !isError(address);
   const Icon = ok ? CheckCircle2 : CircleAlert;
   return (
-    <li className={cn("flex gap-2 rounded-md px-3 py-2 text-sm ring-1 ring-inset", ok ? "bg-slate-50 text-slate-900 ring-slate-200" : "bg-red-50 text-red-900 ring-red-200")}>
+    <li
+      className={cn(
+        "flex gap-2 rounded-md px-3 py-2 text-sm ring-1 ring-inset",
+        ok ? "bg-slate-50 text-slate-900 ring-slate-200" : "bg-red-50 text-red-900 ring-red-200",
+      )}
+    >
       <Icon aria-hidden className={cn("mt-0.5 size-4 shrink-0", ok ? "text-emerald-600" : "text-red-600")} />
       <div>
         <p className="font-medium">
           {address.email}
-          {address.outcome === "existing" && <span className="font-normal text-slate-600"> · {address.accountName}</span>}
+          {address.outcome === "existing" && (
+            <span className="font-normal text-slate-600"> · {address.accountName}</span>
+          )}
         </p>
         <p>
           {address.outcome === "existing" && t("lookup.existing", { organization: organizationName })}
@@ -311,7 +354,10 @@ function LookupLine({ address, organizationName, usersPath }: { address: Address
           {address.outcome === "domainNotAllowed" && t("lookup.domainNotAllowed")}
         </p>
         {address.outcome === "pending" && (
-          <Link href={`${usersPath}?q=${encodeURIComponent(address.email)}`} className="mt-1 inline-block font-medium text-indigo-700 underline">
+          <Link
+            href={`${usersPath}?q=${encodeURIComponent(address.email)}`}
+            className="mt-1 inline-block font-medium text-indigo-700 underline"
+          >
             {t("lookup.reinvite")}
           </Link>
         )}

@@ -15,7 +15,13 @@ import { inviteOptionsIssues, PERSONAL_MESSAGE_MAX, type InviteOptions } from "@
 import type { PasswordDeliveryChoice } from "@/lib/validations/invitations";
 import { sendInviteAction } from "./actions";
 
-const optionFields = ["options.locale", "options.personalMessage", "options.accessExpiry", "options.external", "options.privileged"] as const;
+const optionFields = [
+  "options.locale",
+  "options.personalMessage",
+  "options.accessExpiry",
+  "options.external",
+  "options.privileged",
+] as const;
 
 type OptionsForm = { options: InviteOptions };
 
@@ -84,14 +90,23 @@ export function OptionsStep({
 
   const send = handleSubmit(async (values) => {
     setSendError(undefined);
-    const response = await sendInviteAction(organizationSlug, { idempotencyKey: runKey, emails, passwordDelivery, options: values.options });
+    const response = await sendInviteAction(organizationSlug, {
+      idempotencyKey: runKey,
+      emails,
+      passwordDelivery,
+      options: values.options,
+    });
     if (!response.ok) {
       setSendError(applyActionErrors(response, setError, optionFields));
       return;
     }
     const sent = response.data.invitations.filter((i) => i.outcome === "sent");
     if (sent.length === 0) {
-      setSendError(response.data.invitations.map((i) => (i.outcome === "failed" ? `${i.email}: ${tr(i.code, i.params ?? {})}` : "")).join(" "));
+      setSendError(
+        response.data.invitations
+          .map((i) => (i.outcome === "failed" ? `${i.email}: ${tr(i.code, i.params ?? {})}` : ""))
+          .join(" "),
+      );
       return;
     }
     onSent(response.data);
@@ -102,7 +117,12 @@ export function OptionsStep({
       <h2 ref={headingRef} tabIndex={-1} className="text-lg font-semibold outline-none">
         {t("optionsHeading")}
       </h2>
-      <p className="text-sm text-slate-600">{t("optionsIntro", { count: lookup?.addresses.length ?? 0, emails: lookup?.addresses.map((a) => a.email).join(", ") ?? "" })}</p>
+      <p className="text-sm text-slate-600">
+        {t("optionsIntro", {
+          count: lookup?.addresses.length ?? 0,
+          emails: lookup?.addresses.map((a) => a.email).join(", ") ?? "",
+        })}
+      </p>
       <FormError message={sendError} />
       <Field label={t("language")} error={tv(optionErrors?.locale?.message)}>
         <Select {...register("options.locale")}>
@@ -110,7 +130,11 @@ export function OptionsStep({
           <option value="fr">{tc("french")}</option>
         </Select>
       </Field>
-      <Field label={t("personalMessage")} hint={t("personalMessageHint", { count: messageLength, max: PERSONAL_MESSAGE_MAX })} error={tv(optionErrors?.personalMessage?.message)}>
+      <Field
+        label={t("personalMessage")}
+        hint={t("personalMessageHint", { count: messageLength, max: PERSONAL_MESSAGE_MAX })}
+        error={tv(optionErrors?.personalMessage?.message)}
+      >
         <Textarea maxLength={PERSONAL_MESSAGE_MAX} {...register("options.personalMessage")} />
       </Field>
       <Field label={t("accessExpiry")} hint={t("accessExpiryHint")} error={tv(optionErrors?.accessExpiry?.message)}>
@@ -123,7 +147,12 @@ export function OptionsStep({
           {t("external")}
         </label>
         <label className="flex items-center gap-2 text-sm">
-          <input type="checkbox" className="size-4 accent-indigo-600" aria-describedby={`${ids}-privileged-hint`} {...register("options.privileged")} />
+          <input
+            type="checkbox"
+            className="size-4 accent-indigo-600"
+            aria-describedby={`${ids}-privileged-hint`}
+            {...register("options.privileged")}
+          />
           {t("privileged")}
         </label>
         <p id={`${ids}-privileged-hint`} className="text-xs text-slate-600">

@@ -5,11 +5,18 @@ import { getMembershipAccess } from "@/lib/auth/current";
 import { DomainError } from "@/lib/errors";
 import { claimPasswordSheet, renderPasswordSheet } from "@/lib/invitations/password-sheet";
 
-const noStore = { "Cache-Control": "no-store, max-age=0", "Referrer-Policy": "no-referrer", "X-Content-Type-Options": "nosniff" };
+const noStore = {
+  "Cache-Control": "no-store, max-age=0",
+  "Referrer-Policy": "no-referrer",
+  "X-Content-Type-Options": "nosniff",
+};
 
 async function refusal(status: number): Promise<Response> {
   const t = await getTranslations("invite-wizard");
-  return new Response(t("sheetUnavailable"), { status, headers: { ...noStore, "Content-Type": "text/plain; charset=utf-8" } });
+  return new Response(t("sheetUnavailable"), {
+    status,
+    headers: { ...noStore, "Content-Type": "text/plain; charset=utf-8" },
+  });
 }
 
 /** The password sheet (PDF) of a just-sent invitation: POSTed once with its sealed token. */
