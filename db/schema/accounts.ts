@@ -1,5 +1,4 @@
-import { sql } from "drizzle-orm";
-import { boolean, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { boolean, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { accountStatusEnum, localeEnum } from "./enums";
 
 /** A global identity, independent of any organization. */
@@ -20,13 +19,14 @@ export const accounts = pgTable(
     sessionVersion: integer("session_version").notNull().default(1),
     /** Set when the account was created by an invitation and has never been used since. */
     createdByInvitationId: uuid("created_by_invitation_id"),
+    /**
+     * The invitation that issued the current temporary password. The password works only while
+     * that invitation is pending and unexpired; it is never cleared by a sign-in.
+     */
+    temporaryPasswordInvitationId: uuid("temporary_password_invitation_id"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     lastSignInAt: timestamp("last_sign_in_at", { withTimezone: true }),
     passwordChangedAt: timestamp("password_changed_at", { withTimezone: true }),
   },
-  (t) => [
-    uniqueIndex("accounts_email_normalized_key").on(t.emailNormalized),
-    index("accounts_email_trgm_idx").using("gin", sql`${t.emailNormalized} gin_trgm_ops`),
-    index("accounts_name_trgm_idx").using("gin", sql`lower(${t.name}) gin_trgm_ops`),
-  ],
+  (t) => [uniqueIndex("accounts_email_normalized_key").on(t.emailNormalized)],
 );
