@@ -6,6 +6,8 @@ export const rateLimits = pgTable("rate_limits", {
   key: text("key").primaryKey(),
   windowStartedAt: timestamp("window_started_at", { withTimezone: true }).notNull(),
   hits: integer("hits").notNull(),
+  /** When the current window ends; the email worker prunes rows past it. */
+  expiresAt: timestamp("expires_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
 /** Results of mutations replayed by a retry or a double submission, keyed per actor. */
