@@ -52,6 +52,11 @@ const schema = z
     EMAIL_SEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
     EMAIL_LEASE_MS: z.coerce.number().int().min(500).max(3_600_000).default(120_000),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+    ORGANIZATION_CREATION: z
+      .enum(["anyone", "administrators", "setup-only"], {
+        message: "ORGANIZATION_CREATION must be anyone, administrators or setup-only",
+      })
+      .default("administrators"),
   })
   .refine((v) => v.EMAIL_LEASE_MS > v.EMAIL_SEND_TIMEOUT_MS, {
     path: ["EMAIL_LEASE_MS"],
