@@ -202,6 +202,8 @@ async function inviteOne(
         passwordIsTemporary: true,
         locale: options.locale,
         createdByInvitationId: invitationId,
+        // The temporary password works only while this invitation is pending.
+        temporaryPasswordInvitationId: invitationId,
       })
       .returning({ id: accounts.id });
     accountId = account?.id ?? null;
