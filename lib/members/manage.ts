@@ -2,7 +2,7 @@ import "server-only";
 import { eq } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { memberships, type MembershipStatus } from "@/db/schema";
-import { lockActor, type Actor } from "@/lib/auth/actor";
+import { assertCan, lockActor, type Actor } from "@/lib/auth/actor";
 import { diff, recordAudit } from "@/lib/audit/record";
 import { DomainError } from "@/lib/errors";
 import { accessExpiryInstant, type MembershipIdInput, type UpdateMemberInput } from "@/lib/validations/members";
@@ -30,6 +30,7 @@ export async function updateMember(
   actor: Actor,
   input: UpdateMemberInput,
 ): Promise<{ membershipId: string; changed: boolean }> {
+  assertCan(actor, "members:manage");
   const db = await getDb();
   return db.transaction(async (tx) => {
     const administrators = await lockActiveAdministrators(tx, actor.organizationId);
@@ -89,6 +90,7 @@ export async function updateMember(
  * `member.removed`.
  */
 export async function removeMember(actor: Actor, input: MembershipIdInput): Promise<{ membershipId: string }> {
+  assertCan(actor, "members:manage");
   const db = await getDb();
   return db.transaction(async (tx) => {
     // Taken for its order, not its rows: two administrators deleting each other queue here
@@ -119,6 +121,7 @@ export async function removeMember(actor: Actor, input: MembershipIdInput): Prom
  * races. Audited as `member.ownership_transferred`.
  */
 export async function transferOwnership(actor: Actor, input: MembershipIdInput): Promise<{ membershipId: string }> {
+  assertCan(actor, "members:manage");
   const db = await getDb();
   return db.transaction(async (tx) => {
     const administrators = await lockActiveAdministrators(tx, actor.organizationId);

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
+import { queryCounter } from "@/db/query-counter";
 import { describe, expect, it } from "vitest";
 import { rowsOf } from "@/db/rows";
 import { accounts, auditEvents, emailOutbox, invitations, memberships, organizationSettings } from "@/db/schema";
@@ -283,9 +284,20 @@ describe("an id from another organization", () => {
     const { org, actor: owner } = await createOrganizationWithOwner(t.db());
     const { actor: user } = await memberOf(org.id, { role: "user" });
     const { invitation } = await invited(owner);
-    await expectRefused(() => updateMember(user, edit(owner.membershipId)), "forbidden");
-    await expectRefused(() => removeMember(user, { membershipId: owner.membershipId }), "forbidden");
+    const refusals = [
+      () => updateMember(user, edit(owner.membershipId)),
+      () => removeMember(user, { membershipId: owner.membershipId }),
+      () => transferOwnership(user, { membershipId: owner.membershipId }),
+    ];
+    for (const call of refusals) {
+      const { result: error, queries } = await queryCounter.count(() => domainError(call()));
+      expect(error.code).toBe("forbidden");
+      expect(queries).toBe(0);
+    }
     await expectRefused(() => cancelInvitation(user, { invitationId: invitation.id }), "forbidden");
+    // Positive control: the same counter sees the queries of a permitted call.
+    const { queries } = await queryCounter.count(() => removeMember(owner, { membershipId: user.membershipId }));
+    expect(queries).toBeGreaterThan(0);
   });
 });
 
