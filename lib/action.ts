@@ -8,6 +8,7 @@ import { getRequestMeta, type RequestMeta } from "@/lib/auth/request-meta";
 import { DomainError, forbidden } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import type { Permission } from "@/lib/permissions";
+import { nulBytePaths } from "@/lib/validations/text";
 import type { ActionResult, FieldErrors } from "./action-result";
 
 export type { ActionResult, FieldErrors } from "./action-result";
@@ -60,9 +61,18 @@ export async function runAction<S extends z.ZodType, T>(
 ): Promise<ActionResult<T>> {
   try {
     const parsed = schema.safeParse(raw);
-    if (!parsed.success) {
+    // A NUL byte is refused in whatever string it hides, whether or not the schema checks it:
+    // the database would otherwise fail on it as an unexpected error.
+    const withNul = nulBytePaths(raw);
+    if (!parsed.success || withNul.length > 0) {
       const t = await getTranslations();
-      return { ok: false, code: "validation", fieldErrors: fieldErrorsFrom(parsed.error.issues, t) };
+      const fieldErrors = parsed.success ? {} : fieldErrorsFrom(parsed.error.issues, t);
+      const message = t("validation.controlCharacters");
+      for (const field of withNul) {
+        const list = (fieldErrors[field] ??= []);
+        if (!list.includes(message)) list.push(message);
+      }
+      return { ok: false, code: "validation", fieldErrors };
     }
     return { ok: true, data: await run(parsed.data) };
   } catch (error) {

@@ -8,6 +8,7 @@ import { getRequestMeta } from "@/lib/auth/request-meta";
 import { startSession } from "@/lib/auth/session";
 import { forbidden } from "@/lib/errors";
 import { changePasswordSchema } from "@/lib/validations/password";
+import { safeReturnPath } from "@/lib/security/redirects";
 
 export async function changePasswordAction(raw: unknown): Promise<ActionResult<never>> {
   const result = await runAction(changePasswordSchema, raw, async (input) => {
@@ -16,7 +17,7 @@ export async function changePasswordAction(raw: unknown): Promise<ActionResult<n
     const done = await changeTemporaryPassword(account, input, await getRequestMeta());
     // The version was bumped to end every other session; this browser keeps going.
     await startSession(account.id, done.sessionVersion);
-    return done.organizationSlug ? `/o/${done.organizationSlug}` : "/";
+    return safeReturnPath(done.organizationSlug ? `/o/${done.organizationSlug}` : null);
   });
   if (!result.ok) return result;
   redirect(result.data);

@@ -18,8 +18,10 @@ import {
   temporaryPasswordSchema,
 } from "@/lib/validations/accept-invitation";
 import { signInSchema } from "@/lib/validations/auth";
+import { safeReturnPath } from "@/lib/security/redirects";
 
-const invitationPath = (id: string, key: string) => `/invite/${id}?key=${encodeURIComponent(key)}`;
+const invitationPath = (id: string, key: string) =>
+  safeReturnPath(`/invite/${encodeURIComponent(id)}?key=${encodeURIComponent(key)}`, "/invite");
 
 const open = publicAction(invitationKeySchema, async (input, meta) => {
   await checkInvitationKey(input, meta);
@@ -38,7 +40,7 @@ const accept = accountAction(invitationKeySchema, (account, input, meta) => acce
 export async function acceptInvitationAction(raw: unknown): Promise<ActionResult<never>> {
   const result = await accept(raw);
   if (!result.ok) return result;
-  redirect(`/o/${result.data.organizationSlug}`);
+  redirect(safeReturnPath(`/o/${result.data.organizationSlug}`));
 }
 
 export const declineInvitationAction = accountAction(invitationKeySchema, (account, input, meta) =>
@@ -56,7 +58,7 @@ export async function completeNewAccountAction(raw: unknown): Promise<ActionResu
     return done.organizationSlug;
   });
   if (!result.ok) return result;
-  redirect(`/o/${result.data}`);
+  redirect(safeReturnPath(`/o/${result.data}`));
 }
 
 /** Sign-in on the invitation page itself; the page then offers Accept invitation. */

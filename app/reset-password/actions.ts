@@ -6,6 +6,7 @@ import { completePasswordReset } from "@/lib/auth/password-reset";
 import { getRequestMeta } from "@/lib/auth/request-meta";
 import { startSession } from "@/lib/auth/session";
 import { resetPasswordSchema } from "@/lib/validations/password";
+import { DEFAULT_RETURN_PATH } from "@/lib/security/redirects";
 
 export async function resetPasswordAction(raw: unknown): Promise<ActionResult<never>> {
   const result = await runAction(resetPasswordSchema, raw, async (input) => {
@@ -13,5 +14,5 @@ export async function resetPasswordAction(raw: unknown): Promise<ActionResult<ne
     await startSession(done.accountId, done.sessionVersion);
   });
   if (!result.ok) return result;
-  redirect("/");
+  redirect(DEFAULT_RETURN_PATH);
 }

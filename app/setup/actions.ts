@@ -6,6 +6,7 @@ import { getRequestMeta } from "@/lib/auth/request-meta";
 import { startSession } from "@/lib/auth/session";
 import { completeFirstRun } from "@/lib/setup/first-run";
 import { setupSchema } from "@/lib/validations/auth";
+import { safeReturnPath } from "@/lib/security/redirects";
 
 export async function setupAction(raw: unknown): Promise<ActionResult<never>> {
   const result = await runAction(setupSchema, raw, async (input) => {
@@ -14,5 +15,5 @@ export async function setupAction(raw: unknown): Promise<ActionResult<never>> {
     return done.organization.slug;
   });
   if (!result.ok) return result;
-  redirect(`/o/${result.data}`);
+  redirect(safeReturnPath(`/o/${result.data}`));
 }

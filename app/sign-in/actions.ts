@@ -5,14 +5,14 @@ import { runAction, type ActionResult } from "@/lib/action";
 import { authenticateWithPassword } from "@/lib/auth/authenticate";
 import { getRequestMeta } from "@/lib/auth/request-meta";
 import { endSession, startSession } from "@/lib/auth/session";
-import { safeCallbackPath } from "@/lib/security/redirects";
+import { safeReturnPath } from "@/lib/security/redirects";
 import { signInSchema } from "@/lib/validations/auth";
 
 export async function signInAction(raw: unknown): Promise<ActionResult<never>> {
   const result = await runAction(signInSchema, raw, async (input) => {
     const done = await authenticateWithPassword(input, await getRequestMeta());
     await startSession(done.accountId, done.sessionVersion);
-    return done.passwordIsTemporary ? "/change-password" : safeCallbackPath(input.callbackUrl);
+    return done.passwordIsTemporary ? "/change-password" : safeReturnPath(input.callbackUrl);
   });
   if (!result.ok) return result;
   redirect(result.data);

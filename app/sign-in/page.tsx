@@ -5,7 +5,7 @@ import { getTranslations } from "next-intl/server";
 import Link from "next/link";
 import { Card } from "@/components/ui/card";
 import { getCurrentAccount } from "@/lib/auth/current";
-import { safeCallbackPath } from "@/lib/security/redirects";
+import { safeReturnPath } from "@/lib/security/redirects";
 import { isSetupComplete } from "@/lib/setup/first-run";
 import { SignInForm } from "./sign-in-form";
 
@@ -16,7 +16,7 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function SignInPage({ searchParams }: { searchParams: Promise<{ callbackUrl?: string }> }) {
   await connection();
   if (!(await isSetupComplete())) redirect("/setup");
-  const callbackUrl = safeCallbackPath((await searchParams).callbackUrl);
+  const callbackUrl = safeReturnPath((await searchParams).callbackUrl);
   if (await getCurrentAccount()) redirect(callbackUrl);
   const t = await getTranslations("auth");
   return (

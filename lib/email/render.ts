@@ -12,6 +12,15 @@ export type RenderedEmail = { subject: string; html: string; text: string };
 // Headings keep their case in the plain-text part (html-to-text shouts them by default).
 const htmlToTextOptions = { selectors: [{ selector: "h1", options: { uppercase: false } }] };
 
+// Names typed before control characters were refused may still hold them: a line break in a
+// subject would start a new header line at some providers, so each run becomes one space.
+const HEADER_BREAKING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
+
+/** One line of header text: control characters and line separators replaced by a space. */
+export function headerText(value: string): string {
+  return value.replace(HEADER_BREAKING, " ").trim();
+}
+
 /** Renders a template with the given props to the subject, the HTML part and the plain-text part. */
 export async function renderTemplate<T extends EmailTemplateName>(
   template: T,
@@ -25,7 +34,7 @@ export async function renderTemplate<T extends EmailTemplateName>(
   const html = await render(element);
   // The same conversion as render(element, { plainText: true }), without rendering twice.
   return {
-    subject: (definition.subject as (p: EmailTemplateProps[T]) => string)(props),
+    subject: headerText((definition.subject as (p: EmailTemplateProps[T]) => string)(props)),
     html,
     text: toPlainText(html, htmlToTextOptions),
   };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { hasControlCharacters } from "./text";
 
 // Messages are keys of the `validation` catalog: the server action and the client form
 // translate the same key, so a rule has one wording in each language.
@@ -14,13 +15,15 @@ export const nameField = z
   .string({ error: "required" })
   .trim()
   .min(1, { error: "required" })
-  .max(100, { error: "nameTooLong" });
+  .max(100, { error: "nameTooLong" })
+  .refine((v) => !hasControlCharacters(v), { error: "controlCharacters" });
 
 export const organizationNameField = z
   .string({ error: "required" })
   .trim()
   .min(2, { error: "organizationNameTooShort" })
-  .max(80, { error: "organizationNameTooLong" });
+  .max(80, { error: "organizationNameTooLong" })
+  .refine((v) => !hasControlCharacters(v), { error: "controlCharacters" });
 
 /** A password someone chooses: at least 12 characters at first run, at most 128. */
 export const newPasswordField = z

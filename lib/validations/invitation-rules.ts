@@ -1,3 +1,5 @@
+import { hasControlCharactersBesidesNewlines } from "./text";
+
 // The wizard's rules as plain functions: the browser checks them without loading a schema
 // library, and the zod schemas of ./invitations apply the very same functions on the server.
 
@@ -42,6 +44,8 @@ export function inviteOptionsIssues(options: InviteOptions, now = Date.now()): O
   const issues: OptionIssue[] = [];
   if (options.personalMessage.length > PERSONAL_MESSAGE_MAX)
     issues.push({ field: "personalMessage", message: "invite-wizard.personalMessageTooLong" });
+  if (hasControlCharactersBesidesNewlines(options.personalMessage))
+    issues.push({ field: "personalMessage", message: "invite-wizard.personalMessageControlCharacters" });
   if (options.accessExpiry !== "") {
     const instant = accessExpiryInstant(options.accessExpiry);
     if (!/^\d{4}-\d{2}-\d{2}$/.test(options.accessExpiry) || Number.isNaN(instant.getTime())) {
