@@ -26,3 +26,11 @@ export const temporaryPasswordPolicyEnum = pgEnum("temporary_password_policy", t
 
 export const emailStatuses = ["queued", "sending", "retrying", "sent", "failed"] as const;
 export const emailStatusEnum = pgEnum("email_status", emailStatuses);
+
+/** Two-step verification factors: an authenticator app (TOTP) or a passkey / security key (WebAuthn). */
+export const twoStepFactorKinds = ["totp", "passkey"] as const;
+export const twoStepFactorKindEnum = pgEnum("two_step_factor_kind", twoStepFactorKinds);
+
+/** System Settings – General: whether the organization's administrators must have a second factor. */
+export const twoStepRequirements = ["off", "required"] as const;
+export const twoStepRequirementEnum = pgEnum("two_step_requirement", twoStepRequirements);

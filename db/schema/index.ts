@@ -6,6 +6,7 @@ export * from "./outbox";
 export * from "./invitations";
 export * from "./audit";
 export * from "./support";
+export * from "./two-step";
 export * from "./relations";
 
 import type { accounts } from "./accounts";

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { check, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { accounts } from "./accounts";
-import { localeEnum, temporaryPasswordPolicyEnum } from "./enums";
+import { localeEnum, temporaryPasswordPolicyEnum, twoStepRequirementEnum } from "./enums";
 
 /** One "cloud". A deployment hosts several; an account may belong to several. */
 export const organizations = pgTable(
@@ -30,6 +30,7 @@ export const organizationSettings = pgTable(
       .notNull()
       .default(sql`'{}'::text[]`),
     minPasswordLength: integer("min_password_length").notNull().default(12),
+    twoStepRequirement: twoStepRequirementEnum("two_step_requirement").notNull().default("off"),
     version: integer("version").notNull().default(1),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
     updatedByAccountId: uuid("updated_by_account_id").references(() => accounts.id, { onDelete: "set null" }),
