@@ -6,6 +6,7 @@ import { getDb, type Database } from "@/db/client";
 import { emailOutbox } from "@/db/schema";
 import { env } from "@/lib/env";
 import { logger } from "@/lib/logger";
+import { PRUNE_BATCH_SIZE, pruneExpiredRows } from "@/lib/retention";
 import { createMailboxTransport } from "./mailbox";
 import { onOutboxNotified } from "./outbox";
 import { renderEmail, type EmailToRender } from "./render";
@@ -41,6 +42,13 @@ export type OutboxWorkerOptions = {
   leaseMs?: number;
   /** Messages claimed at once, then sent one after the other (each one's lease renewed as its turn comes). */
   batchSize?: number;
+  /**
+   * The least time between two prunings of expired bookkeeping rows by this worker, whatever the
+   * poll interval: each one scans the tables it prunes.
+   */
+  pruneIntervalMs?: number;
+  /** Rows deleted per table and pruning; a larger backlog goes over the following ones. */
+  pruneBatchSize?: number;
   now?: () => Date;
 };
 
@@ -63,6 +71,12 @@ export type OutboxWorker = {
   runOnce(): Promise<number>;
   /** Runs batches until nothing is due; the number of messages it handled. */
   drain(): Promise<number>;
+  /**
+   * One turn of the background loop: drain(), then, at most once per `pruneIntervalMs`, the
+   * pruning of expired rate-limit counters, replay records and spent password-sheet tokens. A
+   * failed pruning is logged and retried at the next interval; it never fails the turn.
+   */
+  tick(): Promise<number>;
   /** Delivers in the background: woken by notifyOutbox(), polling every `pollMs` otherwise. */
   start(pollMs?: number): void;
   /** Finishes the message in hand, then stops. */
@@ -76,6 +90,8 @@ export type OutboxWorker = {
  * claimable again, and the idempotency key makes the provider drop a repeat of an attempt that
  * arrived. Delivery state lives in the row: status, attempts, next_attempt_at, last_error,
  * provider_message_id. The sealed secret is erased once the message is sent or has failed.
+ * Its loop also prunes expired bookkeeping rows (see `tick`), so their retention needs no other
+ * process.
  */
 export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const id = options.id ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
@@ -85,6 +101,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
   const maxAttempts = options.maxAttempts ?? 15;
   const leaseMs = options.leaseMs ?? env.EMAIL_LEASE_MS;
   const batchSize = options.batchSize ?? 5;
+  const pruneIntervalMs = options.pruneIntervalMs ?? 60_000;
+  const pruneBatchSize = options.pruneBatchSize ?? PRUNE_BATCH_SIZE;
   const from = options.from ?? env.EMAIL_FROM;
   const database = () => (options.db ? Promise.resolve(options.db) : getDb());
 
@@ -257,6 +275,36 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     return total;
   }
 
+  let lastPrunedAt: number | undefined;
+
+  async function pruneIfDue(): Promise<void> {
+    const at = now().getTime();
+    if (lastPrunedAt !== undefined && at - lastPrunedAt < pruneIntervalMs) return;
+    // Set before trying, so a database that refuses gets one attempt (and one log line) per interval.
+    lastPrunedAt = at;
+    try {
+      const pruned = await pruneExpiredRows(await database(), pruneBatchSize);
+      if (pruned.rateLimits + pruned.idempotencyRecords + pruned.spentPasswordSheets > 0)
+        // Named apart from the logger's secret patterns ("password"), which would blank the count.
+        logger.info("expired rows pruned", {
+          worker: id,
+          rateLimits: pruned.rateLimits,
+          idempotencyRecords: pruned.idempotencyRecords,
+          spentSheets: pruned.spentPasswordSheets,
+        });
+    } catch (error) {
+      logger.error("pruning expired rows failed", { worker: id, error });
+    }
+  }
+
+  async function tick(): Promise<number> {
+    try {
+      return await drain();
+    } finally {
+      await pruneIfDue();
+    }
+  }
+
   let wake: (() => void) | undefined;
   let woken = false;
   const notify = () => {
@@ -279,6 +327,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     claim,
     runOnce,
     drain,
+    tick,
     start(pollMs = env.EMAIL_POLL_MS) {
       if (running) return;
       running = true;
@@ -288,7 +337,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
         while (running) {
           woken = false;
           try {
-            await drain();
+            await tick();
           } catch (error) {
             logger.error("email outbox poll failed", { worker: id, error });
           }

@@ -1,9 +1,9 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { PDFDocument, StandardFonts, rgb, type PDFFont } from "pdf-lib";
 import { getDb } from "@/db/client";
-import { idempotencyRecords, invitations } from "@/db/schema";
+import { invitations, spentPasswordSheets } from "@/db/schema";
 import { lockActor, type Actor } from "@/lib/auth/actor";
 import { openSecret, sealSecret } from "@/lib/email/secret-box";
 import { DomainError } from "@/lib/errors";
@@ -77,16 +77,14 @@ export async function claimPasswordSheet(actor: Actor, token: string): Promise<P
   const db = await getDb();
   return db.transaction(async (tx) => {
     await lockActor(tx, actor, "invitations:manage");
+    // Burned once, and only while unexpired by the database's clock: the worker prunes spent
+    // nonces by that clock, so a token whose nonce is gone can no longer be burned again.
+    const expiresAt = new Date(sheet.exp).toISOString();
     const burned = await tx
-      .insert(idempotencyRecords)
-      .values({
-        scope: `password-sheet:${actor.organizationId}`,
-        key: sheet.nonce,
-        requestHash: sheet.invitationId,
-        response: null,
-      })
+      .insert(spentPasswordSheets)
+      .select(sql`select ${sheet.nonce}::uuid, ${expiresAt}::timestamptz where ${expiresAt}::timestamptz > now()`)
       .onConflictDoNothing()
-      .returning({ key: idempotencyRecords.key });
+      .returning({ nonce: spentPasswordSheets.nonce });
     if (burned.length === 0) throw unavailable();
     const [invitation] = await tx
       .select({ id: invitations.id })

@@ -17,11 +17,16 @@ const BOOKKEEPING_TABLES: Record<string, string> = {
   rateLimits: "attempt counters (sign-in, lookups, keys)",
   idempotencyRecords: "replay protection for double submissions",
   emailOutbox: "email delivery; the change that sends an email is audited itself",
+  spentPasswordSheets: "single-use marks of downloaded password sheets",
 };
 
 /** Exported functions that change other state without an audit event, and why. */
 const NOT_AUDITED: Record<string, string> = {
   authenticateWithPassword: "sign-in bookkeeping: the last sign-in time",
+  createSessionRecord: "the session row of a sign-in, which is not an audit event either",
+  startSession: "opens the session of a sign-in (its row, then the cookie)",
+  revokeSession: "signing one browser out; signing out everywhere is audited",
+  endSession: "signs this browser out (revokes its row, clears the cookie)",
 };
 
 const root = process.cwd();

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { PDFDocument } from "pdf-lib";
-import { describe, expect, it } from "vitest";
-import { invitations } from "@/db/schema";
+import { describe, expect, it, vi } from "vitest";
+import { idempotencyRecords, invitations, spentPasswordSheets } from "@/db/schema";
 import { sendInvitations, type SentInvitation } from "@/lib/invitations/create";
 import {
   claimPasswordSheet,
@@ -9,7 +9,7 @@ import {
   sealPasswordSheet,
   PASSWORD_SHEET_TTL_MS,
 } from "@/lib/invitations/password-sheet";
-import { withTestDatabase } from "../support/db";
+import { usingPostgres, withTestDatabase } from "../support/db";
 import { actorFor, addMember, createAccount, createOrganizationWithOwner, uniqueEmail } from "../support/factories";
 import { expectDomainError, sendInput } from "./invitations-support";
 
@@ -37,7 +37,11 @@ async function manualInvitation() {
 
 describe("password sheet", () => {
   it("gives the inviter the sheet once, as a one-page PDF with the invitation's details", async () => {
+    const db = t.db();
     const { actor, line, token } = await manualInvitation();
+    const replayRecords = await db.$count(idempotencyRecords);
+    const spentBefore = await db.select().from(spentPasswordSheets);
+    const claimedAt = Date.now();
     const sheet = await claimPasswordSheet(actor, token);
     expect(sheet).toMatchObject({
       organizationName: "Café Crème",
@@ -53,6 +57,15 @@ describe("password sheet", () => {
     expect(parsed.getTitle()).toBe("Temporary password");
 
     await expectDomainError(claimPasswordSheet(actor, token), "invite-wizard.sheetUnavailable");
+    // Burned in its own table, kept until the token would have expired; Send Invite's replay
+    // records are left alone.
+    expect(await db.$count(idempotencyRecords)).toBe(replayRecords);
+    const spent = (await db.select().from(spentPasswordSheets)).filter(
+      (row) => !spentBefore.some((before) => before.nonce === row.nonce),
+    );
+    expect(spent).toHaveLength(1);
+    expect(spent[0]!.expiresAt.getTime()).toBeGreaterThan(claimedAt);
+    expect(spent[0]!.expiresAt.getTime()).toBeLessThanOrEqual(Date.now() + PASSWORD_SHEET_TTL_MS);
   });
 
   it("is refused to another administrator, another organization, after expiry, for a cancelled invitation and for a forged token", async () => {
@@ -96,5 +109,32 @@ describe("password sheet", () => {
       labels,
     );
     expect(Buffer.from(pdf).subarray(0, 4).toString("latin1")).toBe("%PDF");
+  });
+});
+
+// Spent marks are pruned by the database's clock, so a server whose clock lags must not burn the
+// same token again. PGlite runs in the server's process and reads the same (here faked) clock.
+describe.runIf(usingPostgres)("password sheet, server and database clocks apart", () => {
+  it("is refused once the database's clock has passed the token's expiry, however late the server's clock runs", async () => {
+    const { actor, org, line } = await manualInvitation();
+    const secret = {
+      invitationId: line.invitationId,
+      organizationId: org.id,
+      inviterAccountId: actor.accountId,
+      email: line.email,
+      temporaryPassword: "x".repeat(16),
+      key: "k",
+      invitationExpiresAt: line.expiresAt,
+    };
+    const realNow = Date.now();
+    const expired = sealPasswordSheet(secret, realNow - PASSWORD_SHEET_TTL_MS - 60_000);
+    const fresh = sealPasswordSheet(secret, realNow);
+    vi.useFakeTimers({ toFake: ["Date"], now: realNow - PASSWORD_SHEET_TTL_MS - 30_000 });
+    try {
+      await expectDomainError(claimPasswordSheet(actor, expired), "invite-wizard.sheetUnavailable");
+      await expect(claimPasswordSheet(actor, fresh)).resolves.toMatchObject({ invitationId: line.invitationId });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
