@@ -4,7 +4,7 @@ import { redirect } from "next/navigation";
 import { runAction, type ActionResult } from "@/lib/action";
 import { authenticateWithPassword } from "@/lib/auth/authenticate";
 import { getRequestMeta } from "@/lib/auth/request-meta";
-import { endSession, startSession } from "@/lib/auth/session";
+import { endAllSessions, endSession, startSession } from "@/lib/auth/session";
 import { safeReturnPath } from "@/lib/security/redirects";
 import { signInSchema } from "@/lib/validations/auth";
 
@@ -20,5 +20,11 @@ export async function signInAction(raw: unknown): Promise<ActionResult<never>> {
 
 export async function signOutAction(): Promise<void> {
   await endSession();
+  redirect("/sign-in");
+}
+
+/** "Sign out everywhere" in the account menu: ends every session of the account, this one included. */
+export async function signOutEverywhereAction(): Promise<void> {
+  await endAllSessions();
   redirect("/sign-in");
 }

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
-import { signOutAction } from "@/app/sign-in/actions";
+import { signOutAction, signOutEverywhereAction } from "@/app/sign-in/actions";
 import { NavLink } from "./nav-link";
 import { OrgSwitcher, type SwitcherOrganization } from "./org-switcher";
 
@@ -39,7 +39,26 @@ export async function AppShell({
             {t("newOrganization")}
           </Link>
           <div className="ml-auto flex items-center gap-3 text-sm">
-            <span className="text-slate-300">{t("signedInAs", { name: accountName })}</span>
+            {/* The account menu: a disclosure, so it opens without JavaScript too. */}
+            <details className="relative">
+              <summary className="cursor-pointer rounded-md px-2 py-1 text-slate-300 hover:text-white">
+                {t("signedInAs", { name: accountName })}
+              </summary>
+              <div className="absolute right-0 z-20 mt-2 w-72 rounded-md bg-white p-3 text-slate-900 shadow-lg ring-1 ring-slate-200">
+                <form action={signOutEverywhereAction}>
+                  <button
+                    type="submit"
+                    aria-describedby="sign-out-everywhere-hint"
+                    className="w-full rounded-md px-3 py-2 text-left font-medium hover:bg-slate-100"
+                  >
+                    {t("signOutEverywhere")}
+                  </button>
+                </form>
+                <p id="sign-out-everywhere-hint" className="mt-1 px-3 text-xs text-slate-600">
+                  {t("signOutEverywhereHint")}
+                </p>
+              </div>
+            </details>
             <form action={signOutAction}>
               <button
                 type="submit"

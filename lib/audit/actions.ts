@@ -18,6 +18,7 @@ export const auditActions = [
   "account.password_reset_requested",
   "account.password_reset_completed",
   "account.sign_in_locked",
+  "account.signed_out_everywhere",
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];

@@ -1,11 +1,11 @@
 import "server-only";
-import { and, eq } from "drizzle-orm";
+import { and, eq, gt, isNull, sql } from "drizzle-orm";
 import { cache } from "react";
 import { getDb } from "@/db/client";
-import { accounts, memberships, organizations } from "@/db/schema";
+import { accounts, memberships, organizations, sessions } from "@/db/schema";
 import type { AppLocale } from "@/lib/i18n/config";
 import type { Actor } from "./actor";
-import { readSessionToken } from "./session-token";
+import { readSessionToken, type SessionToken } from "./session-token";
 import { getRequestMeta } from "./request-meta";
 
 export type CurrentAccount = {
@@ -26,6 +26,20 @@ const accountColumns = {
   sessionVersion: accounts.sessionVersion,
 };
 
+/**
+ * Joins the token's session row to its account: no row comes back unless the session exists,
+ * belongs to the token's account, is not revoked (signed out) and has not expired. Part of the
+ * one query each request runs, so a revoked session is refused at its very next request.
+ */
+function liveSession(session: SessionToken) {
+  return and(
+    eq(sessions.id, session.sessionId),
+    eq(sessions.accountId, accounts.id),
+    isNull(sessions.revokedAt),
+    gt(sessions.expiresAt, sql`now()`),
+  );
+}
+
 /** The account a session names, if it is still valid: active, and the session's version current. */
 type AccountRow = CurrentAccount & { status: "active" | "disabled"; sessionVersion: number };
 
@@ -41,14 +55,19 @@ function validAccount(row: AccountRow | undefined, session: { sessionVersion: nu
 }
 
 /**
- * The signed-in account, re-checked against the database on every request: a disabled account
- * or a session older than the account's session version (password changed) is signed out.
+ * The signed-in account, re-checked against the database on every request: a signed-out,
+ * revoked or expired session, a disabled account, or a session older than the account's session
+ * version (password changed) is signed out.
  */
 export const getCurrentAccount = cache(async (): Promise<CurrentAccount | null> => {
   const session = await readSessionToken();
   if (!session) return null;
   const db = await getDb();
-  const [row] = await db.select(accountColumns).from(accounts).where(eq(accounts.id, session.accountId));
+  const [row] = await db
+    .select(accountColumns)
+    .from(accounts)
+    .innerJoin(sessions, liveSession(session))
+    .where(eq(accounts.id, session.accountId));
   return validAccount(row, session);
 });
 
@@ -60,8 +79,8 @@ export type MembershipAccess =
   | { kind: "ok"; actor: Actor };
 
 /**
- * The current account's access to an organization, by slug: one query reads the session's
- * account (the same checks as `getCurrentAccount`) with its membership of that organization.
+ * The current account's access to an organization, by slug: one query reads the session's row
+ * and account (the same checks as `getCurrentAccount`) with its membership of that organization.
  */
 export const getMembershipAccess = cache(async (slug: string): Promise<MembershipAccess> => {
   const session = await readSessionToken();
@@ -80,6 +99,7 @@ export const getMembershipAccess = cache(async (slug: string): Promise<Membershi
       accessExpiresAt: memberships.accessExpiresAt,
     })
     .from(accounts)
+    .innerJoin(sessions, liveSession(session))
     .leftJoin(organizations, eq(organizations.slug, slug))
     .leftJoin(
       memberships,

@@ -3,18 +3,18 @@ import NextAuth from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { env } from "@/lib/env";
 import { verifySignInGrant } from "./grant";
-import { SESSION_COOKIE } from "./session-token";
+import { revokeSession } from "./session-store";
+import { SESSION_COOKIE, SESSION_MAX_AGE_SECONDS, sessionClaims, sessionOf } from "./session-token";
 
 declare module "next-auth" {
   interface User {
     sessionVersion?: number;
+    sessionId?: string;
   }
   interface Session {
     sessionVersion?: number;
   }
 }
-
-export const SESSION_MAX_AGE_SECONDS = 12 * 60 * 60;
 
 /**
  * next-auth marks its cookies Secure only when the request URL is https; behind a TLS-terminating
@@ -47,18 +47,20 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
       credentials: { grant: {} },
       authorize: async (credentials) => {
         const grant = verifySignInGrant(credentials?.grant);
-        return grant ? { id: grant.accountId, sessionVersion: grant.sessionVersion } : null;
+        return grant ? { id: grant.accountId, sessionVersion: grant.sessionVersion, sessionId: grant.sessionId } : null;
       },
     }),
   ],
-  callbacks: {
-    jwt({ token, user }) {
-      if (user) {
-        token.sub = user.id;
-        token.sv = user.sessionVersion;
-      }
-      return token;
+  events: {
+    // next-auth's own sign-out endpoint clears the cookie too; the row goes with it, as with
+    // endSession (which revokes first, so this finds it already revoked).
+    async signOut(message) {
+      const session = sessionOf("token" in message ? message.token : null);
+      if (session) await revokeSession(session);
     },
+  },
+  callbacks: {
+    jwt: sessionClaims,
     session({ session, token }) {
       session.user = { ...session.user, id: token.sub ?? "" };
       session.sessionVersion = typeof token.sv === "number" ? token.sv : undefined;

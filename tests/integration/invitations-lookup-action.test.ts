@@ -8,12 +8,21 @@ import { loadMessages } from "@/lib/i18n/messages";
 import { LOOKUP_LIMIT } from "@/lib/invitations/lookup";
 import { peekRateLimit } from "@/lib/security/rate-limit";
 import { withTestDatabase } from "../support/db";
-import { addMember, countRows, createAccount, createOrganizationWithOwner, uniqueEmail } from "../support/factories";
+import {
+  addMember,
+  countRows,
+  createAccount,
+  createOrganizationWithOwner,
+  createSession,
+  uniqueEmail,
+} from "../support/factories";
 
 // The lookup action runs for real (session → account → membership → permission → schema →
 // domain); only what needs an HTTP request is stood in for: the session cookie, the request's
 // headers and the translations.
-const request = vi.hoisted(() => ({ session: null as { accountId: string; sessionVersion: number } | null }));
+const request = vi.hoisted(() => ({
+  session: null as { accountId: string; sessionVersion: number; sessionId: string } | null,
+}));
 vi.mock("@/lib/auth/session-token", () => ({ readSessionToken: async () => request.session }));
 vi.mock("@/lib/auth/request-meta", () => ({
   getRequestMeta: async () => ({ ip: "198.51.100.9", userAgent: "vitest" }),
@@ -25,11 +34,13 @@ vi.mock("next-intl/server", async () => {
 
 const t = withTestDatabase();
 
-function signInAs(accountId: string | null, sessionVersion = 1) {
-  request.session = accountId ? { accountId, sessionVersion } : null;
+async function signInAs(accountId: string | null, sessionVersion = 1) {
+  request.session = accountId ? await createSession(t.db(), accountId, { sessionVersion }) : null;
 }
 
-beforeEach(() => signInAs(null));
+beforeEach(async () => {
+  await signInAs(null);
+});
 
 const lookupKey = (organizationId: string, accountId: string) => `invite-lookup:${organizationId}:${accountId}`;
 
@@ -45,7 +56,7 @@ describe("lookupInviteeAction", () => {
   it("answers an active administrator with two queries: the session's access, then the lookup", async () => {
     const { db, org, account } = await administrator();
     const existing = await createAccount(db, { name: "Ada Lovelace" });
-    signInAs(account.id);
+    await signInAs(account.id);
     const { result, queries } = await queryCounter.count(() =>
       lookupInviteeAction(org.slug, { emails: `${existing.email}, ${account.email}` }),
     );
@@ -105,7 +116,7 @@ describe("lookupInviteeAction", () => {
       sessionVersion: 1,
       ...((await change(db, account.id, membership.id)) ?? {}),
     };
-    signInAs(session.accountId, session.sessionVersion);
+    await signInAs(session.accountId, session.sessionVersion);
     const before = await countRows(db);
     const result = await lookupInviteeAction(org.slug, { emails: uniqueEmail() });
     expect(result).toMatchObject({ ok: false, code: "forbidden" });
@@ -122,7 +133,7 @@ describe("lookupInviteeAction", () => {
   it("refuses an administrator of another organization, and one whose access has expired", async () => {
     const { db, org, account, membership } = await administrator();
     const other = await createOrganizationWithOwner(db, "Elsewhere");
-    signInAs(other.owner.id);
+    await signInAs(other.owner.id);
     expect(await lookupInviteeAction(org.slug, { emails: uniqueEmail() })).toMatchObject({
       ok: false,
       code: "forbidden",
@@ -136,7 +147,7 @@ describe("lookupInviteeAction", () => {
       .update(memberships)
       .set({ accessExpiresAt: new Date(Date.now() - 1000) })
       .where(eq(memberships.id, membership.id));
-    signInAs(account.id);
+    await signInAs(account.id);
     expect(await lookupInviteeAction(org.slug, { emails: uniqueEmail() })).toMatchObject({
       ok: false,
       code: "accessExpired",
@@ -151,7 +162,7 @@ describe("lookupInviteeAction", () => {
 
   it("refuses an administrator over LOOKUP_LIMIT, with the minutes left", async () => {
     const { db, org, account } = await administrator();
-    signInAs(account.id);
+    await signInAs(account.id);
     expect(await lookupInviteeAction(org.slug, { emails: uniqueEmail() })).toMatchObject({ ok: true });
     await db
       .update(rateLimits)

@@ -11,13 +11,20 @@ import { getSettings, readSettings } from "@/lib/settings/read";
 import { updateSettings } from "@/lib/settings/update";
 import { settingsSchema, type SettingsInput } from "@/lib/validations/settings";
 import { withTestDatabase } from "../support/db";
-import { actorFor, addMember, countRows, createAccount, createOrganizationWithOwner } from "../support/factories";
+import {
+  actorFor,
+  addMember,
+  countRows,
+  createAccount,
+  createOrganizationWithOwner,
+  createSession,
+} from "../support/factories";
 
 // The server action runs for real (session → membership → permission → schema → domain); only
 // what needs an HTTP request is stood in for: the session cookie, the request's headers, and
 // the locale the request would select.
 const request = vi.hoisted(() => ({
-  session: null as { accountId: string; sessionVersion: number } | null,
+  session: null as { accountId: string; sessionVersion: number; sessionId: string } | null,
   locale: "en" as "en" | "fr",
 }));
 vi.mock("@/lib/auth/session-token", () => ({ readSessionToken: async () => request.session }));
@@ -34,12 +41,14 @@ vi.mock("next-intl/server", async () => {
 
 const t = withTestDatabase();
 
-function signInAs(accountId: string | null, locale: "en" | "fr" = "en") {
-  request.session = accountId ? { accountId, sessionVersion: 1 } : null;
+async function signInAs(accountId: string | null, locale: "en" | "fr" = "en") {
+  request.session = accountId ? await createSession(t.db(), accountId) : null;
   request.locale = locale;
 }
 
-beforeEach(() => signInAs(null));
+beforeEach(async () => {
+  await signInAs(null);
+});
 
 const defaults = {
   temporaryPasswordPolicy: "ask",
@@ -305,7 +314,7 @@ describe("the server action", () => {
 
   it("saves for an administrator of the organization", async () => {
     const { org, owner } = await createOrganizationWithOwner(t.db(), "Action");
-    signInAs(owner.id);
+    await signInAs(owner.id);
     const result = await updateSettingsAction(org.slug, {
       ...input(1),
       temporaryPasswordPolicy: "send",
@@ -343,7 +352,7 @@ describe("the server action", () => {
     "answers every invalid field in %s and saves nothing, not even the valid fields",
     async (locale, expected) => {
       const { org, owner } = await createOrganizationWithOwner(t.db(), "Invalid");
-      signInAs(owner.id, locale);
+      await signInAs(owner.id, locale);
       const before = await countRows(t.db());
       const result = await updateSettingsAction(org.slug, { ...invalid, defaultLocale: "fr" });
       expect(result.ok).toBe(false);
@@ -369,7 +378,7 @@ describe("the server action", () => {
     const before = await countRows(t.db());
 
     for (const accountId of [null, user.id, other.owner.id]) {
-      signInAs(accountId);
+      await signInAs(accountId);
       const result = await updateSettingsAction(org.slug, input(1, { minPasswordLength: 64 }));
       expect(result, String(accountId)).toEqual({
         ok: false,
@@ -444,7 +453,7 @@ describe("two administrators at once", () => {
   it("the action answers the conflict in the reader's language", async () => {
     const { org, owner, actor } = await createOrganizationWithOwner(t.db(), "Conflict");
     await updateSettings(actor, input(1, { defaultLocale: "fr" }));
-    signInAs(owner.id, "fr");
+    await signInAs(owner.id, "fr");
     const result = await updateSettingsAction(org.slug, input(1));
     expect(result).toMatchObject({ ok: false, code: "settings.errors.changedMeanwhile" });
     expect(!result.ok && result.formError).toMatch(/^Quelqu’un d’autre a modifié ces paramètres/);

@@ -49,6 +49,10 @@ export const samples: Record<string, Sample> = {
     fuzz: { email: "ann@example.com", password: "whatever password" },
   },
   "app/sign-in/actions.ts#signOutAction": { kind: "public", reason: "ends the caller's own session only" },
+  "app/sign-in/actions.ts#signOutEverywhereAction": {
+    kind: "public",
+    reason: "ends the caller's own sessions only; without a valid session it only clears the cookie",
+  },
   "app/orgs/actions.ts#createOrganizationAction": {
     kind: "account",
     args: () => [{ name: "Matrix Org" }],

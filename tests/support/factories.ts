@@ -9,6 +9,7 @@ import {
   memberships,
   organizations,
   organizationSettings,
+  sessions,
   type MembershipRole,
   type MembershipStatus,
 } from "@/db/schema";
@@ -97,6 +98,24 @@ export async function createOrganizationWithOwner(
   const owner = await createAccount(db, { name: "Olivia Owner", ...ownerOverrides });
   const membership = await addMember(db, org.id, owner.id, { isOwner: true });
   return { org, owner, membership, actor: await actorFor(db, membership.id) };
+}
+
+/**
+ * A session row for the account and the claims its cookie would carry: what a test's stand-in
+ * for `readSessionToken` returns to act as that account. Live for an hour unless overridden.
+ */
+export async function createSession(
+  db: Database,
+  accountId: string,
+  overrides: Partial<typeof sessions.$inferInsert> & { sessionVersion?: number } = {},
+): Promise<{ accountId: string; sessionVersion: number; sessionId: string }> {
+  const { sessionVersion = 1, ...row } = overrides;
+  const [session] = await db
+    .insert(sessions)
+    .values({ accountId, expiresAt: new Date(Date.now() + 3_600_000), ...row })
+    .returning({ id: sessions.id });
+  if (!session) throw new Error("no session");
+  return { accountId, sessionVersion, sessionId: session.id };
 }
 
 /** The Actor of a membership, as the action helper would build it for a request. */
