@@ -11,12 +11,15 @@ export async function AppShell({
   organizations,
   accountName,
   showAdministration,
+  showNewOrganization,
   children,
 }: {
   organization: SwitcherOrganization;
   organizations: SwitcherOrganization[];
   accountName: string;
   showAdministration: boolean;
+  /** ORGANIZATION_CREATION allows this account to create an organization. */
+  showNewOrganization: boolean;
   children: ReactNode;
 }) {
   const t = await getTranslations("nav");
@@ -35,9 +38,11 @@ export async function AppShell({
             Gatehouse
           </Link>
           <OrgSwitcher organizations={organizations} current={organization.slug} />
-          <Link href="/orgs/new" className="text-sm text-slate-300 hover:text-white">
-            {t("newOrganization")}
-          </Link>
+          {showNewOrganization && (
+            <Link href="/orgs/new" className="text-sm text-slate-300 hover:text-white">
+              {t("newOrganization")}
+            </Link>
+          )}
           <div className="ml-auto flex items-center gap-3 text-sm">
             {/* The account menu: a disclosure, so it opens without JavaScript too. */}
             <details className="relative">

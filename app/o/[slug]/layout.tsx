@@ -8,7 +8,7 @@ import { can } from "@/lib/auth/actor";
 import { getCurrentAccount } from "@/lib/auth/current";
 import { requireOrgAccess } from "@/lib/auth/require";
 import { accessEndingSoon } from "@/lib/members/access";
-import { listMyOrganizations } from "@/lib/organizations";
+import { listMyOrganizations, mayCreateOrganization } from "@/lib/organizations";
 
 export default async function OrganizationLayout({
   children,
@@ -49,6 +49,7 @@ export default async function OrganizationLayout({
       organizations={organizations.map((o) => ({ slug: o.slug, name: o.name }))}
       accountName={actor.name}
       showAdministration={can(actor, "admin:access")}
+      showNewOrganization={mayCreateOrganization(organizations)}
     >
       {endsAt && (
         <Alert tone="warning" role="status" className="mb-6">
