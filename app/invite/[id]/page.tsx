@@ -84,7 +84,9 @@ async function PendingInvitationPage({
   if (current && current.id !== invitation.accountId) {
     panel = (
       <Alert tone="warning" className="mt-6">
-        <p className="font-medium">{t("otherAccount", { email: invitation.email, current: current.email })}</p>
+        <p className="font-medium">
+          {t("otherAccountSignedInAs", { email: invitation.email, current: current.email })}
+        </p>
         <p className="mt-1">{t("otherAccountHint")}</p>
         <SignOutToSwitch />
       </Alert>
