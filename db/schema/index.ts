@@ -7,7 +7,6 @@ export * from "./invitations";
 export * from "./audit";
 export * from "./support";
 export * from "./two-step";
-export * from "./relations";
 
 import type { accounts } from "./accounts";
 import type { auditEvents } from "./audit";
