@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, gt, ne, sql } from "drizzle-orm";
+import { and, eq, gt, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { accounts, invitations, organizations } from "@/db/schema";
 import { DomainError, forbidden } from "@/lib/errors";
@@ -15,8 +15,8 @@ import type { RequestMeta } from "./request-meta";
 /**
  * For the signed-in account whose password is temporary (it signed in at the sign-in page):
  * replaces the password under its organizations' policy, ends its other sessions, and accepts
- * the pending invitations that issued the temporary password — knowing it proves they reached
- * the invitee. Refused once no pending invitation keeps the temporary password valid.
+ * the invitation that issued the temporary password — knowing it proves the invitation reached
+ * the invitee. Refused once that invitation is no longer pending (accepted, cancelled, lapsed).
  */
 export async function changeTemporaryPassword(
   account: CurrentAccount,
@@ -38,28 +38,31 @@ export async function changeTemporaryPassword(
     // Invitations before the account: the same order as accepting through the link.
     const pending = await lockPendingInvitationsOf(tx, account.id);
     const [locked] = await tx
-      .select({ passwordHash: accounts.passwordHash, passwordIsTemporary: accounts.passwordIsTemporary })
+      .select({
+        passwordHash: accounts.passwordHash,
+        passwordIsTemporary: accounts.passwordIsTemporary,
+        temporaryPasswordInvitationId: accounts.temporaryPasswordInvitationId,
+      })
       .from(accounts)
       .where(eq(accounts.id, account.id))
       .for("update");
     if (!locked?.passwordIsTemporary || locked.passwordHash !== current?.passwordHash) throw forbidden();
-    if (!pending.length) throw new DomainError("password.temporaryExpired", { status: 403 });
+    // Other pending invitations (for the account as it exists) are accepted through their links.
+    const issuing = pending.find((p) => p.id === locked.temporaryPasswordInvitationId);
+    if (!issuing) throw new DomainError("password.temporaryExpired", { status: 403 });
 
     const sessionVersion = await storeNewPassword(tx, account.id, passwordHash);
-    const accepted = [];
-    for (const invitation of pending.filter((p) => p.passwordDelivery !== "none")) {
-      accepted.push(await acceptLockedInvitation(tx, invitation, account, meta, { newAccount: true }));
-    }
+    const accepted = await acceptLockedInvitation(tx, issuing, account, meta, { newAccount: true });
     await recordAccountAudit(tx, account, "account.password_changed", meta, { reason: "temporary" });
-    await queuePasswordChangedEmail(tx, account, pending[0]?.locale ?? null);
+    await queuePasswordChangedEmail(tx, account, issuing.locale);
     return { sessionVersion, accepted };
   });
   notifyOutbox();
   logger.info("temporary password replaced", {
     accountId: account.id,
-    acceptedInvitations: result.accepted.map((a) => a.invitationId),
+    acceptedInvitation: result.accepted.invitationId,
   });
-  return { sessionVersion: result.sessionVersion, organizationSlug: result.accepted[0]?.organizationSlug ?? null };
+  return { sessionVersion: result.sessionVersion, organizationSlug: result.accepted.organizationSlug };
 }
 
 /** What the change-password page tells a temporary-password account: the rules, and where it will join. */
@@ -72,11 +75,12 @@ export async function describeTemporaryPasswordChange(
     .selectDistinct({ name: organizations.name })
     .from(invitations)
     .innerJoin(organizations, eq(organizations.id, invitations.organizationId))
+    .innerJoin(accounts, eq(accounts.temporaryPasswordInvitationId, invitations.id))
     .where(
       and(
+        eq(accounts.id, account.id),
         eq(invitations.accountId, account.id),
         eq(invitations.status, "pending"),
-        ne(invitations.passwordDelivery, "none"),
         gt(invitations.expiresAt, sql`now()`),
       ),
     );

@@ -39,9 +39,10 @@ export async function prepareNewPassword(
 }
 
 /**
- * Inside the caller's transaction: stores the new hash, makes the password permanent, forgets
- * that an invitation created the account, and bumps the session version so that every other
- * session ends. Returns the new version, for this browser's session.
+ * Inside the caller's transaction: stores the new hash, makes the password permanent (no
+ * invitation owns it any more), forgets that an invitation created the account, and bumps the
+ * session version so that every other session ends. Returns the new version, for this browser's
+ * session.
  */
 export async function storeNewPassword(tx: Transaction, accountId: string, passwordHash: string): Promise<number> {
   const [row] = await tx
@@ -49,6 +50,7 @@ export async function storeNewPassword(tx: Transaction, accountId: string, passw
     .set({
       passwordHash,
       passwordIsTemporary: false,
+      temporaryPasswordInvitationId: null,
       createdByInvitationId: null,
       sessionVersion: sql`${accounts.sessionVersion} + 1`,
       passwordChangedAt: sql`now()`,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { accessExpiryInstant as endOfAccessDay } from "./invitation-rules";
+import { passwordDeliveryChoices } from "./invitations";
 import type { MembershipRole, membershipTags } from "@/db/schema";
 
 // Literal lists rather than the schema's enums: this module runs in the browser too, and the
@@ -50,6 +51,16 @@ export type MembershipIdInput = z.infer<typeof membershipIdSchema>;
 
 export const invitationIdSchema = z.object({ invitationId: z.uuid() });
 export type InvitationIdInput = z.infer<typeof invitationIdSchema>;
+
+/**
+ * Re-invite: when the settings say Ask and a new temporary password goes out, how it reaches the
+ * invitee (the wizard's choice); ignored otherwise.
+ */
+export const reinviteSchema = z.object({
+  invitationId: z.uuid(),
+  passwordDelivery: z.enum(passwordDeliveryChoices, { error: "invalid" }).nullable().optional(),
+});
+export type ReinviteInput = z.infer<typeof reinviteSchema>;
 
 /** The instant an access expiry date ends (the wizard's rule), or null for no date. */
 export function accessExpiryInstant(date: string): Date | null {

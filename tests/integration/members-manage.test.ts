@@ -494,7 +494,7 @@ describe("re-inviting", () => {
       expiresAt: new Date(Date.now() - DAY),
     });
 
-    const result = await reinvite(actor, { invitationId: invitation.id });
+    const result = await reinvite(actor, { invitationId: invitation.id, passwordDelivery: "manual" });
     expect(result.temporaryPassword).toMatch(/^[A-Za-z2-9]{16}$/);
     const [after] = await t.db().select().from(invitations).where(eq(invitations.id, invitation.id));
     expect(after!.status).toBe("pending");
@@ -518,7 +518,7 @@ describe("re-inviting", () => {
   it("sends the new temporary password in the email when that is how it is delivered, and never returns it", async () => {
     const { actor } = await createOrganizationWithOwner(t.db());
     const { invitation, account } = await invited(actor, { passwordDelivery: "email" });
-    const result = await reinvite(actor, { invitationId: invitation.id });
+    const result = await reinvite(actor, { invitationId: invitation.id, passwordDelivery: "email" });
     expect(result.temporaryPassword).toBeUndefined();
     const [after] = await t.db().select().from(invitations).where(eq(invitations.id, invitation.id));
     const [email] = await t.db().select().from(emailOutbox).where(eq(emailOutbox.id, after!.lastEmailId!));

@@ -8,8 +8,8 @@ const DAY_MS = 86_400_000;
 
 /**
  * An invitation with a known key, written straight to the database as the wizard would leave
- * it: for a new account, the account with a temporary password (created by the invitation); for
- * an existing one, the given account. The membership is "invited".
+ * it: for a new account, the account with a temporary password (created by the invitation, which
+ * owns the password); for an existing one, the given account. The membership is "invited".
  */
 export async function createTestInvitation(
   db: Database,
@@ -66,7 +66,10 @@ export async function createTestInvitation(
     })
     .returning();
   if (kind === "new")
-    await db.update(accounts).set({ createdByInvitationId: invitation!.id }).where(eq(accounts.id, account.id));
+    await db
+      .update(accounts)
+      .set({ createdByInvitationId: invitation!.id, temporaryPasswordInvitationId: invitation!.id })
+      .where(eq(accounts.id, account.id));
   return { invitation: invitation!, key, temporaryPassword, account, membership: membership! };
 }
 

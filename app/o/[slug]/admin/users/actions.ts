@@ -2,9 +2,9 @@
 
 import { revalidatePath } from "next/cache";
 import { orgAction, type ActionResult } from "@/lib/action";
-import { cancelInvitation, reinvite } from "@/lib/invitations/manage";
+import { cancelInvitation, previewReinvite, reinvite } from "@/lib/invitations/manage";
 import { removeMember, transferOwnership, updateMember } from "@/lib/members/manage";
-import { invitationIdSchema, membershipIdSchema, updateMemberSchema } from "@/lib/validations/members";
+import { invitationIdSchema, membershipIdSchema, reinviteSchema, updateMemberSchema } from "@/lib/validations/members";
 
 type OrgAction<T> = (organizationSlug: string, raw: unknown) => Promise<ActionResult<T>>;
 
@@ -27,11 +27,17 @@ const makeOwner = refreshingList(
   orgAction("members:manage", membershipIdSchema, (actor, input) => transferOwnership(actor, input)),
 );
 const resend = refreshingList(
-  orgAction("invitations:manage", invitationIdSchema, async (actor, input) => {
-    const { invitationId, temporaryPassword } = await reinvite(actor, input);
-    return { invitationId, temporaryPassword: temporaryPassword ?? null };
+  orgAction("invitations:manage", reinviteSchema, async (actor, input) => {
+    const result = await reinvite(actor, input);
+    return {
+      invitationId: result.invitationId,
+      passwordDelivery: result.passwordDelivery,
+      temporaryPassword: result.temporaryPassword ?? null,
+      passwordSheetToken: result.passwordSheetToken ?? null,
+    };
   }),
 );
+const preview = orgAction("invitations:manage", invitationIdSchema, (actor, input) => previewReinvite(actor, input));
 const cancel = refreshingList(
   orgAction("invitations:manage", invitationIdSchema, (actor, input) => cancelInvitation(actor, input)),
 );
@@ -50,6 +56,11 @@ export async function transferOwnershipAction(organizationSlug: string, raw: unk
 
 export async function reinviteAction(organizationSlug: string, raw: unknown) {
   return resend(organizationSlug, raw);
+}
+
+/** What the re-invite dialog asks before sending: whether a new temporary password goes out, and how. */
+export async function previewReinviteAction(organizationSlug: string, raw: unknown) {
+  return preview(organizationSlug, raw);
 }
 
 export async function cancelInvitationAction(organizationSlug: string, raw: unknown) {

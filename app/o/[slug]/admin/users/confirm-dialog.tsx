@@ -18,6 +18,7 @@ export function ConfirmDialogContent<T>({
   confirmLabel,
   cancelLabel,
   danger,
+  disabled,
   run,
   onDone,
 }: {
@@ -27,6 +28,8 @@ export function ConfirmDialogContent<T>({
   confirmLabel: string;
   cancelLabel?: string;
   danger?: boolean;
+  /** While what the dialog says is still loading. */
+  disabled?: boolean;
   run: () => Promise<ActionResult<T>>;
   onDone: (data: T) => void;
 }) {
@@ -61,7 +64,7 @@ export function ConfirmDialogContent<T>({
         <Button
           variant={danger ? "danger" : "primary"}
           onClick={confirm}
-          disabled={pending}
+          disabled={pending || disabled}
           aria-busy={pending || undefined}
         >
           {pending ? t("working") : confirmLabel}

@@ -2,13 +2,12 @@
 
 import { useTranslations } from "next-intl";
 import { useState } from "react";
-import { Button } from "@/components/ui/button";
-import { Dialog, DialogClose, DialogContent } from "@/components/ui/dialog";
-import { cancelInvitationAction, reinviteAction, removeMemberAction, transferOwnershipAction } from "./actions";
+import { Dialog } from "@/components/ui/dialog";
+import { cancelInvitationAction, removeMemberAction, transferOwnershipAction } from "./actions";
 import { ConfirmDialogContent } from "./confirm-dialog";
 import { EditMemberDialogContent } from "./edit-member-dialog";
+import { ReinviteDialogContent, ReinvitedContent, type Reinvited } from "./reinvite-dialog";
 import type { MemberActionTarget, RowAction } from "./row-actions";
-import { TemporaryPassword } from "./temporary-password";
 
 export type OpenAction = { action: RowAction; member: MemberActionTarget };
 
@@ -28,7 +27,7 @@ export function MemberActionDialog({
   onClose: () => void;
 }) {
   const t = useTranslations("users.actions");
-  const [reinvited, setReinvited] = useState<{ temporaryPassword: string | null } | null>(null);
+  const [reinvited, setReinvited] = useState<Reinvited | null>(null);
   const close = () => {
     setReinvited(null);
     onClose();
@@ -78,46 +77,19 @@ export function MemberActionDialog({
             />
           )}
           {open.action === "reinvite" && invitation && !reinvited && (
-            <ConfirmDialogContent
-              title={t("reinviteTitle", { name })}
-              description={t("reinviteBody", { email: member.email })}
-              confirmLabel={t("reinvite")}
-              run={() => reinviteAction(organizationSlug, { invitationId: invitation })}
-              onDone={(data) => setReinvited({ temporaryPassword: data.temporaryPassword })}
+            <ReinviteDialogContent
+              organizationSlug={organizationSlug}
+              invitationId={invitation}
+              name={name}
+              email={member.email}
+              onDone={setReinvited}
             />
           )}
           {open.action === "reinvite" && reinvited && (
-            <ReinvitedContent name={name} email={member.email} temporaryPassword={reinvited.temporaryPassword} />
+            <ReinvitedContent organizationSlug={organizationSlug} name={name} email={member.email} result={reinvited} />
           )}
         </Dialog>
       )}
     </>
-  );
-}
-
-function ReinvitedContent({
-  name,
-  email,
-  temporaryPassword,
-}: {
-  name: string;
-  email: string;
-  temporaryPassword: string | null;
-}) {
-  const t = useTranslations("users.actions");
-  return (
-    <DialogContent title={t("reinviteDone")} description={t("reinviteDoneBody", { email })}>
-      {temporaryPassword && (
-        <div className="space-y-3">
-          <p className="text-sm text-slate-700">{t("temporaryPasswordIntro", { name })}</p>
-          <TemporaryPassword password={temporaryPassword} />
-        </div>
-      )}
-      <div className="mt-6 flex justify-end">
-        <DialogClose asChild>
-          <Button>{t("done")}</Button>
-        </DialogClose>
-      </div>
-    </DialogContent>
   );
 }
