@@ -9,7 +9,7 @@ import { hashPassword } from "@/lib/auth/password";
 import { notifyOutbox } from "@/lib/email/outbox";
 import { DomainError, isUniqueViolation } from "@/lib/errors";
 import { normalizeEmail } from "@/lib/security/email";
-import { hitRateLimit, minutesUntil } from "@/lib/security/rate-limit";
+import { countAttempt, minutesUntil, type RateLimitRule } from "@/lib/security/rate-limit";
 import { generateKey, generateTemporaryPassword, hashKey } from "@/lib/security/tokens";
 import { readSettings } from "@/lib/settings/read";
 import { accessExpiryInstant, splitAddresses, type SendInviteInput } from "@/lib/validations/invitations";
@@ -17,16 +17,22 @@ import { queueInvitationEmail } from "./email";
 import { resolveAddresses, type ResolvedAddress } from "./lookup";
 import { sealPasswordSheet } from "./password-sheet";
 
-/** Limits on sending invitations; each refusal names its limit. */
+/**
+ * Limits on sending invitations; each refusal names its limit. `perAccount` counts an inviter's
+ * invitations across all its organizations, so that administering (or creating) more
+ * organizations does not multiply `perInviter`.
+ */
 export const INVITE_LIMITS = {
   perInviter: { limit: 50, windowSeconds: 60 * 60 },
   perOrganization: { limit: 200, windowSeconds: 60 * 60 },
+  perAccount: { limit: 100, windowSeconds: 60 * 60 },
   maxPendingPerOrganization: 5_000,
 };
 
 export const inviteRateLimitKeys = {
   inviter: (organizationId: string, accountId: string) => `invite-send:${organizationId}:${accountId}`,
   organization: (organizationId: string) => `invite-send:${organizationId}`,
+  account: (accountId: string) => `invite-send-account:${accountId}`,
 };
 
 type PasswordDelivery = Invitation["passwordDelivery"];
@@ -64,6 +70,7 @@ const PER_ADDRESS_CODES = new Set([
   "invite-wizard.alreadyInvited",
   "invite-wizard.inviterRateLimited",
   "invite-wizard.organizationRateLimited",
+  "invite-wizard.accountRateLimited",
   "invite-wizard.pendingCapReached",
   "invite-wizard.deliveryRequired",
   "invite-wizard.idempotencyMismatch",
@@ -92,7 +99,7 @@ function refusalFor(address: ResolvedAddress): DomainError | null {
 }
 
 async function assertWithinLimits(tx: Transaction, actor: Actor): Promise<void> {
-  const limits: [string, typeof INVITE_LIMITS.perInviter, string][] = [
+  const limits: [key: string, rule: RateLimitRule, code: string][] = [
     [
       inviteRateLimitKeys.inviter(actor.organizationId, actor.accountId),
       INVITE_LIMITS.perInviter,
@@ -103,12 +110,20 @@ async function assertWithinLimits(tx: Transaction, actor: Actor): Promise<void> 
       INVITE_LIMITS.perOrganization,
       "invite-wizard.organizationRateLimited",
     ],
+    [inviteRateLimitKeys.account(actor.accountId), INVITE_LIMITS.perAccount, "invite-wizard.accountRateLimited"],
   ];
-  for (const [key, rule, code] of limits) {
-    // Counted inside the transaction: a refused or failed invitation rolls its count back.
-    const state = await hitRateLimit(tx, key, rule);
-    if (state.hits > rule.limit)
-      throw new DomainError(code, { status: 429, params: { minutes: minutesUntil(state.retryAfterSeconds) } });
+  // Counted first, in one statement inside the transaction: a refused or failed invitation rolls
+  // its count back. The keys are always taken in this order, so parallel sends cannot deadlock.
+  const { refused } = await countAttempt(
+    tx,
+    limits.map(([key, rule]) => [key, rule] as const),
+  );
+  if (refused) {
+    const code = limits.find(([key]) => key === refused.key)?.[2] ?? "invite-wizard.inviterRateLimited";
+    throw new DomainError(code, {
+      status: 429,
+      params: { minutes: minutesUntil(refused.retryAfterSeconds) },
+    });
   }
   const [pending] = await tx
     .select({ n: count() })

@@ -12,9 +12,13 @@ import { minutesUntil, rateLimitHitSql, rateLimitState } from "@/lib/security/ra
 import type { SettingsSnapshot } from "@/lib/settings/read";
 import { isWellFormedAddress, splitAddresses, type LookupInviteeInput } from "@/lib/validations/invitations";
 
-/** What the wizard learns about one address. Only `existing` and `new` can be invited. */
+/**
+ * What the wizard learns about one address. Only `existing` and `new` can be invited. An existing
+ * account's name and locale are told only when it already shares an organization with the
+ * inviter: to anyone else the lookup says only that the account exists.
+ */
 export type AddressLookup =
-  | { email: string; outcome: "existing"; accountName: string; accountLocale: AppLocale | null }
+  | { email: string; outcome: "existing"; accountName?: string; accountLocale?: AppLocale | null }
   | { email: string; outcome: "new" }
   | { email: string; outcome: "member" }
   | { email: string; outcome: "pending"; invitationId: string }
@@ -36,8 +40,16 @@ export type ResolvedAddress = AddressLookup & {
   staleMembershipId: string | null;
 };
 
-// Lookups tell whether an address has an account, so they are counted like sign-in attempts.
+// Lookups tell whether an address has an account, so they are counted like sign-in attempts:
+// per administrator in each organization, and per account across all its organizations, so that
+// administering (or creating) more organizations does not multiply the allowance.
 export const LOOKUP_LIMIT = { limit: 120, windowSeconds: 10 * 60 };
+export const LOOKUP_ACCOUNT_LIMIT = { limit: 240, windowSeconds: 10 * 60 };
+
+export const lookupRateLimitKeys = {
+  administrator: (organizationId: string, accountId: string) => `invite-lookup:${organizationId}:${accountId}`,
+  account: (accountId: string) => `invite-lookup-account:${accountId}`,
+};
 
 function domainAllowed(address: string, allowed: string[]): boolean {
   if (allowed.length === 0) return true;
@@ -45,7 +57,14 @@ function domainAllowed(address: string, allowed: string[]): boolean {
   return allowed.some((d) => normalizeEmail(d) === domain);
 }
 
-type FoundAccount = { id: string; name: string; locale: AppLocale | null; emailNormalized: string };
+/** `name` and `locale` are null unless the account shares an organization with the inviter. */
+type FoundAccount = {
+  id: string;
+  emailNormalized: string;
+  shared: boolean;
+  name: string | null;
+  locale: AppLocale | null;
+};
 type FoundMembership = { id: string; status: MembershipStatus; emailNormalized: string };
 type FoundInvitation = { id: string; emailNormalized: string };
 
@@ -79,6 +98,7 @@ function classifyAddresses(
     const account = found.find((a) => a.emailNormalized === key);
     const rest = { ...base, staleMembershipId: member?.id ?? null };
     if (!account) return { ...rest, outcome: "new" };
+    if (!account.shared || account.name === null) return { ...rest, accountId: account.id, outcome: "existing" };
     return {
       ...rest,
       accountId: account.id,
@@ -92,7 +112,8 @@ function classifyAddresses(
 /**
  * Classifies each address for one organization with three queries whatever the number of
  * addresses. Callers have checked the actor's permission; inside a transaction it sees what the
- * transaction sees (the send re-runs it there).
+ * transaction sees (the send re-runs it there). It reads no account's name or locale: the send
+ * shows none.
  */
 export async function resolveAddresses(
   db: Executor,
@@ -104,14 +125,10 @@ export async function resolveAddresses(
   const [found, members, pending] = normalized.length
     ? await Promise.all([
         db
-          .select({
-            id: accounts.id,
-            name: accounts.name,
-            locale: accounts.locale,
-            emailNormalized: accounts.emailNormalized,
-          })
+          .select({ id: accounts.id, emailNormalized: accounts.emailNormalized })
           .from(accounts)
-          .where(inArray(accounts.emailNormalized, normalized)),
+          .where(inArray(accounts.emailNormalized, normalized))
+          .then((rows): FoundAccount[] => rows.map((r) => ({ ...r, shared: false, name: null, locale: null }))),
         db
           .select({ id: memberships.id, status: memberships.status, emailNormalized: accounts.emailNormalized })
           .from(memberships)
@@ -136,12 +153,14 @@ export async function resolveAddresses(
 export function publicLookup(resolved: ResolvedAddress): AddressLookup {
   switch (resolved.outcome) {
     case "existing":
-      return {
-        email: resolved.email,
-        outcome: "existing",
-        accountName: resolved.accountName,
-        accountLocale: resolved.accountLocale,
-      };
+      return resolved.accountName === undefined
+        ? { email: resolved.email, outcome: "existing" }
+        : {
+            email: resolved.email,
+            outcome: "existing",
+            accountName: resolved.accountName,
+            accountLocale: resolved.accountLocale ?? null,
+          };
     case "pending":
       return { email: resolved.email, outcome: "pending", invitationId: resolved.invitationId };
     default:
@@ -155,6 +174,8 @@ type LookupRow = {
   access_expires_at: string | Date | null;
   hits: number | null;
   window_started_at: string | Date | null;
+  account_hits: number | null;
+  account_window_started_at: string | Date | null;
   settings: string | null;
   found: string;
   members: string;
@@ -170,12 +191,15 @@ const anyOf = (column: SQL, values: string[]) => sql`${column} = any(${sql.param
 /**
  * For members with `invitations:manage`: what inviting each address would do (link an
  * existing account, create one, or why not), with the settings the wizard needs. Writes
- * nothing but the lookup rate-limit counter.
+ * nothing but the lookup rate-limit counters. An existing account's name and locale are read
+ * only when it is a member (not merely invited) of an organization where the inviter is an
+ * active member.
  *
  * One statement, so one round trip: it re-reads the actor's membership (a read needs no row
  * lock), counts the lookup against LOOKUP_LIMIT only if that membership still grants the
- * permission, and reads the settings, accounts, memberships and pending invitations only if the
- * count is within the limit, all in one snapshot. The verdicts are the send's (`classifyAddresses`).
+ * permission, then against LOOKUP_ACCOUNT_LIMIT only if the first count is within its limit, and
+ * reads the settings, accounts, memberships and pending invitations only if both counts are
+ * within their limits, all in one snapshot. The verdicts are the send's (`classifyAddresses`).
  */
 export async function lookupInvitee(actor: Actor, input: LookupInviteeInput): Promise<LookupResult> {
   assertCan(actor, PERMISSION);
@@ -187,7 +211,6 @@ export async function lookupInvitee(actor: Actor, input: LookupInviteeInput): Pr
   const now = Date.now();
   const nowSql = sql`${new Date(now).toISOString()}::timestamptz`;
   const roles = rolesWithPermission(PERMISSION);
-  const key = `invite-lookup:${actor.organizationId}:${actor.accountId}`;
 
   const result = await db.execute(sql`
     with actor as (
@@ -197,7 +220,7 @@ export async function lookupInvitee(actor: Actor, input: LookupInviteeInput): Pr
     ),
     hit as (
       ${rateLimitHitSql(
-        key,
+        lookupRateLimitKeys.administrator(actor.organizationId, actor.accountId),
         LOOKUP_LIMIT,
         sql`exists (
           select 1 from actor
@@ -206,17 +229,33 @@ export async function lookupInvitee(actor: Actor, input: LookupInviteeInput): Pr
             and ${anyOf(sql`actor.role::text`, roles)})`,
       )}
     ),
-    open as (select 1 from hit where hit.hits <= ${LOOKUP_LIMIT.limit})
+    account_hit as (
+      ${rateLimitHitSql(
+        lookupRateLimitKeys.account(actor.accountId),
+        LOOKUP_ACCOUNT_LIMIT,
+        sql`exists (select 1 from hit where hit.hits <= ${LOOKUP_LIMIT.limit})`,
+      )}
+    ),
+    open as (select 1 from account_hit where account_hit.hits <= ${LOOKUP_ACCOUNT_LIMIT.limit})
     select
       actor.role, actor.status, actor.access_expires_at, hit.hits, hit.window_started_at,
+      account_hit.hits as account_hits, account_hit.window_started_at as account_window_started_at,
       (select json_build_object(
           'temporaryPasswordPolicy', s.temporary_password_policy,
           'defaultLocale', s.default_locale,
           'allowedEmailDomains', s.allowed_email_domains)
         from organization_settings s
         where s.organization_id = ${actor.organizationId} and exists (select 1 from open))::text as settings,
-      (select coalesce(json_agg(json_build_object('id', a.id, 'name', a.name, 'locale', a.locale, 'emailNormalized', a.email_normalized)), '[]')
+      (select coalesce(json_agg(json_build_object(
+          'id', a.id, 'emailNormalized', a.email_normalized, 'shared', shared.yes,
+          'name', case when shared.yes then a.name end, 'locale', case when shared.yes then a.locale end)), '[]')
         from accounts a
+        cross join lateral (select exists (
+          select 1 from memberships theirs
+          join memberships mine on mine.organization_id = theirs.organization_id
+          where theirs.account_id = a.id and theirs.status <> 'invited'
+            and mine.account_id = ${actor.accountId} and mine.status = 'active'
+            and (mine.access_expires_at is null or mine.access_expires_at > ${nowSql})) as yes) shared
         where ${anyOf(sql`a.email_normalized`, normalized)} and exists (select 1 from open))::text as found,
       (select coalesce(json_agg(json_build_object('id', m.id, 'status', m.status, 'emailNormalized', a.email_normalized)), '[]')
         from memberships m join accounts a on a.id = m.account_id
@@ -227,7 +266,8 @@ export async function lookupInvitee(actor: Actor, input: LookupInviteeInput): Pr
           and exists (select 1 from open))::text as pending
     from (select 1) one
     left join actor on true
-    left join hit on true`);
+    left join hit on true
+    left join account_hit on true`);
   const [row] = rowsOf<LookupRow>(result);
   if (!row) throw new Error("the lookup statement returned no row");
 
@@ -244,6 +284,20 @@ export async function lookupInvitee(actor: Actor, input: LookupInviteeInput): Pr
     throw new DomainError("invite-wizard.lookupRateLimited", {
       status: 429,
       params: { minutes: minutesUntil(limit.retryAfterSeconds) },
+    });
+  }
+  if (row.account_hits === null || row.account_window_started_at === null)
+    throw new Error("the lookup was within the administrator's limit but not counted for the account");
+  const accountLimit = rateLimitState(
+    Number(row.account_hits),
+    new Date(row.account_window_started_at),
+    LOOKUP_ACCOUNT_LIMIT,
+    now,
+  );
+  if (accountLimit.hits > LOOKUP_ACCOUNT_LIMIT.limit) {
+    throw new DomainError("invite-wizard.lookupAccountRateLimited", {
+      status: 429,
+      params: { minutes: minutesUntil(accountLimit.retryAfterSeconds) },
     });
   }
   if (row.settings === null) throw new Error(`organization ${actor.organizationId} has no settings row`);

@@ -67,7 +67,7 @@ describe("lookupInviteeAction", () => {
         passwordPolicy: "ask",
         defaultLocale: "en",
         addresses: [
-          { email: existing.email, outcome: "existing", accountName: "Ada Lovelace", accountLocale: null },
+          { email: existing.email, outcome: "existing" },
           { email: account.email, outcome: "member" },
         ],
       },

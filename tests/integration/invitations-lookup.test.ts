@@ -24,10 +24,13 @@ import { expectDomainError, sendInput, setSettings } from "./invitations-support
 const t = withTestDatabase();
 
 describe("lookupInvitee", () => {
-  it("names an existing account and the organization it will join", async () => {
+  it("names an existing account that shares an organization with the inviter, and the organization it will join", async () => {
     const db = t.db();
     const { actor } = await createOrganizationWithOwner(db, "Northwind");
     const account = await createAccount(db, { name: "Ada Lovelace", locale: "fr" });
+    const shared = await createOrganization(db, "Shared");
+    await addMember(db, shared.id, actor.accountId, { role: "user" });
+    await addMember(db, shared.id, account.id, { role: "user" });
     const result = await lookupInvitee(actor, { emails: `  ${account.email.toUpperCase()} ` });
     expect(result.organizationName).toBe("Northwind");
     expect(result.addresses).toEqual([
@@ -155,7 +158,8 @@ describe("lookupInvitee", () => {
       "invalid",
       "member",
     ]);
-    expect(result.addresses[0]).toMatchObject({ accountName: "Existing Person", accountLocale: "fr" });
+    // No organization in common with the inviter: the lookup tells only that the account exists.
+    expect(result.addresses[0]).toEqual({ email: existing.email.toUpperCase(), outcome: "existing" });
     expect(result.addresses[3]).toMatchObject({ invitationId: pending.invitation.id });
   });
 

@@ -341,7 +341,7 @@ function LookupLine({
       <div>
         <p className="font-medium">
           {address.email}
-          {address.outcome === "existing" && (
+          {address.outcome === "existing" && address.accountName !== undefined && (
             <span className="font-normal text-slate-600"> · {address.accountName}</span>
           )}
         </p>
