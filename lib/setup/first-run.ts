@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { accounts, organizations } from "@/db/schema";
 import { hashPassword } from "@/lib/auth/password";
+import { assertNewPasswordAllowed, DEFAULT_MIN_PASSWORD_LENGTH } from "@/lib/auth/password-policy";
 import type { RequestMeta } from "@/lib/auth/request-meta";
 import { DomainError } from "@/lib/errors";
 import { insertOrganizationWithOwner, type CreatedOrganization } from "@/lib/organizations/create";
@@ -27,13 +28,15 @@ export async function isSetupComplete(): Promise<boolean> {
 /**
  * First run, for anyone while the database has no organization: creates the first organization
  * and its owner in one transaction. Two simultaneous submissions leave one organization; the
- * other gets `setupAlreadyDone`.
+ * other gets `setupAlreadyDone`. The owner's password meets the same policy as every other new
+ * password (length, not a common password).
  */
 export async function completeFirstRun(
   input: SetupInput,
   meta: RequestMeta,
 ): Promise<{ accountId: string; sessionVersion: number; organization: CreatedOrganization }> {
   if (await isSetupComplete()) throw new DomainError("setupAlreadyDone", { status: 409 });
+  assertNewPasswordAllowed(input.password, { minLength: DEFAULT_MIN_PASSWORD_LENGTH, field: "password" });
   const passwordHash = await hashPassword(input.password);
   const db = await getDb();
   const result = await db.transaction(async (tx) => {
