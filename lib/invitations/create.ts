@@ -9,7 +9,7 @@ import { hashPassword } from "@/lib/auth/password";
 import { notifyOutbox } from "@/lib/email/outbox";
 import { DomainError, isUniqueViolation } from "@/lib/errors";
 import { normalizeEmail } from "@/lib/security/email";
-import { countAttempt, minutesUntil, type RateLimitRule } from "@/lib/security/rate-limit";
+import { hitRateLimit, minutesUntil, type RateLimitRule } from "@/lib/security/rate-limit";
 import { generateKey, generateTemporaryPassword, hashKey } from "@/lib/security/tokens";
 import { readSettings } from "@/lib/settings/read";
 import { accessExpiryInstant, splitAddresses, type SendInviteInput } from "@/lib/validations/invitations";
@@ -112,18 +112,12 @@ async function assertWithinLimits(tx: Transaction, actor: Actor): Promise<void> 
     ],
     [inviteRateLimitKeys.account(actor.accountId), INVITE_LIMITS.perAccount, "invite-wizard.accountRateLimited"],
   ];
-  // Counted first, in one statement inside the transaction: a refused or failed invitation rolls
-  // its count back. The keys are always taken in this order, so parallel sends cannot deadlock.
-  const { refused } = await countAttempt(
-    tx,
-    limits.map(([key, rule]) => [key, rule] as const),
-  );
-  if (refused) {
-    const code = limits.find(([key]) => key === refused.key)?.[2] ?? "invite-wizard.inviterRateLimited";
-    throw new DomainError(code, {
-      status: 429,
-      params: { minutes: minutesUntil(refused.retryAfterSeconds) },
-    });
+  for (const [key, rule, code] of limits) {
+    // Counted first, inside the transaction: a refused or failed invitation rolls its count back.
+    // The keys are always taken in this order, so parallel sends cannot deadlock.
+    const state = await hitRateLimit(tx, key, rule);
+    if (state.hits > rule.limit)
+      throw new DomainError(code, { status: 429, params: { minutes: minutesUntil(state.retryAfterSeconds) } });
   }
   const [pending] = await tx
     .select({ n: count() })
