@@ -34,6 +34,8 @@ const schema = z
       .transform((v) => v === "true"),
     PGLITE_DIR: optionalString,
     APP_URL: optionalUrl("APP_URL"),
+    // How many reverse proxies in front of the server append to X-Forwarded-For (lib/auth/request-meta.ts).
+    TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(16).default(0),
     AUTH_SECRET: optionalString.refine((v) => v === undefined || v.length >= 32, {
       message: "AUTH_SECRET must be at least 32 characters (openssl rand -base64 32)",
     }),

@@ -2,9 +2,12 @@ import { spawn, type ChildProcess } from "node:child_process";
 
 export type RunningServer = { url: string; process: ChildProcess; stop: () => Promise<void>; output: () => string };
 
-/** `next start` on a port with the given environment; resolves once /api/health answers. */
+/**
+ * The production server as `npm start` runs it (lib/server/server.mjs, which gives the app each
+ * request's TCP peer) on a port with the given environment; resolves once /api/health answers.
+ */
 export async function startServer(port: number, env: Record<string, string>): Promise<RunningServer> {
-  const child = spawn("node_modules/.bin/next", ["start", "-p", String(port)], {
+  const child = spawn(process.execPath, ["lib/server/server.mjs", "-p", String(port)], {
     env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
