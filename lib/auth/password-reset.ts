@@ -1,14 +1,17 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { z } from "zod";
 import { getDb, type Executor } from "@/db/client";
+import { rowsOf } from "@/db/rows";
 import { accounts, passwordResets } from "@/db/schema";
-import { enqueueEmail, notifyOutbox } from "@/lib/email/outbox";
+import { notifyOutbox } from "@/lib/email/outbox";
+import { sealSecret } from "@/lib/email/secret-box";
 import { DomainError } from "@/lib/errors";
 import type { AppLocale } from "@/lib/i18n/config";
 import { logger } from "@/lib/logger";
 import { normalizeEmail } from "@/lib/security/email";
-import { hitRateLimit, minutesUntil, peekRateLimit, type RateLimitRule } from "@/lib/security/rate-limit";
+import { countAttempt, giveBackAttempt, minutesUntil, type RateLimitRule } from "@/lib/security/rate-limit";
 import { generateKey, hashKey, keyMatches } from "@/lib/security/tokens";
 import type { ForgotPasswordInput, ResetPasswordInput } from "@/lib/validations/password";
 import { minimumPasswordLengthFor } from "./password-policy";
@@ -17,29 +20,35 @@ import type { RequestMeta } from "./request-meta";
 
 export const PASSWORD_RESET_VALIDITY_MS = 60 * 60 * 1000;
 
+/**
+ * Reset requests count per address and IP, so that a stranger cannot use up the owner's
+ * allowance, with an address-wide ceiling against requests spread over many IPs.
+ */
 export const PASSWORD_RESET_LIMITS = {
-  requestsPerAddress: { limit: 3, windowSeconds: 60 * 60 },
   requestsPerIp: { limit: 20, windowSeconds: 60 * 60 },
-  attemptsPerReset: { limit: 10, windowSeconds: 15 * 60 },
+  requestsPerAddressAndIp: { limit: 3, windowSeconds: 60 * 60 },
+  requestsPerAddress: { limit: 10, windowSeconds: 60 * 60 },
   attemptsPerIp: { limit: 30, windowSeconds: 15 * 60 },
+  attemptsPerReset: { limit: 10, windowSeconds: 15 * 60 },
 } satisfies Record<string, RateLimitRule>;
 
-async function assertUnderLimits(
-  db: Executor,
-  rules: (readonly [string, RateLimitRule])[],
-  code: string,
-): Promise<void> {
-  for (const [key, rule] of rules) {
-    const state = await peekRateLimit(db, key, rule);
-    if (state.limited)
-      throw new DomainError(code, { status: 429, params: { minutes: minutesUntil(state.retryAfterSeconds) } });
-  }
-}
+export const passwordResetRateLimitKeys = {
+  requestIp: (ip: string | null) => `reset:request:ip:${ip ?? "unknown"}`,
+  requestAddressAndIp: (email: string, ip: string | null) =>
+    `reset:request:address-ip:${normalizeEmail(email)}|${ip ?? "unknown"}`,
+  requestAddress: (email: string) => `reset:request:address:${normalizeEmail(email)}`,
+  attemptsIp: (ip: string | null) => `reset:attempts:ip:${ip ?? "unknown"}`,
+  attemptsReset: (resetId: string) => `reset:attempts:${resetId}`,
+};
+
+type ResetRequested = { id: string; name: string; email: string; locale: AppLocale | null };
 
 /**
  * For anyone: emails a single-use reset link valid one hour when the address belongs to an
- * active account. The answer is the same whether it does or not; requests are limited per
- * address and per IP, counted whether the address exists or not.
+ * active account. The answer is the same whether it does or not, and whether a limit held the
+ * mail back. The work is the same too: the key is made and sealed, and one statement inserts the
+ * reset and its outbox row for a real account, nothing for an unknown address, so the time taken
+ * does not tell them apart. Requests are counted first, whether the address exists or not.
  */
 export async function requestPasswordReset(
   input: ForgotPasswordInput,
@@ -48,38 +57,47 @@ export async function requestPasswordReset(
 ): Promise<void> {
   const db = await getDb();
   const email = normalizeEmail(input.email);
-  const limits = [
-    [`reset:request:${email}`, PASSWORD_RESET_LIMITS.requestsPerAddress],
-    [`reset:request:ip:${meta.ip ?? "unknown"}`, PASSWORD_RESET_LIMITS.requestsPerIp],
-  ] as const;
-  await assertUnderLimits(db, [...limits], "password.resetRateLimited");
-  for (const [key, rule] of limits) await hitRateLimit(db, key, rule);
-
-  const [account] = await db
-    .select({ id: accounts.id, name: accounts.name, email: accounts.email, locale: accounts.locale })
-    .from(accounts)
-    .where(and(eq(accounts.emailNormalized, email), eq(accounts.status, "active")));
-  if (!account) return;
-
-  const key = generateKey();
-  const expiresAt = new Date(Date.now() + PASSWORD_RESET_VALIDITY_MS);
-  const resetId = await db.transaction(async (tx) => {
-    const [reset] = await tx
-      .insert(passwordResets)
-      .values({ accountId: account.id, keyHash: hashKey(key), expiresAt })
-      .returning({ id: passwordResets.id });
-    if (!reset) throw new Error("password reset insert returned no row");
-    await enqueueEmail(tx, {
-      organizationId: null,
-      template: "password-reset",
-      locale: account.locale ?? locale,
-      to: account.email,
-      payload: { accountName: account.name, resetId: reset.id, expiresAt: expiresAt.toISOString() },
-      secret: { key },
-    });
-    await recordAccountAudit(tx, account, "account.password_reset_requested", meta, { resetId: reset.id });
-    return reset.id;
+  const resetId = randomUUID();
+  // One transaction that always writes (the counters) and commits once, whether the address
+  // exists or not: a commit that wrote nothing would return sooner and give the answer away.
+  const account = await db.transaction(async (tx) => {
+    const attempt = await countAttempt(tx, [
+      [passwordResetRateLimitKeys.requestIp(meta.ip), PASSWORD_RESET_LIMITS.requestsPerIp],
+      [passwordResetRateLimitKeys.requestAddressAndIp(email, meta.ip), PASSWORD_RESET_LIMITS.requestsPerAddressAndIp],
+      [passwordResetRateLimitKeys.requestAddress(email), PASSWORD_RESET_LIMITS.requestsPerAddress],
+    ]);
+    if (attempt.refused) {
+      logger.warn("password reset request refused by a limit", { limit: attempt.refused.key.split(":")[2] });
+      return undefined;
+    }
+    const key = generateKey();
+    const expiresAt = new Date(Date.now() + PASSWORD_RESET_VALIDITY_MS);
+    const [row] = rowsOf<ResetRequested>(
+      await tx.execute(sql`
+        with account as (
+          select id, name, email, locale from accounts where email_normalized = ${email} and status = 'active'
+        ),
+        reset as (
+          insert into password_resets (id, account_id, key_hash, expires_at)
+          select ${resetId}, account.id, ${hashKey(key)}, ${expiresAt.toISOString()}::timestamptz from account
+          returning account_id
+        ),
+        mail as (
+          insert into email_outbox (organization_id, template, locale, to_address, payload, secret_ciphertext)
+          select null, 'password-reset', coalesce(account.locale, ${locale}::locale), account.email,
+            jsonb_build_object('accountName', account.name, 'resetId', ${resetId}::text, 'expiresAt', ${expiresAt.toISOString()}::text),
+            ${sealSecret(JSON.stringify({ key }))}
+          from account join reset on reset.account_id = account.id
+          returning id
+        )
+        select account.id, account.name, account.email, account.locale
+        from account join reset on reset.account_id = account.id
+        where exists (select 1 from mail)`),
+    );
+    if (row) await recordAccountAudit(tx, row, "account.password_reset_requested", meta, { resetId });
+    return row;
   });
+  if (!account) return;
   notifyOutbox();
   logger.info("password reset requested", { resetId, accountId: account.id });
 }
@@ -144,14 +162,20 @@ export async function completePasswordReset(
   meta: RequestMeta,
 ): Promise<{ accountId: string; sessionVersion: number }> {
   const db = await getDb();
-  const limits = [
-    [`reset:attempts:${input.resetId}`, PASSWORD_RESET_LIMITS.attemptsPerReset],
-    [`reset:attempts:ip:${meta.ip ?? "unknown"}`, PASSWORD_RESET_LIMITS.attemptsPerIp],
-  ] as const;
-  await assertUnderLimits(db, [...limits], "password.tooManyAttempts");
+  const attempt = await countAttempt(db, [
+    [passwordResetRateLimitKeys.attemptsIp(meta.ip), PASSWORD_RESET_LIMITS.attemptsPerIp],
+    [passwordResetRateLimitKeys.attemptsReset(input.resetId), PASSWORD_RESET_LIMITS.attemptsPerReset],
+  ]);
+  if (attempt.refused) {
+    throw new DomainError("password.tooManyAttempts", {
+      status: 429,
+      params: { minutes: minutesUntil(attempt.refused.retryAfterSeconds) },
+    });
+  }
   const row = await loadReset(db, input.resetId);
   const state = stateOf(row, input.key);
-  if (state === "invalid") for (const [key, rule] of limits) await hitRateLimit(db, key, rule);
+  // Only wrong keys stay counted: the holder of the right one is not guessing.
+  if (state !== "invalid") await giveBackAttempt(db, attempt.counted);
   if (state !== "valid" || !row)
     throw new DomainError(resetErrors[state === "valid" ? "invalid" : state], { status: 409 });
 

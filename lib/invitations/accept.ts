@@ -13,13 +13,21 @@ import {
   storeNewPassword,
   type PasswordOwner,
 } from "@/lib/auth/new-password";
-import { verifyPassword } from "@/lib/auth/password";
+import { verifyAgainstDecoy, verifyPassword } from "@/lib/auth/password";
 import { minimumPasswordLengthFor } from "@/lib/auth/password-policy";
 import type { RequestMeta } from "@/lib/auth/request-meta";
 import { enqueueEmail, notifyOutbox } from "@/lib/email/outbox";
 import { DomainError, forbidden } from "@/lib/errors";
 import { logger } from "@/lib/logger";
-import { hitRateLimit, minutesUntil, peekRateLimit, type RateLimitRule } from "@/lib/security/rate-limit";
+import {
+  countAttempt,
+  giveBackAttempt,
+  minutesUntil,
+  peekRateLimit,
+  type RateLimitCheck,
+  type RateLimitCount,
+  type RateLimitRule,
+} from "@/lib/security/rate-limit";
 import { keyMatches } from "@/lib/security/tokens";
 import { readSettings } from "@/lib/settings/read";
 import type {
@@ -90,6 +98,7 @@ async function loadInvitation(db: Executor, id: string) {
         status: invitee.status,
         passwordHash: invitee.passwordHash,
         passwordIsTemporary: invitee.passwordIsTemporary,
+        temporaryPasswordInvitationId: invitee.temporaryPasswordInvitationId,
       },
     })
     .from(invitations)
@@ -121,39 +130,35 @@ function assertPending(row: LoadedInvitation): void {
 const wrongKey = () => new DomainError("invite.wrongKey", { status: 404 });
 const isUuid = (value: string) => z.uuid().safeParse(value).success;
 
-const attemptKeys = (invitationId: string, meta: RequestMeta) =>
-  [
-    [`invite:attempts:${invitationId}`, INVITATION_ATTEMPT_LIMITS.perInvitation],
-    [`invite:attempts:ip:${meta.ip ?? "unknown"}`, INVITATION_ATTEMPT_LIMITS.perIp],
-  ] as const;
+const attemptChecks = (invitationId: string, meta: RequestMeta): RateLimitCheck[] => [
+  [`invite:attempts:ip:${meta.ip ?? "unknown"}`, INVITATION_ATTEMPT_LIMITS.perIp],
+  [`invite:attempts:${invitationId}`, INVITATION_ATTEMPT_LIMITS.perInvitation],
+];
 
-/** Minutes to wait when this invitation or this address has used up its attempts, else null. */
+/** Minutes to wait when this invitation or this address has used up its attempts, else null. For display. */
 async function attemptsBlocked(db: Executor, invitationId: string, meta: RequestMeta): Promise<number | null> {
-  for (const [key, rule] of attemptKeys(invitationId, meta)) {
+  for (const [key, rule] of attemptChecks(invitationId, meta)) {
     const state = await peekRateLimit(db, key, rule);
     if (state.limited) return minutesUntil(state.retryAfterSeconds);
   }
   return null;
 }
 
-async function assertAttemptsAllowed(db: Executor, invitationId: string, meta: RequestMeta): Promise<void> {
-  const minutes = await attemptsBlocked(db, invitationId, meta);
-  if (minutes !== null) throw new DomainError("invite.tooManyAttempts", { status: 429, params: { minutes } });
-}
+/** An attempt with a key (and maybe a temporary password), counted before anything is checked. */
+type Attempt = { row: LoadedInvitation; counted: RateLimitCount[] };
 
-/** Counts a wrong key or temporary password; the attempt that reaches a limit is audited once. */
+/** After a wrong key or temporary password: the attempt that reaches a limit is audited once. */
 async function recordFailedAttempt(
   db: Database,
   invitationId: string,
   row: LoadedInvitation | undefined,
+  counted: readonly RateLimitCount[],
   meta: RequestMeta,
   kind: "key" | "temporaryPassword",
 ) {
-  const reached: string[] = [];
-  for (const [key, rule] of attemptKeys(invitationId, meta)) {
-    const state = await hitRateLimit(db, key, rule);
-    if (state.hits === rule.limit) reached.push(rule === INVITATION_ATTEMPT_LIMITS.perInvitation ? "invitation" : "ip");
-  }
+  const reached = counted
+    .filter((c) => c.hits === c.rule.limit)
+    .map((c) => (c.rule === INVITATION_ATTEMPT_LIMITS.perInvitation ? "invitation" : "ip"));
   if (!reached.length) return;
   logger.warn("invitation attempts exceeded", { invitationId, limits: reached, ip: meta.ip });
   if (!row) return;
@@ -168,14 +173,31 @@ async function recordFailedAttempt(
   );
 }
 
-/** The invitation behind an ID and key, for a POST: wrong keys are counted, a used-up limit refuses. */
-async function openForAttempt(db: Database, input: InvitationKeyInput, meta: RequestMeta): Promise<LoadedInvitation> {
-  await assertAttemptsAllowed(db, input.invitationId, meta);
+/**
+ * The invitation behind an ID and key, for a POST. The attempt is counted first (per IP, per
+ * invitation) and a used-up limit refuses before the key is even compared; the caller gives the
+ * count back once every secret of the attempt proved right.
+ */
+async function openForAttempt(db: Database, input: InvitationKeyInput, meta: RequestMeta): Promise<Attempt> {
+  const attempt = await countAttempt(db, attemptChecks(input.invitationId, meta));
+  if (attempt.refused) {
+    throw new DomainError("invite.tooManyAttempts", {
+      status: 429,
+      params: { minutes: minutesUntil(attempt.refused.retryAfterSeconds) },
+    });
+  }
   const row = await loadInvitation(db, input.invitationId);
   if (!row || !keyMatches(input.key, row.keyHash)) {
-    await recordFailedAttempt(db, input.invitationId, row, meta, "key");
+    await recordFailedAttempt(db, input.invitationId, row, attempt.counted, meta, "key");
     throw wrongKey();
   }
+  return { row, counted: attempt.counted };
+}
+
+/** For the flows where the key is the only secret: a right key gives its count back. */
+async function openWithKey(db: Database, input: InvitationKeyInput, meta: RequestMeta): Promise<LoadedInvitation> {
+  const { row, counted } = await openForAttempt(db, input, meta);
+  await giveBackAttempt(db, counted);
   return row;
 }
 
@@ -224,7 +246,7 @@ export async function viewInvitation(invitationId: string, key: string, meta: Re
  * so that the page can then open the invitation; changes nothing else.
  */
 export async function checkInvitationKey(input: InvitationKeyInput, meta: RequestMeta): Promise<void> {
-  await openForAttempt(await getDb(), input, meta);
+  await openWithKey(await getDb(), input, meta);
 }
 
 /** Inside a transaction, the account's pending, unexpired invitations, locked. */
@@ -334,7 +356,7 @@ export async function acceptInvitation(
 ): Promise<{ organizationSlug: string }> {
   if (account.passwordIsTemporary) throw forbidden();
   const db = await getDb();
-  const row = await openForAttempt(db, input, meta);
+  const row = await openWithKey(db, input, meta);
   assertPending(row);
   assertSameAccount(row, account);
   const result = await db.transaction(async (tx) => {
@@ -355,7 +377,7 @@ export async function declineInvitation(
 ): Promise<void> {
   if (account.passwordIsTemporary) throw forbidden();
   const db = await getDb();
-  const row = await openForAttempt(db, input, meta);
+  const row = await openWithKey(db, input, meta);
   assertPending(row);
   assertSameAccount(row, account);
   await db.transaction(async (tx) => {
@@ -400,27 +422,33 @@ export async function declineInvitation(
   logger.info("invitation declined", { invitationId: input.invitationId, accountId: account.id });
 }
 
-/** Checks the temporary password of the invitation's new account; wrong ones are counted. */
+/**
+ * Checks the temporary password of the invitation's new account. It counts only for the
+ * invitation that issued it; a wrong one keeps the attempt counted, a right one gives it back.
+ */
 async function checkTemporaryPassword(
   db: Database,
-  row: LoadedInvitation,
+  { row, counted }: Attempt,
   temporaryPassword: string,
   meta: RequestMeta,
 ): Promise<void> {
   if (!row.account.passwordIsTemporary || row.account.status !== "active")
     throw new DomainError("invite.passwordAlreadySet", { status: 409 });
-  if (!row.account.passwordHash || !(await verifyPassword(temporaryPassword, row.account.passwordHash))) {
-    await recordFailedAttempt(db, row.id, row, meta, "temporaryPassword");
+  const hash = row.account.temporaryPasswordInvitationId === row.id ? row.account.passwordHash : null;
+  const matches = hash ? await verifyPassword(temporaryPassword, hash) : await verifyAgainstDecoy(temporaryPassword);
+  if (!matches) {
+    await recordFailedAttempt(db, row.id, row, counted, meta, "temporaryPassword");
     throw new DomainError("invite.wrongTemporaryPassword", { field: "temporaryPassword" });
   }
+  await giveBackAttempt(db, counted);
 }
 
 /** Continue, for a new account: the key and the temporary password are right. Changes nothing. */
 export async function verifyTemporaryPassword(input: TemporaryPasswordInput, meta: RequestMeta): Promise<{ ok: true }> {
   const db = await getDb();
-  const row = await openForAttempt(db, input, meta);
-  assertPending(row);
-  await checkTemporaryPassword(db, row, input.temporaryPassword, meta);
+  const attempt = await openForAttempt(db, input, meta);
+  assertPending(attempt.row);
+  await checkTemporaryPassword(db, attempt, input.temporaryPassword, meta);
   return { ok: true };
 }
 
@@ -434,9 +462,10 @@ export async function completeNewAccount(
   meta: RequestMeta,
 ): Promise<{ accountId: string; sessionVersion: number; organizationSlug: string }> {
   const db = await getDb();
-  const row = await openForAttempt(db, input, meta);
+  const attempt = await openForAttempt(db, input, meta);
+  const { row } = attempt;
   assertPending(row);
-  await checkTemporaryPassword(db, row, input.temporaryPassword, meta);
+  await checkTemporaryPassword(db, attempt, input.temporaryPassword, meta);
   const verifiedHash = row.account.passwordHash;
   const passwordHash = await prepareNewPassword(db, row.accountId, input.newPassword, {
     hash: verifiedHash,
@@ -447,11 +476,20 @@ export async function completeNewAccount(
   const result = await db.transaction(async (tx) => {
     const locked = await lockPending(tx, input);
     const [account] = await tx
-      .select({ passwordHash: accounts.passwordHash, passwordIsTemporary: accounts.passwordIsTemporary })
+      .select({
+        passwordHash: accounts.passwordHash,
+        passwordIsTemporary: accounts.passwordIsTemporary,
+        temporaryPasswordInvitationId: accounts.temporaryPasswordInvitationId,
+      })
       .from(accounts)
       .where(eq(accounts.id, locked.accountId))
       .for("update");
-    if (!account?.passwordIsTemporary || account.passwordHash !== verifiedHash)
+    // A re-invite since the check may have rotated the password or handed it to another invitation.
+    if (
+      !account?.passwordIsTemporary ||
+      account.passwordHash !== verifiedHash ||
+      account.temporaryPasswordInvitationId !== locked.id
+    )
       throw new DomainError("invite.passwordAlreadySet", { status: 409 });
     const owner = {
       id: locked.account.id,

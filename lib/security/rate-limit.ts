@@ -5,9 +5,28 @@ import { rowsOf } from "@/db/rows";
 import { rateLimits } from "@/db/schema";
 
 export type RateLimitRule = { limit: number; windowSeconds: number };
-export type RateLimitState = { hits: number; limited: boolean; retryAfterSeconds: number };
+/**
+ * A counter after an attempt was counted: `allowed` while the new count is within the limit;
+ * `limited` is its opposite (kept for callers that read it).
+ */
+export type RateLimitState = { hits: number; allowed: boolean; limited: boolean; retryAfterSeconds: number };
 
-/** The state of a counter read from the database (`hits`, `window_started_at`) under a rule. */
+/** One key and the rule it counts under. */
+export type RateLimitCheck = readonly [key: string, rule: RateLimitRule];
+
+/** A counted key: what `countAttempt` returns per key it incremented. */
+export type RateLimitCount = RateLimitState & { key: string; rule: RateLimitRule; windowStartedAt: Date };
+
+export type AttemptCount = {
+  /** Every key was within its limit: the caller may do the work. */
+  allowed: boolean;
+  /** The keys incremented, in order; counting stops at the first key that refuses. */
+  counted: RateLimitCount[];
+  /** The key that refused, or null. */
+  refused: RateLimitCount | null;
+};
+
+/** The state of a counter read back from the database (`hits`, `window_started_at`) after counting. */
 export function rateLimitState(
   hits: number,
   windowStartedAt: Date,
@@ -15,45 +34,103 @@ export function rateLimitState(
   now = Date.now(),
 ): RateLimitState {
   const resetsAt = windowStartedAt.getTime() + rule.windowSeconds * 1000;
-  if (resetsAt <= now) return { hits: 0, limited: false, retryAfterSeconds: 0 };
-  return { hits, limited: hits >= rule.limit, retryAfterSeconds: Math.max(1, Math.ceil((resetsAt - now) / 1000)) };
+  if (resetsAt <= now) return { hits: 0, allowed: true, limited: false, retryAfterSeconds: 0 };
+  const allowed = hits <= rule.limit;
+  return { hits, allowed, limited: !allowed, retryAfterSeconds: Math.max(1, Math.ceil((resetsAt - now) / 1000)) };
 }
 
 /**
  * The atomic upsert that counts one event against a fixed window, as SQL that can also stand as
  * a data-modifying CTE of a larger statement. It counts only when `when` holds (a condition
  * evaluated in the same statement, e.g. that the caller is still allowed); otherwise it writes
- * nothing and returns no row. Returns `hits` and `window_started_at` after counting.
+ * nothing and returns no row. Returns `hits` and `window_started_at` after counting. A new or
+ * restarted window sets `expires_at`, so that rows past it can be pruned.
  */
 export function rateLimitHitSql(key: string, rule: RateLimitRule, when: SQL = sql`true`): SQL {
-  const expired = sql`rate_limits.window_started_at <= now() - make_interval(secs => ${rule.windowSeconds})`;
-  return sql`insert into rate_limits (key, window_started_at, hits)
-    select ${key}, now(), 1 where ${when}
+  const windowLength = sql`make_interval(secs => ${rule.windowSeconds})`;
+  const expired = sql`rate_limits.window_started_at <= now() - ${windowLength}`;
+  return sql`insert into rate_limits (key, window_started_at, hits, expires_at)
+    select ${key}, now(), 1, now() + ${windowLength} where ${when}
     on conflict (key) do update set
       hits = case when ${expired} then 1 else rate_limits.hits + 1 end,
-      window_started_at = case when ${expired} then now() else rate_limits.window_started_at end
+      window_started_at = case when ${expired} then now() else rate_limits.window_started_at end,
+      expires_at = case when ${expired} then now() + ${windowLength} else rate_limits.expires_at end
     returning hits, window_started_at`;
 }
 
 /**
- * Counts one event against a fixed window shared by every app instance (one atomic upsert).
- * Returns the state after counting: `limited` once the limit is reached.
+ * Counts one attempt against each key, in order, in one statement, before the caller does any
+ * work: the increment and the decision are the same atomic upsert, so parallel attempts queue on
+ * the counter's row and no more than the limit get through. A key is counted only when every key
+ * before it allowed the attempt, so attempts refused by one limit do not use up the next.
  */
-export async function hitRateLimit(db: Executor, key: string, rule: RateLimitRule): Promise<RateLimitState> {
-  const [row] = rowsOf<{ hits: number; window_started_at: string | Date }>(
-    await db.execute(rateLimitHitSql(key, rule)),
+export async function countAttempt(db: Executor, checks: readonly RateLimitCheck[]): Promise<AttemptCount> {
+  if (!checks.length) return { allowed: true, counted: [], refused: null };
+  const ctes = checks.map(([key, rule], i) => {
+    const when =
+      i === 0
+        ? sql`true`
+        : sql`exists (select 1 from ${sql.raw(`c${i - 1}`)} where hits <= ${checks[i - 1]![1].limit})`;
+    return sql`${sql.raw(`c${i}`)} as (${rateLimitHitSql(key, rule, when)})`;
+  });
+  const selects = checks.map((_, i) => sql`select ${i}::int as i, hits, window_started_at from ${sql.raw(`c${i}`)}`);
+  const rows = rowsOf<{ i: number; hits: number; window_started_at: string | Date }>(
+    await db.execute(sql`with ${sql.join(ctes, sql`, `)} ${sql.join(selects, sql` union all `)}`),
   );
-  if (!row) throw new Error("rate limit upsert returned no row");
-  return rateLimitState(Number(row.hits), new Date(row.window_started_at), rule);
+  const now = Date.now();
+  const counted = rows
+    .sort((a, b) => Number(a.i) - Number(b.i))
+    .map((row) => {
+      const [key, rule] = checks[Number(row.i)]!;
+      const windowStartedAt = new Date(row.window_started_at);
+      return { key, rule, windowStartedAt, ...rateLimitState(Number(row.hits), windowStartedAt, rule, now) };
+    });
+  if (!counted.length) throw new Error("the rate limit upsert returned no row");
+  const refused = counted.find((c) => !c.allowed) ?? null;
+  return { allowed: !refused, counted, refused };
 }
 
-/** The current state of a key, without counting. */
+/** `countAttempt` for one key: the state after counting, `allowed` while within the limit. */
+export async function hitRateLimit(db: Executor, key: string, rule: RateLimitRule): Promise<RateLimitState> {
+  const { counted } = await countAttempt(db, [[key, rule]]);
+  const { hits, allowed, limited, retryAfterSeconds } = counted[0]!;
+  return { hits, allowed, limited, retryAfterSeconds };
+}
+
+/**
+ * Gives back what a successful attempt counted, so that legitimate use is not throttled; a
+ * counter back at zero is deleted. Only a count of the same window is given back: a window that
+ * restarted since owes nothing.
+ */
+export async function giveBackAttempt(db: Executor, counted: readonly RateLimitCount[]): Promise<void> {
+  if (!counted.length) return;
+  // The window start came back as a Date (milliseconds); the column keeps microseconds.
+  const sameWindow = sql.join(
+    counted.map(
+      (c) =>
+        sql`(key = ${c.key} and date_trunc('milliseconds', window_started_at) = ${c.windowStartedAt.toISOString()}::timestamptz)`,
+    ),
+    sql` or `,
+  );
+  await db.execute(sql`
+    with emptied as (delete from rate_limits where (${sameWindow}) and hits <= 1)
+    update rate_limits set hits = hits - 1 where (${sameWindow}) and hits > 1`);
+}
+
+/**
+ * The current state of a key without counting, for display only (e.g. how long a page must
+ * wait): `limited` when the next attempt would be refused. Never a gate before work: that is
+ * `countAttempt`.
+ */
 export async function peekRateLimit(db: Executor, key: string, rule: RateLimitRule): Promise<RateLimitState> {
   const [row] = await db
     .select({ hits: rateLimits.hits, windowStartedAt: rateLimits.windowStartedAt })
     .from(rateLimits)
     .where(eq(rateLimits.key, key));
-  return row ? rateLimitState(row.hits, row.windowStartedAt, rule) : { hits: 0, limited: false, retryAfterSeconds: 0 };
+  if (!row) return { hits: 0, allowed: true, limited: false, retryAfterSeconds: 0 };
+  const state = rateLimitState(row.hits, row.windowStartedAt, rule);
+  const limited = state.hits >= rule.limit;
+  return { ...state, allowed: !limited, limited };
 }
 
 export async function resetRateLimit(db: Executor, key: string): Promise<void> {

@@ -115,10 +115,10 @@ describe("sign-in", () => {
     );
   });
 
-  it("locks an address after repeated failures, even for the right password", async () => {
+  it("locks an address from one IP after repeated failures, even for the right password", async () => {
     const account = await createAccount(t.db());
     const otherIp = { ...meta, ip: "198.51.100.99" };
-    for (let i = 0; i < SIGN_IN_LIMITS.perAccount.limit; i++) {
+    for (let i = 0; i < SIGN_IN_LIMITS.perAddressAndIp.limit; i++) {
       await expectDomainError(
         authenticateWithPassword({ email: account.email, password: "wrong" }, otherIp),
         "invalidCredentials",
@@ -132,7 +132,7 @@ describe("sign-in", () => {
     expect((error as DomainError).options.params?.minutes).toBe(15);
   });
 
-  it("accepts a temporary password only while an invitation for it is pending and unexpired", async () => {
+  it("accepts a temporary password only while the invitation that issued it is pending and unexpired", async () => {
     const db = t.db();
     const { org, owner } = await createOrganizationWithOwner(db);
     const invitee = await createAccount(db, { passwordIsTemporary: true });
@@ -151,6 +151,11 @@ describe("sign-in", () => {
         passwordDelivery: "manual",
       })
       .returning();
+    await expectDomainError(
+      authenticateWithPassword({ email: invitee.email, password: DEFAULT_PASSWORD }, meta),
+      "invalidCredentials",
+    );
+    await db.update(accounts).set({ temporaryPasswordInvitationId: inv!.id }).where(eq(accounts.id, invitee.id));
     const ok = await authenticateWithPassword({ email: invitee.email, password: DEFAULT_PASSWORD }, meta);
     expect(ok.passwordIsTemporary).toBe(true);
 
