@@ -27,10 +27,6 @@ const NOT_AUDITED: Record<string, string> = {
   startSession: "opens the session of a sign-in (its row, then the cookie)",
   revokeSession: "signing one browser out; signing out everywhere is audited",
   endSession: "signs this browser out (revokes its row, clears the cookie)",
-  createSessionRecord: "the session row of a sign-in, which is not an audit event either",
-  startSession: "opens the session of a sign-in (its row, then the cookie)",
-  revokeSession: "signing one browser out; signing out everywhere is audited",
-  endSession: "signs this browser out (revokes its row, clears the cookie)",
 };
 
 const root = process.cwd();
