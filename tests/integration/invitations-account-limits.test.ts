@@ -189,7 +189,7 @@ describe("invitations counted per account across its organizations (INVITE_LIMIT
     expect((await sendInvitations(colleagueActor, sendInput(second.email))).invitations[0]).toMatchObject({
       outcome: "sent",
     });
-    expect(await db.$count(invitations)).toBe(before.invitations + 1);
+    expect(await db.$count(invitations)).toBe((before.invitations ?? 0) + 1);
   });
 
   it("counts the invitations of every organization on the account's counter", async () => {
