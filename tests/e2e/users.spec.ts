@@ -289,13 +289,20 @@ test("Re-invite shows a new temporary password once; Cancel invitation removes t
 
   await lee.getByRole("button", { name: "Re-invite Lee Lapsed" }).click();
   const dialog = page.getByRole("dialog", { name: "Re-invite Lee Lapsed?" });
+  // System Settings – General says Ask (the default): the dialog asks, as the wizard does.
+  const handOver = dialog.getByRole("radio", { name: "Don't send it: I will give it to the invitee myself" });
+  await expect(handOver).toBeVisible();
   await expectAccessible(page);
   await screenshot(page, "users-reinvite-dialog");
+  await dialog.getByRole("button", { name: "Re-invite" }).click();
+  await expect(dialog.getByRole("alert")).toContainText("Choose how the temporary password reaches the invitee.");
+  await handOver.check();
   await dialog.getByRole("button", { name: "Re-invite" }).click();
   const done = page.getByRole("dialog", { name: "Invitation sent again" });
   const password = done.getByRole("textbox", { name: "Temporary password" });
   await expect(password).toHaveValue(/^[A-Za-z2-9]{16}$/);
   await expect(done.getByRole("button", { name: "Copy" })).toBeVisible();
+  await expect(done.getByRole("button", { name: "Download PDF" })).toBeVisible();
   await expectAccessible(page);
   await screenshot(page, "users-reinvite-password");
   await done.getByRole("button", { name: "Done" }).click();
