@@ -1,5 +1,6 @@
 import type { NextConfig } from "next";
 import createNextIntlPlugin from "next-intl/plugin";
+import { REQUEST_BODY_LIMIT } from "./lib/security/body-limit";
 
 const withNextIntl = createNextIntlPlugin({
   requestConfig: "./lib/i18n/request.ts",
@@ -19,7 +20,15 @@ const nextConfig: NextConfig = {
   // (an HMR "restart" of the root chunk list at each load; seen with Next.js 16.4.6 on this
   // project). Forms lose what was typed, and a click can land before hydration. Development
   // therefore compiles from scratch at each start.
-  experimental: { turbopackFileSystemCacheForDev: false },
+  experimental: { turbopackFileSystemCacheForDev: false, serverActions: { bodySizeLimit: REQUEST_BODY_LIMIT } },
+  // The development server's request log would print every server function's arguments
+  // (passwords, temporary passwords, invitation keys) and every URL (invitation and reset links
+  // carry their key); the browser's console stays in the browser. Off in every mode.
+  logging: {
+    serverFunctions: false,
+    incomingRequests: { ignore: [/[?&]key=/i] },
+    browserToTerminal: false,
+  },
   reactStrictMode: true,
   // Invitation and reset links carry their key in the URL: no cache may keep the page (proxy.ts
   // keeps the key out of Referer headers).

@@ -1,11 +1,15 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { bodyTooLarge, payloadTooLarge } from "@/lib/security/body-limit";
 import { contentSecurityPolicy, createNonce, securityHeaders } from "@/lib/security/headers";
 
 // Headers only: no database, no session. NODE_ENV is fixed at build time by Next.js, so this is
 // not configuration that lib/env.ts would parse.
 const production = process.env.NODE_ENV === "production";
 
-export function proxy(request: NextRequest) {
+export async function proxy(request: NextRequest) {
+  // Next.js answers an oversized server action with a 500; every body over the limit gets a 413
+  // here instead, before any page, action or route handler reads it.
+  if (await bodyTooLarge(request)) return payloadTooLarge();
   const nonce = createNonce();
   const csp = contentSecurityPolicy(nonce, production);
   // Next.js reads the nonce from the request's CSP header and puts it on the scripts it renders.

@@ -15,6 +15,53 @@ export type AuditPage = { before?: string; after?: string };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** A row's place in the list: its creation instant to the microsecond (UTC) and its id. */
+export type AuditCursor = { time: string; id: number };
+
+const CURSOR_TEXT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})\.\d{6}Z\|(\d{1,16})$/;
+// Far longer than any cursor this code writes (about 50 characters).
+const MAX_CURSOR_LENGTH = 100;
+
+function toBase64Url(text: string): string {
+  return btoa(text).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+function fromBase64Url(value: string): string | null {
+  if (!/^[A-Za-z0-9_-]*$/.test(value)) return null;
+  try {
+    return atob(value.replace(/-/g, "+").replace(/_/g, "/"));
+  } catch {
+    return null;
+  }
+}
+
+export function encodeAuditCursor(cursor: AuditCursor): string {
+  return toBase64Url(`${cursor.time}|${cursor.id}`);
+}
+
+/**
+ * The cursor a link carries, or null when it is not one this code could have written: a
+ * hand-edited or impossible one (month 13, hour 25, an id past 2^53) shows the first page.
+ */
+export function decodeAuditCursor(value: string | undefined): AuditCursor | null {
+  if (!value || value.length > MAX_CURSOR_LENGTH) return null;
+  const text = fromBase64Url(value);
+  const match = text === null ? null : CURSOR_TEXT.exec(text);
+  if (!match) return null;
+  const [, year, month, day, hour, minute, second, id] = match.map(Number) as number[];
+  const instant = new Date(Date.UTC(year!, month! - 1, day!, hour!, minute!, second!));
+  const exact =
+    year! >= 1970 &&
+    instant.getUTCFullYear() === year &&
+    instant.getUTCMonth() === month! - 1 &&
+    instant.getUTCDate() === day &&
+    instant.getUTCHours() === hour &&
+    instant.getUTCMinutes() === minute &&
+    instant.getUTCSeconds() === second;
+  if (!exact || !Number.isSafeInteger(id) || id! < 1) return null;
+  return { time: text!.slice(0, text!.indexOf("|")), id: id! };
+}
+
 function day(value: string | undefined): string | undefined {
   if (!value || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return undefined;
   const date = new Date(`${value}T00:00:00Z`);
@@ -27,7 +74,7 @@ function one(value: string | string[] | undefined): string | undefined {
 
 /**
  * The filters and page of a URL's search parameters. A value that is not valid is dropped, not
- * refused: a hand-edited link still shows the log.
+ * refused: a hand-edited link still shows the log (a cursor that is not valid, its first page).
  */
 export function parseAuditQuery(params: Record<string, string | string[] | undefined>): {
   filters: AuditFilters;
@@ -44,7 +91,7 @@ export function parseAuditQuery(params: Record<string, string | string[] | undef
       from: day(one(params.from)),
       to: day(one(params.to)),
     },
-    page: before ? { before } : after ? { after } : {},
+    page: decodeAuditCursor(before) ? { before } : decodeAuditCursor(after) ? { after } : {},
   };
 }
 

@@ -4,7 +4,7 @@ import { getDb } from "@/db/client";
 import { rowsOf } from "@/db/rows";
 import { auditEvents } from "@/db/schema";
 import { assertCan, type Actor } from "@/lib/auth/actor";
-import type { AuditFilters, AuditPage } from "./filters";
+import { decodeAuditCursor, encodeAuditCursor, type AuditFilters, type AuditPage } from "./filters";
 
 /** An event as the Audit log shows it. Details are already stripped of secrets at recording. */
 export type AuditEventView = {
@@ -48,15 +48,7 @@ const columns = {
 type Row = Awaited<ReturnType<typeof fetchRows>>[number];
 
 function encodeCursor(row: Pick<Row, "position" | "id">): string {
-  return Buffer.from(`${row.position}|${row.id}`).toString("base64url");
-}
-
-function decodeCursor(cursor: string | undefined): { time: string; id: number } | null {
-  if (!cursor) return null;
-  const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)\|(\d{1,18})$/.exec(
-    Buffer.from(cursor, "base64url").toString(),
-  );
-  return match ? { time: match[1]!, id: Number(match[2]) } : null;
+  return encodeAuditCursor({ time: row.position, id: row.id });
 }
 
 function toView(row: Row): AuditEventView {
@@ -93,8 +85,8 @@ async function fetchRows(
 ) {
   const db = await getDb();
   const where = matching(organizationId, filters, timeZone);
-  const newerThan = decodeCursor(page.after);
-  const olderThan = newerThan ? null : decodeCursor(page.before);
+  const newerThan = decodeAuditCursor(page.after);
+  const olderThan = newerThan ? null : decodeAuditCursor(page.before);
   // Row comparison on (created_at, id) walks audit_events_organization_created_idx from the
   // cursor: the cost of a page does not grow with how far back it is.
   if (olderThan)
@@ -132,13 +124,13 @@ export async function listAuditEvents(
   assertCan(actor, "audit:read");
   const pageSize = options.pageSize ?? AUDIT_PAGE_SIZE;
   const rows = await fetchRows(actor.organizationId, filters, options.timeZone ?? "UTC", page, pageSize + 1);
-  const goingNewer = Boolean(decodeCursor(page.after));
+  const goingNewer = Boolean(decodeAuditCursor(page.after));
   const more = rows.length > pageSize;
   // The extra row tells whether the list goes on past this page, on the side we walked.
   const shown = more ? (goingNewer ? rows.slice(1) : rows.slice(0, pageSize)) : rows;
   const first = shown[0];
   const last = shown.at(-1);
-  const cameFromCursor = Boolean(decodeCursor(page.before) || goingNewer);
+  const cameFromCursor = Boolean(decodeAuditCursor(page.before) || goingNewer);
   return {
     events: shown.map(toView),
     newer: first && (goingNewer ? more : cameFromCursor) ? encodeCursor(first) : undefined,

@@ -4,6 +4,7 @@ import { cache } from "react";
 import { getDb } from "@/db/client";
 import { accounts, memberships, organizations, sessions } from "@/db/schema";
 import type { AppLocale } from "@/lib/i18n/config";
+import { isSlugShaped } from "@/lib/organizations/slug";
 import type { Actor } from "./actor";
 import { readSessionToken, type SessionToken } from "./session-token";
 import { getRequestMeta } from "./request-meta";
@@ -85,6 +86,9 @@ export type MembershipAccess =
 export const getMembershipAccess = cache(async (slug: string): Promise<MembershipAccess> => {
   const session = await readSessionToken();
   if (!session) return { kind: "signed-out" };
+  // A slug from the URL that no organization can have (a NUL byte, which the database refuses,
+  // or any other character slugs never hold) names no organization.
+  if (!isSlugShaped(slug)) return { kind: "not-member" };
   const db = await getDb();
   const [row] = await db
     .select({

@@ -19,3 +19,8 @@ export function firstFreeSlug(base: string, taken: ReadonlySet<string>): string 
     if (!taken.has(candidate)) return candidate;
   }
 }
+
+/** Whether a slug from a URL could be an organization's: what `slugify` and its suffixes produce. */
+export function isSlugShaped(value: string): boolean {
+  return /^[a-z0-9-]{1,100}$/.test(value);
+}

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { accessExpiryInstant as endOfAccessDay } from "./invitation-rules";
+import { hasControlCharacters } from "./text";
 import { passwordDeliveryChoices } from "./invitations";
 import type { MembershipRole, membershipTags } from "@/db/schema";
 
@@ -17,7 +18,14 @@ export const MEMBERS_PAGE_SIZE = 25;
 
 // Search parameters come from a URL anyone can edit: anything unusable falls back to "no filter".
 export const membersQuerySchema = z.object({
-  q: z.string().trim().max(100).catch(""),
+  // A control character (a NUL byte above all, which the database refuses) matches no name or
+  // address: the search is dropped, as any other unusable value is.
+  q: z
+    .string()
+    .trim()
+    .max(100)
+    .refine((v) => !hasControlCharacters(v))
+    .catch(""),
   role: z.enum(memberRoles).optional().catch(undefined),
   status: z.enum(memberListStatuses).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(100_000).catch(1),

@@ -7,6 +7,8 @@ import frValidation from "@/lib/i18n/messages/fr/validation.json";
 import { createOrganizationSchema, setupSchema, signInSchema } from "@/lib/validations/auth";
 import { inviteOptionsIssues, type InviteOptions } from "@/lib/validations/invitation-rules";
 import { inviteOptionsSchema } from "@/lib/validations/invitations";
+import { membersQuerySchema } from "@/lib/validations/members";
+import { isSlugShaped } from "@/lib/organizations/slug";
 import { nulBytePaths } from "@/lib/validations/text";
 
 const setup = {
@@ -119,5 +121,29 @@ describe("email subjects", () => {
   it("keep ordinary text as it is (positive control)", () => {
     expect(headerText("Olivia invited you to join Café Müller")).toBe("Olivia invited you to join Café Müller");
     expect(headerText("a\r\n\tb\u2028c")).toBe("a b c");
+  });
+});
+
+describe("the Users page's search parameters", () => {
+  it("drop a search holding a NUL byte or another control character, and keep the rest", () => {
+    expect(membersQuerySchema.parse({ q: "ada\u0000", page: "2" })).toMatchObject({ q: "", page: 2 });
+    expect(membersQuerySchema.parse({ q: "a\u001bb" }).q).toBe("");
+  });
+
+  it("give the first page for a malformed or impossible page number", () => {
+    for (const page of ["0", "-3", "1e400", "NaN", "2.5", "\u0000", "999999999", "abc"])
+      expect(membersQuerySchema.parse({ page }).page).toBe(1);
+  });
+
+  it("keep a usable search and page (positive control)", () => {
+    expect(membersQuerySchema.parse({ q: " Zoë O’Brien ", page: "3" })).toMatchObject({ q: "Zoë O’Brien", page: 3 });
+  });
+});
+
+describe("organization slugs from a URL", () => {
+  it("only the shape slugs have reaches the database", () => {
+    expect(isSlugShaped("acme-2")).toBe(true);
+    for (const slug of ["acme\u0000", "", "Acme", "a/b", "acme%00", "x".repeat(101)])
+      expect(isSlugShaped(slug)).toBe(false);
   });
 });

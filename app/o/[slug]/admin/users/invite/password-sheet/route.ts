@@ -4,6 +4,10 @@ import { can } from "@/lib/auth/actor";
 import { getMembershipAccess } from "@/lib/auth/current";
 import { DomainError } from "@/lib/errors";
 import { claimPasswordSheet, renderPasswordSheet } from "@/lib/invitations/password-sheet";
+import { readFormWithin } from "@/lib/security/body-limit";
+
+// The form holds one sealed token of at most 4 KB.
+const PASSWORD_SHEET_BODY_LIMIT = 16 * 1024;
 
 const noStore = {
   "Cache-Control": "no-store, max-age=0",
@@ -24,7 +28,8 @@ export async function POST(request: Request, { params }: { params: Promise<{ slu
   await connection();
   const access = await getMembershipAccess((await params).slug);
   if (access.kind !== "ok" || !can(access.actor, "invitations:manage")) return refusal(404);
-  const form = await request.formData().catch(() => null);
+  const form = await readFormWithin(request, PASSWORD_SHEET_BODY_LIMIT);
+  if (form instanceof Response) return form;
   const token = form?.get("token");
   if (typeof token !== "string" || token.length > 4096) return refusal(400);
 
