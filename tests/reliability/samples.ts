@@ -130,9 +130,14 @@ export const samples: Record<string, Sample> = {
   "app/o/[slug]/admin/users/actions.ts#transferOwnershipAction": org((w) => ({ membershipId: w.members.secondAdmin }), {
     membershipId: "6f1c2f7e-5d1a-4f8e-9a55-0a4a7c3c9b11",
   }),
-  "app/o/[slug]/admin/users/actions.ts#reinviteAction": org((w) => ({ invitationId: w.invitation.id }), {
+  "app/o/[slug]/admin/users/actions.ts#previewReinviteAction": org((w) => ({ invitationId: w.invitation.id }), {
     invitationId: "6f1c2f7e-5d1a-4f8e-9a55-0a4a7c3c9b11",
   }),
+  // The settings say Ask (the default) and the invitation created its account: the choice is required.
+  "app/o/[slug]/admin/users/actions.ts#reinviteAction": org(
+    (w) => ({ invitationId: w.invitation.id, passwordDelivery: "manual" }),
+    { invitationId: "6f1c2f7e-5d1a-4f8e-9a55-0a4a7c3c9b11", passwordDelivery: "manual" },
+  ),
   "app/o/[slug]/admin/users/actions.ts#cancelInvitationAction": org((w) => ({ invitationId: w.invitation.id }), {
     invitationId: "6f1c2f7e-5d1a-4f8e-9a55-0a4a7c3c9b11",
   }),
