@@ -1,6 +1,5 @@
 "use client";
 
-import { FileDown } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { useEffect, useId, useState } from "react";
 import { Button } from "@/components/ui/button";
@@ -10,6 +9,7 @@ import type { ReinvitePreview } from "@/lib/invitations/manage";
 import { passwordDeliveryChoices, type PasswordDeliveryChoice } from "@/lib/validations/invitations";
 import { previewReinviteAction, reinviteAction } from "./actions";
 import { ConfirmDialogContent } from "./confirm-dialog";
+import { PasswordSheetDownload } from "./password-sheet-download";
 import { TemporaryPassword } from "./temporary-password";
 
 export type Reinvited = {
@@ -129,17 +129,12 @@ export function ReinvitedContent({
           <p className="text-sm text-slate-700">{t("temporaryPasswordIntro", { name })}</p>
           <TemporaryPassword password={result.temporaryPassword} />
           {result.passwordSheetToken && (
-            <form
-              method="post"
-              action={`/o/${organizationSlug}/admin/users/invite/password-sheet`}
-              onSubmit={() => setTimeout(() => setDownloaded(true), 0)}
-            >
-              <input type="hidden" name="token" value={result.passwordSheetToken} />
-              <Button type="submit" variant="secondary" disabled={downloaded}>
-                <FileDown aria-hidden className="size-4" />
-                {tw("downloadPdf")}
-              </Button>
-            </form>
+            <PasswordSheetDownload
+              organizationSlug={organizationSlug}
+              token={result.passwordSheetToken}
+              downloaded={downloaded}
+              onDownload={() => setDownloaded(true)}
+            />
           )}
           <p aria-live="polite" className="text-xs text-slate-600">
             {downloaded ? tw("downloadedOnce") : tw("temporaryPasswordHint")}

@@ -1,12 +1,13 @@
 "use client";
 
-import { CheckCircle2, CircleAlert, Copy, FileDown } from "lucide-react";
+import { CheckCircle2, CircleAlert, Copy } from "lucide-react";
 import { useFormatter, useTranslations } from "next-intl";
 import { useEffect, useId, useRef, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Input } from "@/components/ui/input";
 import type { SendInvitationsResult, SentInvitation } from "@/lib/invitations/create";
+import { PasswordSheetDownload } from "../password-sheet-download";
 
 /** The result screen: one line per address; a temporary password not emailed is shown here once. */
 export function InviteResult({
@@ -140,17 +141,12 @@ function SentLine({
               {t("copy")}
             </Button>
             {line.passwordSheetToken && (
-              <form
-                method="post"
-                action={`/o/${organizationSlug}/admin/users/invite/password-sheet`}
-                onSubmit={() => setTimeout(() => setDownloaded(true), 0)}
-              >
-                <input type="hidden" name="token" value={line.passwordSheetToken} />
-                <Button type="submit" variant="secondary" disabled={downloaded}>
-                  <FileDown aria-hidden className="size-4" />
-                  {t("downloadPdf")}
-                </Button>
-              </form>
+              <PasswordSheetDownload
+                organizationSlug={organizationSlug}
+                token={line.passwordSheetToken}
+                downloaded={downloaded}
+                onDownload={() => setDownloaded(true)}
+              />
             )}
           </div>
           <p id={`${id}-password-hint`} className="text-xs text-slate-600">
