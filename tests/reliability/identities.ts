@@ -69,7 +69,10 @@ export async function seedWorld(db: Database): Promise<World> {
       passwordDelivery: "manual",
     })
     .returning();
-  await db.update(accounts).set({ createdByInvitationId: invitation!.id }).where(eq(accounts.id, temporary.id));
+  await db
+    .update(accounts)
+    .set({ createdByInvitationId: invitation!.id, temporaryPasswordInvitationId: invitation!.id })
+    .where(eq(accounts.id, temporary.id));
 
   const invitee = await createAccount(db, { name: "Ivy Invitee" });
   const inviteeMembership = await addMember(db, target.org.id, invitee.id, {

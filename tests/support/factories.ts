@@ -155,6 +155,7 @@ export async function countRows(db: Database): Promise<Record<string, number>> {
     "email_outbox",
     "audit_events",
     "idempotency_records",
+    "spent_password_sheets",
   ];
   const out: Record<string, number> = {};
   for (const table of tables) {
