@@ -1,7 +1,6 @@
 "use client";
 
 import { FileDown } from "lucide-react";
-import { useTranslations } from "next-intl";
 import { Button } from "@/components/ui/button";
 
 /**
@@ -11,15 +10,16 @@ import { Button } from "@/components/ui/button";
 export function PasswordSheetDownload({
   organizationSlug,
   token,
+  label,
   downloaded,
   onDownload,
 }: {
   organizationSlug: string;
   token: string;
+  label: string;
   downloaded: boolean;
   onDownload: () => void;
 }) {
-  const t = useTranslations("invite-wizard");
   return (
     <form
       method="post"
@@ -29,7 +29,7 @@ export function PasswordSheetDownload({
       <input type="hidden" name="token" value={token} />
       <Button type="submit" variant="secondary" disabled={downloaded}>
         <FileDown aria-hidden className="size-4" />
-        {t("downloadPdf")}
+        {label}
       </Button>
     </form>
   );

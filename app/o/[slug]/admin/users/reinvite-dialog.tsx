@@ -43,7 +43,6 @@ export function ReinviteDialogContent({
   onDone: (result: Reinvited) => void;
 }) {
   const t = useTranslations("users.actions");
-  const tw = useTranslations("invite-wizard");
   const id = useId();
   const [preview, setPreview] = useState<ActionResult<ReinvitePreview> | null>(null);
   const [delivery, setDelivery] = useState<PasswordDeliveryChoice | null>(null);
@@ -62,7 +61,7 @@ export function ReinviteDialogContent({
 
   async function run(): Promise<ActionResult<Reinvited>> {
     if (policy === "ask" && !delivery)
-      return { ok: false, code: "validation", fieldErrors: { passwordDelivery: [tw("deliveryRequired")] } };
+      return { ok: false, code: "validation", fieldErrors: { passwordDelivery: [t("deliveryRequired")] } };
     return reinviteAction(organizationSlug, { invitationId, passwordDelivery: delivery });
   }
 
@@ -86,7 +85,7 @@ export function ReinviteDialogContent({
       {policy && <p className="mb-3 text-sm text-slate-700">{t(noticeFor[policy])}</p>}
       {policy === "ask" && (
         <fieldset className="space-y-2">
-          <legend className="text-sm font-medium text-slate-900">{tw("deliveryLegend")}</legend>
+          <legend className="text-sm font-medium text-slate-900">{t("deliveryLegend")}</legend>
           {passwordDeliveryChoices.map((choice) => (
             <label key={choice} className="flex items-center gap-2 text-sm">
               <input
@@ -97,7 +96,7 @@ export function ReinviteDialogContent({
                 onChange={() => setDelivery(choice)}
                 className="size-4 accent-indigo-600"
               />
-              {tw(choice === "email" ? "deliveryEmail" : "deliveryManual")}
+              {t(choice === "email" ? "deliveryEmail" : "deliveryManual")}
             </label>
           ))}
         </fieldset>
@@ -119,7 +118,6 @@ export function ReinvitedContent({
   result: Reinvited;
 }) {
   const t = useTranslations("users.actions");
-  const tw = useTranslations("invite-wizard");
   const [downloaded, setDownloaded] = useState(false);
   return (
     <DialogContent title={t("reinviteDone")} description={t("reinviteDoneBody", { email })}>
@@ -132,12 +130,13 @@ export function ReinvitedContent({
             <PasswordSheetDownload
               organizationSlug={organizationSlug}
               token={result.passwordSheetToken}
+              label={t("downloadPdf")}
               downloaded={downloaded}
               onDownload={() => setDownloaded(true)}
             />
           )}
           <p aria-live="polite" className="text-xs text-slate-600">
-            {downloaded ? tw("downloadedOnce") : tw("temporaryPasswordHint")}
+            {downloaded ? t("downloadedOnce") : t("temporaryPasswordHint")}
           </p>
         </div>
       )}

@@ -144,6 +144,7 @@ function SentLine({
               <PasswordSheetDownload
                 organizationSlug={organizationSlug}
                 token={line.passwordSheetToken}
+                label={t("downloadPdf")}
                 downloaded={downloaded}
                 onDownload={() => setDownloaded(true)}
               />
