@@ -13,6 +13,7 @@ import {
 import { InvitationEmail, invitationSubject, type InvitationEmailProps } from "./invitation";
 import { PasswordChangedEmail, passwordChangedSubject, type PasswordChangedEmailProps } from "./password-changed";
 import { PasswordResetEmail, passwordResetSubject, type PasswordResetEmailProps } from "./password-reset";
+import { TwoStepChangedEmail, twoStepChangedSubject, type TwoStepChangedEmailProps } from "./two-step-changed";
 
 /** What each template renders from: its outbox payload, its opened secret, its link, a locale. */
 export type EmailTemplateProps = {
@@ -21,6 +22,7 @@ export type EmailTemplateProps = {
   "invitation-declined": InvitationDeclinedEmailProps;
   "password-changed": PasswordChangedEmailProps;
   "password-reset": PasswordResetEmailProps;
+  "two-step-changed": TwoStepChangedEmailProps;
 };
 
 type TemplateDefinition<P> = {
@@ -31,6 +33,7 @@ type TemplateDefinition<P> = {
 };
 
 const invitation = InvitationEmail.PreviewProps;
+const twoStepChanged = TwoStepChangedEmail.PreviewProps;
 
 export const emailTemplates: { [K in EmailTemplateName]: TemplateDefinition<EmailTemplateProps[K]> } = {
   invitation: {
@@ -61,5 +64,16 @@ export const emailTemplates: { [K in EmailTemplateName]: TemplateDefinition<Emai
     Component: PasswordResetEmail,
     subject: passwordResetSubject,
     previews: { default: PasswordResetEmail.PreviewProps },
+  },
+  "two-step-changed": {
+    Component: TwoStepChangedEmail,
+    subject: twoStepChangedSubject,
+    previews: {
+      "passkey-added": TwoStepChangedEmail.PreviewProps,
+      "authenticator-added": { ...twoStepChanged, change: "authenticator-added", factorName: "Phone" },
+      "factor-removed": { ...twoStepChanged, change: "factor-removed" },
+      "recovery-code-used": { ...twoStepChanged, change: "recovery-code-used", factorName: null },
+      "factors-reset": { ...twoStepChanged, change: "factors-reset", factorName: null, actorName: "Olivia Owner" },
+    },
   },
 };

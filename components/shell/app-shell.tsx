@@ -50,6 +50,9 @@ export async function AppShell({
                 {t("signedInAs", { name: accountName })}
               </summary>
               <div className="absolute right-0 z-20 mt-2 w-72 rounded-md bg-white p-3 text-slate-900 shadow-lg ring-1 ring-slate-200">
+                <Link href="/account/security" className="block rounded-md px-3 py-2 font-medium hover:bg-slate-100">
+                  {t("security")}
+                </Link>
                 <form action={signOutEverywhereAction}>
                   <button
                     type="submit"

@@ -19,6 +19,12 @@ export const auditActions = [
   "account.password_reset_completed",
   "account.sign_in_locked",
   "account.signed_out_everywhere",
+  "account.two_step_added",
+  "account.two_step_renamed",
+  "account.two_step_removed",
+  "account.recovery_codes_regenerated",
+  "account.recovery_code_used",
+  "account.two_step_reset",
 ] as const;
 
 export type AuditAction = (typeof auditActions)[number];

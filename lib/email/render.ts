@@ -82,6 +82,12 @@ export async function renderEmail(message: EmailToRender): Promise<RenderedEmail
         locale,
         link: `${env.APP_URL}/sign-in`,
       });
+    case "two-step-changed":
+      return renderTemplate("two-step-changed", {
+        ...(message as EmailToRender<"two-step-changed">).payload,
+        locale,
+        link: `${env.APP_URL}/account/security`,
+      });
     case "password-reset": {
       const { payload, secret } = message as EmailToRender<"password-reset">;
       return renderTemplate("password-reset", {

@@ -32,6 +32,20 @@ export type EmailTemplates = {
     payload: { accountName: string; changedAt: string };
     secret: null;
   };
+  "two-step-changed": {
+    payload: {
+      accountName: string;
+      /** What happened to the account's two-step verification. */
+      change: "authenticator-added" | "passkey-added" | "factor-removed" | "recovery-code-used" | "factors-reset";
+      /** The factor added or removed, as the account named it. */
+      factorName: string | null;
+      /** The administrator who reset the factors (factors-reset only). */
+      actorName: string | null;
+      /** ISO timestamp. */
+      at: string;
+    };
+    secret: null;
+  };
   "password-reset": {
     payload: { accountName: string; resetId: string; expiresAt: string };
     secret: { key: string };

@@ -27,6 +27,9 @@ const NOT_AUDITED: Record<string, string> = {
   startSession: "opens the session of a sign-in (its row, then the cookie)",
   revokeSession: "signing one browser out; signing out everywhere is audited",
   endSession: "signs this browser out (revokes its row, clears the cookie)",
+  startTotpEnrollment: "an authenticator app not yet confirmed is no factor; confirming it is audited",
+  verifyTotpCode: "sign-in bookkeeping: the authenticator's last accepted time step",
+  verifyPasskeyAuthentication: "sign-in bookkeeping: the passkey's counter and last use",
 };
 
 const root = process.cwd();
