@@ -15,6 +15,8 @@ const databaseUrl = throwawayDatabaseUrl("gatehouse_e2e_dev");
 // start leaves nothing behind.
 process.env.E2E_DEV_TMP ??= path.join(os.tmpdir(), `gatehouse-e2e-dev-${randomBytes(4).toString("hex")}`);
 process.env.E2E_MAILBOX_DIR = path.join(process.env.E2E_DEV_TMP, "mailbox");
+// Everything the development server prints, kept for the tests that search it for secrets.
+process.env.E2E_DEV_SERVER_LOG = path.join(process.env.E2E_DEV_TMP, "server.log");
 
 // Next to the production suite's port unless told otherwise.
 const port = Number(process.env.E2E_DEV_PORT ?? Number(process.env.E2E_PORT ?? 3200) + 1);
@@ -36,7 +38,12 @@ export default defineConfig({
   reporter: process.env.CI ? [["list"], ["html", { open: "never", outputFolder: "playwright-report-dev" }]] : "list",
   use: { ...chromiumUse, baseURL, navigationTimeout: 60_000 },
   webServer: {
-    command: `node_modules/.bin/tsx tests/e2e/support/create-database.ts && exec node_modules/.bin/next dev -p ${port}`,
+    // The output still reaches Playwright's (through tee); Playwright stops the whole process group.
+    command: [
+      "node_modules/.bin/tsx tests/e2e/support/create-database.ts",
+      `mkdir -p '${process.env.E2E_DEV_TMP}'`,
+      `node_modules/.bin/next dev -p ${port} 2>&1 | tee '${process.env.E2E_DEV_SERVER_LOG}'`,
+    ].join(" && "),
     url: `${baseURL}/api/health`,
     reuseExistingServer: false,
     timeout: 180_000,
@@ -54,7 +61,8 @@ export default defineConfig({
       MAILBOX_DIR: process.env.E2E_MAILBOX_DIR,
       EMAIL_POLL_MS: "250",
       BCRYPT_COST: "4",
-      LOG_LEVEL: "warn",
+      // Everything the application may print, so that the secrets scan sees all of it.
+      LOG_LEVEL: "debug",
       NEXT_TELEMETRY_DISABLED: "1",
     },
   },

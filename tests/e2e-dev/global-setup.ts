@@ -12,6 +12,7 @@ const ROUTES = [
   "/o/warm-up/admin/users/invite",
   "/dev/mailbox",
   "/dev/mailbox/00000000-0000-0000-0000-000000000000",
+  "/invite/00000000-0000-0000-0000-000000000000?key=warm-up",
 ];
 
 export default async function warmUp() {

@@ -1,18 +1,31 @@
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { eq } from "drizzle-orm";
 import { emailOutbox, invitations } from "@/db/schema";
-import { expect, expectAccessible, screenshot, seedOrganization, signIn, test } from "../e2e/support/fixtures";
+import {
+  DEFAULT_PASSWORD,
+  expect,
+  expectAccessible,
+  screenshot,
+  seedOrganization,
+  signIn,
+  test,
+} from "../e2e/support/fixtures";
 
-test("the invite flow's email appears in the development mailbox, with its HTML and plain-text parts", async ({
+test("the invite flow's email appears in the development mailbox, with its HTML and plain-text parts, and no secret of the flow reaches the server's output", async ({
   page,
   db,
 }) => {
+  // Two flows (the administrator's and the invitee's), each page compiled on first use.
+  test.setTimeout(360_000);
   const { org, owner } = await seedOrganization(db, "Umbrella");
   const invitee = `mallory.${Date.now().toString(36)}@example.com`;
   await signIn(page, owner.email);
 
   await page.goto(`/o/${org.slug}/admin/users`);
   await page.getByRole("button", { name: "Add Administrator" }).first().click();
-  await expect(page.getByRole("heading", { level: 1, name: "Add Administrator" })).toBeVisible();
+  // The first client navigation to the wizard waits for the development server to render it.
+  await expect(page.getByRole("heading", { level: 1, name: "Add Administrator" })).toBeVisible({ timeout: 90_000 });
   await page.getByRole("textbox", { name: "Email" }).fill(invitee);
   await page.getByRole("textbox", { name: "Email" }).press("Enter");
   await expect(
@@ -75,4 +88,34 @@ test("the invite flow's email appears in the development mailbox, with its HTML 
   await expect(html.getByText("Welcome aboard, Mallory.")).toBeVisible();
   await expectAccessible(page, { exclude: ["iframe"] });
   await screenshot(page, "dev-mailbox-message");
+
+  // The invitee opens the link, types the temporary password and chooses a password: the key
+  // travels in a URL, and every secret in some server function's arguments.
+  const temporaryPassword = lines
+    .find((l) => l.startsWith("Temporary password: "))!
+    .slice("Temporary password: ".length);
+  const newPassword = `Dev-${randomBytes(12).toString("base64url")}`;
+  await page.context().clearCookies();
+  await page.goto(link);
+  await page.getByRole("textbox", { name: "Temporary password" }).fill(temporaryPassword);
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByRole("textbox", { name: "New password", exact: true }).fill(newPassword);
+  await page.getByRole("textbox", { name: "Confirm new password" }).fill(newPassword);
+  await page.getByRole("button", { name: "Update Password" }).click();
+  await expect(page).toHaveURL(new RegExp(`/o/${org.slug}$`), { timeout: 90_000 });
+
+  const output = readFileSync(process.env.E2E_DEV_SERVER_LOG!, "utf8");
+  // The capture works: the server's own lines and the request log are there.
+  expect(output).toContain("email sent");
+  expect(output).toContain("/dev/mailbox");
+  const secrets = {
+    "the owner's password": DEFAULT_PASSWORD,
+    "the temporary password": temporaryPassword,
+    "the invitation key": key!,
+    "the invitation key, URL-encoded": encodeURIComponent(key!),
+    "the invitee's new password": newPassword,
+  };
+  for (const [name, secret] of Object.entries(secrets)) {
+    expect(output.includes(secret), `${name} is in the development server's output`).toBe(false);
+  }
 });
