@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { accessExpiryInstant as endOfAccessDay } from "./invitation-rules";
-import { hasControlCharacters } from "./text";
+import { withoutControlCharacters } from "./text";
 import { passwordDeliveryChoices } from "./invitations";
 import type { MembershipRole, membershipTags } from "@/db/schema";
 
@@ -18,13 +18,12 @@ export const MEMBERS_PAGE_SIZE = 25;
 
 // Search parameters come from a URL anyone can edit: anything unusable falls back to "no filter".
 export const membersQuerySchema = z.object({
-  // A control character (a NUL byte above all, which the database refuses) matches no name or
-  // address: the search is dropped, as any other unusable value is.
+  // A control character (a NUL byte above all, which the database refuses) separates words, as a
+  // line break separates a member's name from their address in the text searched.
   q: z
     .string()
-    .trim()
-    .max(100)
-    .refine((v) => !hasControlCharacters(v))
+    .transform((v) => withoutControlCharacters(v).trim())
+    .pipe(z.string().max(100))
     .catch(""),
   role: z.enum(memberRoles).optional().catch(undefined),
   status: z.enum(memberListStatuses).optional().catch(undefined),

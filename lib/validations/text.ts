@@ -10,6 +10,11 @@ export function hasControlCharacters(value: string): boolean {
   return CONTROL_CHARACTERS.test(value);
 }
 
+/** A one-line text with each run of control characters turned into one space (a search box's input). */
+export function withoutControlCharacters(value: string): string {
+  return value.replace(new RegExp(`${CONTROL_CHARACTERS.source}+`, "g"), " ");
+}
+
 /** Whether a multi-line text holds a control character other than its `\n` or `\r\n` line breaks. */
 export function hasControlCharactersBesidesNewlines(value: string): boolean {
   return CONTROL_CHARACTERS.test(value.replace(/\r?\n/g, ""));
