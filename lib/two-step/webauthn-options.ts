@@ -66,6 +66,7 @@ export function buildAuthenticationOptions(
   return generateAuthenticationOptions({
     rpID: relyingParty(appUrl).rpID,
     allowCredentials: allow ?? [],
-    userVerification: "preferred",
+    // Alone, the passkey is the whole sign-in: the authenticator must verify its user (PIN, biometrics).
+    userVerification: allow === null ? "required" : "preferred",
   });
 }
