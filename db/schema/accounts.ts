@@ -15,6 +15,8 @@ export const accounts = pgTable(
     passwordIsTemporary: boolean("password_is_temporary").notNull().default(false),
     status: accountStatusEnum("status").notNull().default("active"),
     locale: localeEnum("locale"),
+    /** IANA time zone for dates shown to this account; null: the browser's. */
+    timeZone: text("time_zone"),
     /** Bumped to end every session of the account (password change, disabling). */
     sessionVersion: integer("session_version").notNull().default(1),
     /** Set when the account was created by an invitation and has never been used since. */

@@ -40,3 +40,12 @@ export const organizationSettings = pgTable(
     check("organization_settings_min_password_length", sql`${t.minPasswordLength} between 8 and 128`),
   ],
 );
+
+/** An organization's former URL names: requests to /o/<old slug> redirect to the current one until they expire. */
+export const organizationSlugRedirects = pgTable("organization_slug_redirects", {
+  oldSlug: text("old_slug").primaryKey(),
+  organizationId: uuid("organization_id")
+    .notNull()
+    .references(() => organizations.id, { onDelete: "cascade" }),
+  expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+});
