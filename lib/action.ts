@@ -113,6 +113,8 @@ export function orgAction<S extends z.ZodType, T>(
   return async (organizationSlug: string, raw: unknown): Promise<ActionResult<T>> => {
     if (typeof organizationSlug !== "string") return failureFrom(forbidden());
     const access = await getMembershipAccess(organizationSlug);
+    if (access.kind === "two-step-required")
+      return failureFrom(new DomainError("two-step.requiredForAdministrators", { status: 403 }));
     if (access.kind !== "ok")
       return failureFrom(access.kind === "expired" ? new DomainError("accessExpired") : forbidden());
     try {

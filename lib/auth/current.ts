@@ -77,11 +77,14 @@ export type MembershipAccess =
   | { kind: "temporary-password" }
   | { kind: "not-member" }
   | { kind: "expired"; organizationName: string; expiredAt: Date }
+  | { kind: "two-step-required"; organizationSlug: string }
   | { kind: "ok"; actor: Actor };
 
 /**
  * The current account's access to an organization, by slug: one query reads the session's row
- * and account (the same checks as `getCurrentAccount`) with its membership of that organization.
+ * and account (the same checks as `getCurrentAccount`) with its membership of that organization,
+ * and whether the organization requires two-step verification of an administrator who has no
+ * confirmed factor (held on the enrollment page until it has one).
  */
 export const getMembershipAccess = cache(async (slug: string): Promise<MembershipAccess> => {
   const session = await readSessionToken();
@@ -101,6 +104,12 @@ export const getMembershipAccess = cache(async (slug: string): Promise<Membershi
       status: memberships.status,
       isOwner: memberships.isOwner,
       accessExpiresAt: memberships.accessExpiresAt,
+      // Spelled out: inside a select list the ORM would leave the outer columns unqualified.
+      twoStepHeld: sql<boolean>`coalesce(memberships.role = 'administrator'
+        and exists (select 1 from organization_settings s
+          where s.organization_id = organizations.id and s.two_step_requirement = 'required')
+        and not exists (select 1 from two_step_factors f
+          where f.account_id = accounts.id and f.confirmed_at is not null), false)`,
     })
     .from(accounts)
     .innerJoin(sessions, liveSession(session))
@@ -127,6 +136,7 @@ export const getMembershipAccess = cache(async (slug: string): Promise<Membershi
   if (row.accessExpiresAt && row.accessExpiresAt.getTime() <= Date.now()) {
     return { kind: "expired", organizationName: row.organizationName, expiredAt: row.accessExpiresAt };
   }
+  if (row.twoStepHeld) return { kind: "two-step-required", organizationSlug: row.organizationSlug };
   return {
     kind: "ok",
     actor: {

@@ -4,15 +4,22 @@ import type { Permission } from "@/lib/permissions";
 import { can, type Actor } from "./actor";
 import { getMembershipAccess, type MembershipAccess } from "./current";
 
+/** The enrollment page, where an administrator without a factor is held, and where it returns after. */
+export function twoStepSetupPath(returnTo: string): string {
+  return `/two-step/setup?callbackUrl=${encodeURIComponent(returnTo)}`;
+}
+
 /**
  * For pages under /o/[slug]: the actor, or the right response — sign-in, the change-password
- * page for a temporary password, 404 for a non-member (no hint that the organization exists).
- * An expired membership is returned for the layout to explain.
+ * page for a temporary password, the enrollment page for an administrator the organization
+ * requires two-step verification of, 404 for a non-member (no hint that the organization
+ * exists). An expired membership is returned for the layout to explain.
  */
 export async function requireOrgAccess(slug: string): Promise<Extract<MembershipAccess, { kind: "ok" | "expired" }>> {
   const access = await getMembershipAccess(slug);
   if (access.kind === "signed-out") redirect(`/sign-in?callbackUrl=${encodeURIComponent(`/o/${slug}`)}`);
   if (access.kind === "temporary-password") redirect("/change-password");
+  if (access.kind === "two-step-required") redirect(twoStepSetupPath(`/o/${access.organizationSlug}`));
   if (access.kind === "not-member") notFound();
   return access;
 }

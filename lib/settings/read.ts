@@ -10,6 +10,7 @@ export type SettingsSnapshot = {
   defaultLocale: "en" | "fr";
   allowedEmailDomains: string[];
   minPasswordLength: number;
+  twoStepRequirement: "off" | "required";
   version: number;
 };
 
@@ -20,6 +21,7 @@ export const snapshotColumns = {
   defaultLocale: organizationSettings.defaultLocale,
   allowedEmailDomains: organizationSettings.allowedEmailDomains,
   minPasswordLength: organizationSettings.minPasswordLength,
+  twoStepRequirement: organizationSettings.twoStepRequirement,
   version: organizationSettings.version,
 };
 

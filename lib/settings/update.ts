@@ -25,7 +25,8 @@ export async function updateSettings(actor: Actor, input: SettingsInput): Promis
     const before = await readSettings(tx, actor.organizationId);
     if (before.version !== input.version) throw changedMeanwhile();
 
-    const { version, ...after } = input;
+    const { version, twoStepRequirement, ...rest } = input;
+    const after = twoStepRequirement === undefined ? rest : { ...rest, twoStepRequirement };
     const changes = diff(before, after);
     if (Object.keys(changes).length === 0) return { settings: before, changed: false };
 

@@ -10,6 +10,10 @@ export const temporaryPasswordPolicies = [
   "send",
   "not_send",
 ] as const satisfies readonly OrganizationSettings["temporaryPasswordPolicy"][];
+export const twoStepRequirements = [
+  "off",
+  "required",
+] as const satisfies readonly OrganizationSettings["twoStepRequirement"][];
 export const invitationLocales = ["en", "fr"] as const satisfies readonly OrganizationSettings["defaultLocale"][];
 
 export const SETTINGS_LIMITS = {
@@ -68,6 +72,8 @@ export const settingsSchema = z.object({
   defaultLocale: z.enum(invitationLocales, { error: "settings.errors.localeInvalid" }),
   allowedEmailDomains: allowedEmailDomainsField,
   minPasswordLength: wholeNumber(SETTINGS_LIMITS.minPasswordLength, "settings.errors.minPasswordLength"),
+  // Optional so that a client that predates the setting keeps it as it is instead of turning it off.
+  twoStepRequirement: z.enum(twoStepRequirements, { error: "settings.errors.twoStepInvalid" }).optional(),
 });
 
 /** What the form holds (domains as typed) and what the server receives after parsing. */

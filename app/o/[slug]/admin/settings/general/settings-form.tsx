@@ -3,7 +3,7 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useTranslations } from "next-intl";
 import { useId, useState } from "react";
-import { useForm } from "react-hook-form";
+import { useForm, type UseFormRegisterReturn } from "react-hook-form";
 import { FormError } from "@/components/forms/form-error";
 import { applyActionErrors, useValidationMessage } from "@/components/forms/use-action-errors";
 import { Button } from "@/components/ui/button";
@@ -16,6 +16,7 @@ import {
   SETTINGS_LIMITS,
   settingsSchema,
   temporaryPasswordPolicies,
+  twoStepRequirements,
   type SettingsFormInput,
   type SettingsInput,
 } from "@/lib/validations/settings";
@@ -27,6 +28,7 @@ const fields = [
   "defaultLocale",
   "allowedEmailDomains",
   "minPasswordLength",
+  "twoStepRequirement",
 ] as const;
 
 const policyLabels = {
@@ -77,54 +79,22 @@ export function SettingsForm({ organizationSlug, initial }: { organizationSlug: 
 
   const domainsError = tv(errors.allowedEmailDomains?.message);
   const notDomains = domainsError ? invalidDomains(getValues("allowedEmailDomains")) : [];
-  const policyError = tv(errors.temporaryPasswordPolicy?.message);
 
   return (
     <Card className="mt-6">
       <form method="post" onSubmit={onSubmit} noValidate className="space-y-6">
         <FormError message={formError} />
-        <fieldset
-          role="radiogroup"
-          aria-labelledby={`${id}-policy`}
-          aria-describedby={[`${id}-policy-hint`, policyError && `${id}-policy-error`].filter(Boolean).join(" ")}
-          aria-invalid={policyError ? true : undefined}
-          className="space-y-3"
-        >
-          <legend id={`${id}-policy`} className="text-sm font-medium text-slate-900">
-            {t("passwordPolicy.label")}
-          </legend>
-          <p id={`${id}-policy-hint`} className="text-xs text-slate-600">
-            {t("passwordPolicy.hint")}
-          </p>
-          {temporaryPasswordPolicies.map((policy) => {
+        <ChoiceGroup
+          id={`${id}-policy`}
+          label={t("passwordPolicy.label")}
+          hint={t("passwordPolicy.hint")}
+          error={tv(errors.temporaryPasswordPolicy?.message)}
+          choices={temporaryPasswordPolicies.map((policy) => {
             const [label, hint] = policyLabels[policy];
-            return (
-              <div key={policy} className="flex items-start gap-3">
-                <input
-                  type="radio"
-                  id={`${id}-${policy}`}
-                  value={policy}
-                  aria-describedby={`${id}-${policy}-hint`}
-                  className="mt-0.5 size-4 accent-indigo-600"
-                  {...register("temporaryPasswordPolicy")}
-                />
-                <div>
-                  <label htmlFor={`${id}-${policy}`} className="block text-sm font-medium text-slate-900">
-                    {t(`passwordPolicy.${label}`)}
-                  </label>
-                  <p id={`${id}-${policy}-hint`} className="text-sm text-slate-600">
-                    {t(`passwordPolicy.${hint}`)}
-                  </p>
-                </div>
-              </div>
-            );
+            return { value: policy, label: t(`passwordPolicy.${label}`), hint: t(`passwordPolicy.${hint}`) };
           })}
-          {policyError && (
-            <p id={`${id}-policy-error`} className="text-sm text-red-700">
-              {policyError}
-            </p>
-          )}
-        </fieldset>
+          register={register("temporaryPasswordPolicy")}
+        />
 
         <Field
           label={t("validityDays")}
@@ -188,6 +158,19 @@ export function SettingsForm({ organizationSlug, initial }: { organizationSlug: 
           />
         </Field>
 
+        <ChoiceGroup
+          id={`${id}-two-step`}
+          label={t("twoStep.label")}
+          hint={t("twoStep.hint")}
+          error={tv(errors.twoStepRequirement?.message)}
+          choices={twoStepRequirements.map((value) => ({
+            value,
+            label: t(`twoStep.${value}`),
+            hint: t(`twoStep.${value}Hint`),
+          }))}
+          register={register("twoStepRequirement")}
+        />
+
         <div className="flex items-center gap-4">
           <Button type="submit" disabled={isSubmitting}>
             {isSubmitting ? t("saving") : t("save")}
@@ -198,5 +181,64 @@ export function SettingsForm({ organizationSlug, initial }: { organizationSlug: 
         </div>
       </form>
     </Card>
+  );
+}
+
+/** Radios in a labelled radiogroup, each with its hint; the group's error is announced with it. */
+function ChoiceGroup({
+  id,
+  label,
+  hint,
+  error,
+  choices,
+  register,
+}: {
+  id: string;
+  label: string;
+  hint: string;
+  error: string | undefined;
+  choices: { value: string; label: string; hint: string }[];
+  register: UseFormRegisterReturn;
+}) {
+  return (
+    <fieldset
+      role="radiogroup"
+      aria-labelledby={`${id}-label`}
+      aria-describedby={[`${id}-hint`, error && `${id}-error`].filter(Boolean).join(" ")}
+      aria-invalid={error ? true : undefined}
+      className="space-y-3"
+    >
+      <legend id={`${id}-label`} className="text-sm font-medium text-slate-900">
+        {label}
+      </legend>
+      <p id={`${id}-hint`} className="text-xs text-slate-600">
+        {hint}
+      </p>
+      {choices.map((choice) => (
+        <div key={choice.value} className="flex items-start gap-3">
+          <input
+            type="radio"
+            id={`${id}-${choice.value}`}
+            value={choice.value}
+            aria-describedby={`${id}-${choice.value}-hint`}
+            className="mt-0.5 size-4 accent-indigo-600"
+            {...register}
+          />
+          <div>
+            <label htmlFor={`${id}-${choice.value}`} className="block text-sm font-medium text-slate-900">
+              {choice.label}
+            </label>
+            <p id={`${id}-${choice.value}-hint`} className="text-sm text-slate-600">
+              {choice.hint}
+            </p>
+          </div>
+        </div>
+      ))}
+      {error && (
+        <p id={`${id}-error`} className="text-sm text-red-700">
+          {error}
+        </p>
+      )}
+    </fieldset>
   );
 }
