@@ -31,6 +31,8 @@ export async function linkMailedTo(
   kind: "invite" | "reset-password",
   after = 0,
   timeoutMs = 20_000,
+  /** Keys already known (an earlier email to the same address may arrive late): wait for another. */
+  exclude: string[] = [],
 ): Promise<{ id: string; key: string }> {
   const re = new RegExp(`/${kind}/([0-9a-f-]{36})\\?key=([A-Za-z0-9_%-]+)`);
   const until = Date.now() + timeoutMs;
@@ -40,7 +42,8 @@ export async function linkMailedTo(
     );
     for (const mail of mails.reverse()) {
       const m = re.exec(mail.text ?? "");
-      if (m) return { id: m[1]!, key: decodeURIComponent(m[2]!) };
+      const key = m ? decodeURIComponent(m[2]!) : null;
+      if (m && key && !exclude.includes(key)) return { id: m[1]!, key };
     }
     if (Date.now() > until) throw new Error(`no ${kind} link mailed to ${address}`);
     await sleep(100);

@@ -91,7 +91,7 @@ export async function runTempPasswords({ db, standIn, baseUrl, actions }: Input)
     secrets.push(invitation.key, invitation.temporaryPassword);
     return invitation;
   };
-  const reinviteNow = async (scenario: string, invitationId: string, email: string) => {
+  const reinviteNow = async (scenario: string, invitationId: string, email: string, knownKeys: string[]) => {
     const startedAt = Date.now() - 1_000;
     const r = await admin.call(reinvite, [org.slug, { invitationId }], { path: usersPath });
     const data = resultOf(r)?.data as { temporaryPassword?: string | null } | undefined;
@@ -99,7 +99,7 @@ export async function runTempPasswords({ db, standIn, baseUrl, actions }: Input)
       ok: resultOf(r)?.ok === true && Boolean(data?.temporaryPassword),
       detail: `${r.status} ${JSON.stringify(r.result)?.slice(0, 200)}`,
     });
-    const link = await linkMailedTo(standIn, email, "invite", startedAt);
+    const link = await linkMailedTo(standIn, email, "invite", startedAt, 20_000, knownKeys);
     if (data?.temporaryPassword) secrets.push(data.temporaryPassword);
     secrets.push(link.key);
     return { id: link.id, key: link.key, temporaryPassword: data?.temporaryPassword ?? null };
@@ -121,7 +121,7 @@ export async function runTempPasswords({ db, standIn, baseUrl, actions }: Input)
       await signsIn(first.email, first.temporaryPassword),
     );
     await lapse(first.invitationId);
-    const next = await reinviteNow(s, first.invitationId, first.email);
+    const next = await reinviteNow(s, first.invitationId, first.email, [first.key]);
     await tryStale(s, first.email, next, first.temporaryPassword);
     if (next.temporaryPassword) {
       control(
@@ -199,8 +199,8 @@ export async function runTempPasswords({ db, standIn, baseUrl, actions }: Input)
     const s = "rotated (re-invited twice)";
     await clearRateLimits(db);
     const first = await invite("rotated");
-    const second = await reinviteNow(s, first.invitationId, first.email);
-    const third = await reinviteNow(s, first.invitationId, first.email);
+    const second = await reinviteNow(s, first.invitationId, first.email, [first.key]);
+    const third = await reinviteNow(s, first.invitationId, first.email, [first.key, second.key]);
     await tryStale(s, first.email, third, first.temporaryPassword);
     if (second.temporaryPassword) await tryStale(s, first.email, third, second.temporaryPassword);
     if (third.temporaryPassword) {
