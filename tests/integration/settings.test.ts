@@ -81,7 +81,8 @@ async function settingsAuditEvents(organizationId: string) {
 
 describe("defaults", () => {
   it("a new organization starts with Ask, 7 days, English, any domain, 12 characters, version 1", async () => {
-    const account = await createAccount(t.db());
+    // ORGANIZATION_CREATION defaults to administrators of an existing organization.
+    const { owner: account } = await createOrganizationWithOwner(t.db(), "Seed");
     const org = await createOrganization(account, { name: "Fresh" }, { ip: null, userAgent: null });
     const [membership] = await t.db().select().from(memberships).where(eq(memberships.organizationId, org.id));
     const actor = await actorFor(t.db(), membership!.id);
