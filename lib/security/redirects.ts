@@ -8,7 +8,7 @@ const MAX_RETURN_TARGET_LENGTH = 2048;
 
 // The pages a return target may name, by their first segment. Anything else (API routes, the
 // framework's own paths, the development pages) is never a place to come back to.
-const APP_PATH = /^\/(?:o|orgs|invite|account|change-password)(?:\/|$)/;
+const APP_PATH = /^\/(?:o|orgs|invite|account|change-password|two-step)(?:\/|$)/;
 
 // Control characters (which browsers strip or treat as separators before parsing) and
 // backslashes (which browsers read as slashes) make the string mean one thing here and another
