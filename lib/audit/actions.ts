@@ -4,6 +4,9 @@
  */
 export const auditActions = [
   "organization.created",
+  "organization.renamed",
+  "organization.slug_changed",
+  "organization.deleted",
   "settings.updated",
   "invitation.created",
   "invitation.resent",
@@ -14,6 +17,7 @@ export const auditActions = [
   "member.updated",
   "member.removed",
   "member.ownership_transferred",
+  "account.updated",
   "account.password_changed",
   "account.password_reset_requested",
   "account.password_reset_completed",

@@ -14,6 +14,8 @@ export type CurrentAccount = {
   email: string;
   name: string;
   locale: AppLocale | null;
+  /** IANA zone chosen on the account page; null: the browser's. */
+  timeZone?: string | null;
   passwordIsTemporary: boolean;
 };
 
@@ -22,6 +24,7 @@ const accountColumns = {
   email: accounts.email,
   name: accounts.name,
   locale: accounts.locale,
+  timeZone: accounts.timeZone,
   passwordIsTemporary: accounts.passwordIsTemporary,
   status: accounts.status,
   sessionVersion: accounts.sessionVersion,
@@ -51,6 +54,7 @@ function validAccount(row: AccountRow | undefined, session: { sessionVersion: nu
     email: row.email,
     name: row.name,
     locale: row.locale,
+    timeZone: row.timeZone,
     passwordIsTemporary: row.passwordIsTemporary,
   };
 }

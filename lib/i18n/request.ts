@@ -16,8 +16,10 @@ export async function resolveLocale(): Promise<AppLocale> {
   return localeFromAcceptLanguage((await headers()).get("accept-language")) ?? defaultLocale;
 }
 
-/** The browser's zone from its cookie, else UTC. */
+/** The account's chosen zone, else the browser's from its cookie, else UTC. */
 async function resolveTimeZone(): Promise<string> {
+  const chosen = validTimeZone((await getCurrentAccount())?.timeZone ?? undefined);
+  if (chosen) return chosen;
   const cookie = (await cookies()).get(TIME_ZONE_COOKIE)?.value;
   return validTimeZone(cookie ? decodeURIComponent(cookie) : undefined) ?? "UTC";
 }
