@@ -1,4 +1,5 @@
 import "server-only";
+import { sql, type SQL } from "drizzle-orm";
 import type { Transaction } from "@/db/client";
 import { auditEvents } from "@/db/schema";
 import type { RequestMeta } from "@/lib/auth/request-meta";
@@ -35,6 +36,28 @@ export async function recordAudit(tx: Transaction, input: AuditInput): Promise<v
     ip: input.actor?.meta?.ip ?? null,
     userAgent: input.actor?.meta?.userAgent ?? null,
   });
+}
+
+/**
+ * The audit insert of an account-level event as SQL that can stand as a data-modifying CTE: one
+ * event in each organization where the account (a row of `source`, a CTE with `id`, `name`,
+ * `email`) is an active member, once without an organization otherwise; nothing when `source`
+ * holds no row. A statement that must cost the same whether the account exists uses it instead
+ * of `recordAudit` (the password reset request).
+ */
+export function recordAuditSql(
+  source: SQL,
+  input: Omit<AuditInput, "organizationId" | "actor" | "target"> & {
+    meta: RequestMeta;
+  },
+): SQL {
+  return sql`insert into audit_events
+      (organization_id, actor_account_id, actor_name, actor_email, action, target_type, target_id, target_label,
+       details, ip, user_agent)
+    select m.organization_id, s.id, s.name, s.email, ${input.action}, 'account', s.id::text, s.email,
+      ${JSON.stringify(sanitizeDetails(input.details ?? {}))}::jsonb, ${input.meta.ip}, ${input.meta.userAgent}
+    from ${source} s
+    left join memberships m on m.account_id = s.id and m.status = 'active'`;
 }
 
 /** `{ field: { from, to } }` for the fields whose value differs. */

@@ -15,6 +15,7 @@ import { countAttempt, giveBackAttempt, minutesUntil, type RateLimitRule } from 
 import { generateKey, hashKey, keyMatches } from "@/lib/security/tokens";
 import type { ForgotPasswordInput, ResetPasswordInput } from "@/lib/validations/password";
 import { minimumPasswordLengthFor } from "./password-policy";
+import { recordAuditSql } from "@/lib/audit/record";
 import { prepareNewPassword, queuePasswordChangedEmail, recordAccountAudit, storeNewPassword } from "./new-password";
 import type { RequestMeta } from "./request-meta";
 
@@ -89,12 +90,17 @@ export async function requestPasswordReset(
             ${sealSecret(JSON.stringify({ key }))}
           from account join reset on reset.account_id = account.id
           returning id
+        ),
+        requested as (
+          select account.* from account join reset on reset.account_id = account.id
+        ),
+        audit as (
+          ${recordAuditSql(sql`requested`, { action: "account.password_reset_requested", meta, details: { resetId } })}
         )
         select account.id, account.name, account.email, account.locale
         from account join reset on reset.account_id = account.id
         where exists (select 1 from mail)`),
     );
-    if (row) await recordAccountAudit(tx, row, "account.password_reset_requested", meta, { resetId });
     return row;
   });
   if (!account) return;

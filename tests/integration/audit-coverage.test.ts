@@ -109,7 +109,7 @@ function reaches(fn: Fn, test: (fn: Fn) => boolean, seen = new Set<Fn>()): boole
 
 const writes = (fn: Fn) =>
   fn.file !== path.join("lib", "audit", "record.ts") && (WRITE_CALL.test(fn.body) || WRITE_SQL.test(fn.body));
-const records = (fn: Fn) => /\brecordAudit\s*\(/.test(fn.body);
+const records = (fn: Fn) => /\brecordAudit(Sql)?\s*\(/.test(fn.body);
 
 describe("audit coverage", () => {
   it("finds the domain's mutating functions (the scan itself works)", () => {
