@@ -48,6 +48,7 @@ export const secondStepRateLimitKeys = {
   accountAndIp: (accountId: string, ip: string | null) => `two-step:account-ip:${accountId}|${ip ?? "unknown"}`,
   account: (accountId: string) => `two-step:account:${accountId}`,
   spent: (nonce: string) => `two-step:spent:${nonce}`,
+  challenge: (challenge: string) => `passkey:challenge:${challenge}`,
   passkeyIp: (ip: string | null) => `passkey-signin:ip:${ip ?? "unknown"}`,
 };
 
@@ -126,14 +127,39 @@ async function signInAccount(db: Database, accountId: string) {
   return account;
 }
 
+/** The challenge a browser's passkey response signed (checked against its sealed state by the verification). */
+function signedChallenge(response: AuthenticationResponseJSON): string | null {
+  try {
+    const clientData: unknown = JSON.parse(Buffer.from(response.response.clientDataJSON, "base64url").toString("utf8"));
+    const challenge = (clientData as { challenge?: unknown }).challenge;
+    return typeof challenge === "string" && challenge.length <= 128 ? challenge : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A passkey assertion proves its account once: its challenge is spent after it verifies. Passkeys
+ * that keep no signature counter would otherwise let a copied response and its sealed state sign
+ * in again for as long as the state lives.
+ */
+async function spendChallenge(db: Database, response: AuthenticationResponseJSON): Promise<boolean> {
+  const challenge = signedChallenge(response);
+  if (!challenge) return false;
+  const spent = await countAttempt(db, [[secondStepRateLimitKeys.challenge(challenge), SPENT_RULE]]);
+  return spent.allowed;
+}
+
 async function proves(pending: PendingSignIn, proof: SecondStepProof, meta: RequestMeta): Promise<boolean> {
   switch (proof.method) {
     case "totp":
       return verifyTotpCode(pending.accountId, proof.code);
     case "recovery":
       return (await redeemRecoveryCode(pending.accountId, proof.code, meta)) !== null;
-    case "passkey":
-      return (await verifyPasskeyAuthentication(proof.response, proof.state))?.accountId === pending.accountId;
+    case "passkey": {
+      const proved = await verifyPasskeyAuthentication(proof.response, proof.state);
+      return proved?.accountId === pending.accountId && (await spendChallenge(await getDb(), proof.response));
+    }
   }
 }
 
@@ -209,7 +235,8 @@ export async function authenticateWithPasskey(
     });
   }
   const proved = await verifyPasskeyAuthentication(response, state);
-  const account = proved ? await signInAccount(db, proved.accountId) : undefined;
+  const account =
+    proved && (await spendChallenge(db, response)) ? await signInAccount(db, proved.accountId) : undefined;
   if (!proved || !account || account.status !== "active" || account.passwordIsTemporary) {
     throw new DomainError("auth.passkeySignInFailed", { status: 400 });
   }
