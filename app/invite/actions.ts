@@ -1,9 +1,9 @@
 "use server";
 
-import { redirect } from "next/navigation";
-import { accountAction, publicAction, runAction, type ActionResult } from "@/lib/action";
+import { accountAction, publicAction } from "@/lib/action";
 import { authenticateWithPassword } from "@/lib/auth/authenticate";
-import { getRequestMeta } from "@/lib/auth/request-meta";
+import { secondStepAfterPassword } from "@/lib/auth/second-step";
+import { setSecondStepCookie } from "@/lib/auth/second-step-cookie";
 import { endSession, startSession } from "@/lib/auth/session";
 import {
   acceptInvitation,
@@ -18,30 +18,26 @@ import {
   temporaryPasswordSchema,
 } from "@/lib/validations/accept-invitation";
 import { signInSchema } from "@/lib/validations/auth";
-import { safeReturnPath } from "@/lib/security/redirects";
-
-const invitationPath = (id: string, key: string) =>
-  safeReturnPath(`/invite/${encodeURIComponent(id)}?key=${encodeURIComponent(key)}`, "/invite");
-
-const open = publicAction(invitationKeySchema, async (input, meta) => {
-  await checkInvitationKey(input, meta);
-  return invitationPath(input.invitationId, input.key);
-});
+import { noInputSchema } from "@/lib/validations/two-step";
 
 /** The ID and key typed by hand: a wrong pair is counted; a right one opens the invitation page. */
-export async function openInvitationAction(raw: unknown): Promise<ActionResult<never>> {
-  const result = await open(raw);
-  if (!result.ok) return result;
-  redirect(result.data);
-}
+export const openInvitationAction = publicAction(
+  invitationKeySchema,
+  async (input, meta) => {
+    await checkInvitationKey(input, meta);
+    return { invitationId: input.invitationId, key: input.key };
+  },
+  {
+    redirectTo: ({ invitationId, key }) => `/invite/${encodeURIComponent(invitationId)}?key=${encodeURIComponent(key)}`,
+    redirectFallback: "/invite",
+  },
+);
 
-const accept = accountAction(invitationKeySchema, (account, input, meta) => acceptInvitation(account, input, meta));
-
-export async function acceptInvitationAction(raw: unknown): Promise<ActionResult<never>> {
-  const result = await accept(raw);
-  if (!result.ok) return result;
-  redirect(safeReturnPath(`/o/${result.data.organizationSlug}`));
-}
+export const acceptInvitationAction = accountAction(
+  invitationKeySchema,
+  (account, input, meta) => acceptInvitation(account, input, meta),
+  { redirectTo: ({ organizationSlug }) => `/o/${organizationSlug}` },
+);
 
 export const declineInvitationAction = accountAction(invitationKeySchema, (account, input, meta) =>
   declineInvitation(account, input, meta),
@@ -51,26 +47,30 @@ export const verifyTemporaryPasswordAction = publicAction(temporaryPasswordSchem
   verifyTemporaryPassword(input, meta),
 );
 
-export async function completeNewAccountAction(raw: unknown): Promise<ActionResult<never>> {
-  const result = await runAction(completeNewAccountSchema, raw, async (input) => {
-    const done = await completeNewAccount(input, await getRequestMeta());
+export const completeNewAccountAction = publicAction(
+  completeNewAccountSchema,
+  async (input, meta) => {
+    const done = await completeNewAccount(input, meta);
     await startSession(done.accountId, done.sessionVersion);
     return done.organizationSlug;
-  });
-  if (!result.ok) return result;
-  redirect(safeReturnPath(`/o/${result.data}`));
-}
+  },
+  { redirectTo: (organizationSlug) => `/o/${organizationSlug}` },
+);
 
-/** Sign-in on the invitation page itself; the page then offers Accept invitation. */
-export async function signInToAcceptAction(raw: unknown): Promise<ActionResult<null>> {
-  return runAction(signInSchema, raw, async (input) => {
-    const done = await authenticateWithPassword(input, await getRequestMeta());
-    await startSession(done.accountId, done.sessionVersion);
-    return null;
-  });
-}
+/**
+ * Sign-in on the invitation page itself; the page then offers Accept invitation. An account with
+ * a factor gets no session here: it takes its second step, which brings it back to the page.
+ */
+export const signInToAcceptAction = publicAction(signInSchema, async (input, meta) => {
+  const done = await authenticateWithPassword(input, meta);
+  const pending = await secondStepAfterPassword(done, input.callbackUrl ?? "/");
+  if (pending) {
+    await setSecondStepCookie(pending);
+    return { secondStep: true };
+  }
+  await startSession(done.accountId, done.sessionVersion);
+  return { secondStep: false };
+});
 
 /** Signed in as someone else: ends this browser's session so that the invitee can sign in. */
-export async function signOutToSwitchAction(): Promise<void> {
-  await endSession();
-}
+export const signOutToSwitchAction = publicAction(noInputSchema, () => endSession());

@@ -1,19 +1,16 @@
 "use server";
 
-import { redirect } from "next/navigation";
-import { runAction, type ActionResult } from "@/lib/action";
-import { getRequestMeta } from "@/lib/auth/request-meta";
+import { publicAction } from "@/lib/action";
 import { startSession } from "@/lib/auth/session";
 import { completeFirstRun } from "@/lib/setup/first-run";
 import { setupSchema } from "@/lib/validations/auth";
-import { safeReturnPath } from "@/lib/security/redirects";
 
-export async function setupAction(raw: unknown): Promise<ActionResult<never>> {
-  const result = await runAction(setupSchema, raw, async (input) => {
-    const done = await completeFirstRun(input, await getRequestMeta());
+export const setupAction = publicAction(
+  setupSchema,
+  async (input, meta) => {
+    const done = await completeFirstRun(input, meta);
     await startSession(done.accountId, done.sessionVersion);
     return done.organization.slug;
-  });
-  if (!result.ok) return result;
-  redirect(safeReturnPath(`/o/${result.data}`));
-}
+  },
+  { redirectTo: (organizationSlug) => `/o/${organizationSlug}` },
+);
