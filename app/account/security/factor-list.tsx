@@ -118,7 +118,10 @@ function RemoveDialog({
   );
 }
 
-/** The account's factors with kind, name, added and last used, and Rename / Remove for each. */
+/**
+ * The account's factors with kind, name, added and last used, and Rename / Remove for each. It
+ * stays mounted when the last one goes, so the removal is still announced.
+ */
 export function FactorList({ factors }: { factors: FactorRow[] }) {
   const t = useTranslations("two-step");
   const [message, setMessage] = useState<string>();
@@ -127,46 +130,48 @@ export function FactorList({ factors }: { factors: FactorRow[] }) {
       <p role="status" className={message ? "mb-3 text-sm text-green-800" : "sr-only"}>
         {message}
       </p>
-      <table className="w-full text-left text-sm">
-        <caption className="sr-only">{t("factors")}</caption>
-        <thead className="border-b border-slate-200 text-slate-600">
-          <tr>
-            <th scope="col" className="py-2 pr-4 font-medium">
-              {t("name")}
-            </th>
-            <th scope="col" className="py-2 pr-4 font-medium">
-              {t("type")}
-            </th>
-            <th scope="col" className="py-2 pr-4 font-medium">
-              {t("addedAt")}
-            </th>
-            <th scope="col" className="py-2 pr-4 font-medium">
-              {t("lastUsed")}
-            </th>
-            <th scope="col" className="py-2 font-medium">
-              {t("actions")}
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {factors.map((factor) => (
-            <tr key={factor.id} className="border-b border-slate-100">
-              <th scope="row" className="py-2 pr-4 font-medium">
-                {factor.name}
+      {factors.length > 0 && (
+        <table className="w-full text-left text-sm">
+          <caption className="sr-only">{t("factors")}</caption>
+          <thead className="border-b border-slate-200 text-slate-600">
+            <tr>
+              <th scope="col" className="py-2 pr-4 font-medium">
+                {t("name")}
               </th>
-              <td className="py-2 pr-4">{t("kind", { kind: factor.kind })}</td>
-              <td className="py-2 pr-4">{factor.added}</td>
-              <td className="py-2 pr-4">{factor.lastUsed ?? t("never")}</td>
-              <td className="py-2">
-                <div className="flex gap-2">
-                  <RenameDialog factor={factor} onDone={setMessage} />
-                  <RemoveDialog factor={factor} last={factors.length === 1} onDone={setMessage} />
-                </div>
-              </td>
+              <th scope="col" className="py-2 pr-4 font-medium">
+                {t("type")}
+              </th>
+              <th scope="col" className="py-2 pr-4 font-medium">
+                {t("addedAt")}
+              </th>
+              <th scope="col" className="py-2 pr-4 font-medium">
+                {t("lastUsed")}
+              </th>
+              <th scope="col" className="py-2 font-medium">
+                {t("actions")}
+              </th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {factors.map((factor) => (
+              <tr key={factor.id} className="border-b border-slate-100">
+                <th scope="row" className="py-2 pr-4 font-medium">
+                  {factor.name}
+                </th>
+                <td className="py-2 pr-4">{t("kind", { kind: factor.kind })}</td>
+                <td className="py-2 pr-4">{factor.added}</td>
+                <td className="py-2 pr-4">{factor.lastUsed ?? t("never")}</td>
+                <td className="py-2">
+                  <div className="flex gap-2">
+                    <RenameDialog factor={factor} onDone={setMessage} />
+                    <RemoveDialog factor={factor} last={factors.length === 1} onDone={setMessage} />
+                  </div>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </div>
   );
 }

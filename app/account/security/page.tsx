@@ -55,7 +55,7 @@ export default async function AccountSecurityPage() {
             {t("twoStepTitle")}
           </h2>
           <p className="mt-1 text-sm text-slate-700">{rows.length > 0 ? t("statusOn") : t("statusOff")}</p>
-          {rows.length > 0 && <FactorList factors={rows} />}
+          <FactorList factors={rows} />
           <AddMethods email={account.email} />
         </section>
       </Card>
