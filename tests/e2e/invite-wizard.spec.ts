@@ -41,10 +41,10 @@ async function nextToOptions(page: Page) {
   await expect(page.getByRole("heading", { name: "Options" })).toBeFocused();
 }
 
-async function sendInvite(page: Page) {
+async function sendInvite(page: Page, title = "Invitation sent") {
   await tabTo(page, page.getByRole("button", { name: "Send Invite" }));
   await page.keyboard.press("Enter");
-  await expect(page.getByRole("heading", { name: "Invitation sent" })).toBeFocused();
+  await expect(page.getByRole("heading", { name: title, exact: true })).toBeFocused();
 }
 
 test("an existing account, by keyboard: lookup, options, Send Invite", async ({ page, db }) => {
@@ -307,8 +307,9 @@ test("Not send: no question asked, the password is shown once; several addresses
   await signIn(page, owner.email);
   await openWizard(page, org.slug);
   await lookUp(page, ` ${first}; ${existing.email.toUpperCase()} , ${second},${first.toUpperCase()}`);
-  const results = page.getByRole("listitem").filter({ hasText: "@example.com" });
-  await expect(results).toHaveCount(3);
+  const results = page.getByRole("listitem").filter({ hasText: "No account exists" });
+  await expect(results).toHaveCount(2);
+  await expect(page.getByText(`${first} is listed 2 times; it is invited once.`)).toBeVisible();
   await expect(page.getByText("No account exists for this address.", { exact: false })).toHaveCount(2);
   await expect(page.getByText("An account exists for this address.", { exact: false })).toHaveCount(1);
   await expect(page.getByRole("radio")).toHaveCount(0);
@@ -316,7 +317,7 @@ test("Not send: no question asked, the password is shown once; several addresses
   await screenshot(page, "invite-1-several");
 
   await nextToOptions(page);
-  await sendInvite(page);
+  await sendInvite(page, "3 invitations sent");
   for (const email of [first, second]) {
     await expect(
       page.getByRole("listitem", { name: email }).getByLabel("Temporary password", { exact: true }),
@@ -332,6 +333,74 @@ test("Not send: no question asked, the password is shown once; several addresses
   const rows = await db.select().from(invitations).where(eq(invitations.organizationId, org.id));
   expect(rows.map((r) => r.emailNormalized).sort()).toEqual([first, second, existing.emailNormalized].sort());
   expect(rows.find((r) => r.emailNormalized === first)?.passwordDelivery).toBe("manual");
+});
+
+test("a paste with refused addresses: each named, Next once the valid ones are confirmed; the result counts; leaving while the password shows asks; Invite another starts over", async ({
+  page,
+  db,
+}) => {
+  const { org, owner, addAccount, addMember } = await seedOrganization(db, "Globex");
+  await setPolicy(db, org.id, "not_send");
+  const member = await addAccount({ email: address("member") });
+  await addMember(member.id);
+  const fresh = address("fresh");
+  await signIn(page, owner.email);
+  await openWizard(page, org.slug);
+  await lookUp(page, `${fresh}; not-an-address, ${member.email}`);
+  const email = page.getByRole("textbox", { name: "Email" });
+  await expect(page.getByText("2 of 3 addresses cannot be invited:")).toBeVisible();
+  await expect(email).toHaveAccessibleDescription(/not-an-address.*not a valid email address/);
+  await expect(email).toHaveAccessibleDescription(new RegExp(`already a member of Globex`));
+  const confirm = page.getByRole("checkbox", { name: "Continue with the valid address only" });
+  await expect(confirm).not.toBeChecked();
+  await expectAccessible(page);
+  await screenshot(page, "invite-1-partly-refused");
+
+  await tabTo(page, page.getByRole("button", { name: "Next" }));
+  await page.keyboard.press("Enter");
+  await expect(confirm).toBeFocused();
+  await expect(page.getByRole("alert").filter({ hasText: "Check the box to continue" })).toBeVisible();
+  await page.keyboard.press("Space");
+  await nextToOptions(page);
+  await expect(page.getByText(`Inviting ${fresh}.`)).toBeVisible();
+  await sendInvite(page, "1 of 3 invitations sent");
+  await expect(page.getByRole("listitem", { name: "not-an-address" })).toContainText(
+    "This is not a valid email address.",
+  );
+  const password = await page.getByLabel("Temporary password", { exact: true }).inputValue();
+  await screenshot(page, "invite-3-result-partial");
+
+  // A sidebar link asks first; dismissed, the password stays on screen.
+  const usersLink = page.getByRole("navigation").getByRole("link", { name: "Users", exact: true });
+  page.once("dialog", (dialog) => void dialog.dismiss());
+  await usersLink.click();
+  await expect(page.getByLabel("Temporary password", { exact: true })).toHaveValue(password);
+  await expect(page).toHaveURL(new RegExp(`/o/${org.slug}/admin/users/invite$`));
+  // Unloading the page is held for the browser's own prompt.
+  const unloadHeld = () =>
+    page.evaluate(() => {
+      const event = new Event("beforeunload", { cancelable: true });
+      window.dispatchEvent(event);
+      return event.defaultPrevented;
+    });
+  expect(await unloadHeld()).toBe(true);
+
+  // Once saved, Invite another starts over: empty field, focused, no result left.
+  await page.getByRole("checkbox", { name: "I have saved the temporary password" }).check();
+  expect(await unloadHeld()).toBe(false);
+  await page.getByRole("button", { name: "Invite another" }).click();
+  await expect(email).toBeFocused();
+  await expect(email).toHaveValue("");
+  await expect(page.getByLabel("Temporary password", { exact: true })).toHaveCount(0);
+  await lookUp(page, address("next"));
+  await nextToOptions(page);
+  await sendInvite(page);
+  await page.getByRole("checkbox", { name: "I have saved the temporary password" }).check();
+  await usersLink.click();
+  await expect(page).toHaveURL(new RegExp(`/o/${org.slug}/admin/users$`));
+  const rows = await db.select().from(invitations).where(eq(invitations.organizationId, org.id));
+  expect(rows.map((r) => r.emailNormalized)).toContain(fresh);
+  expect(rows).toHaveLength(2);
 });
 
 test("signed out, the wizard and the password sheet are refused", async ({ page, request, db }) => {

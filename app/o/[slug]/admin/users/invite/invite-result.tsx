@@ -2,40 +2,57 @@
 
 import { CheckCircle2, CircleAlert, Copy } from "lucide-react";
 import { useFormatter, useTranslations } from "next-intl";
-import { useEffect, useId, useRef, useState } from "react";
+import { useEffect, useId, useRef, useState, type RefObject } from "react";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Input } from "@/components/ui/input";
 import type { SendInvitationsResult, SentInvitation } from "@/lib/invitations/create";
+import type { AddressLookup } from "@/lib/invitations/lookup";
+import { resultTitle } from "@/lib/validations/invitation-rules";
 import { PasswordSheetDownload } from "../password-sheet-download";
 
-/** The result screen: one line per address; a temporary password not emailed is shown here once. */
+/**
+ * The result screen: its title says how many invitations went, then one line per address (those
+ * left out on the Email step included); a temporary password not emailed is shown here once, and
+ * leaving before the person says it is saved asks first.
+ */
 export function InviteResult({
   result,
+  skipped,
   organizationSlug,
   onDone,
+  onInviteAnother,
 }: {
   result: SendInvitationsResult;
+  skipped: AddressLookup[];
   organizationSlug: string;
   onDone: () => void;
+  onInviteAnother: () => void;
 }) {
   const t = useTranslations("invite-wizard");
   const tr = useTranslations();
   const format = useFormatter();
   const id = useId();
   const [saved, setSaved] = useState(false);
+  const rootRef = useRef<HTMLDivElement>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
   const showsPassword = result.invitations.some((i) => i.outcome === "sent" && i.temporaryPassword);
+  const sent = result.invitations.filter((i) => i.outcome === "sent").length;
+  const title = resultTitle(sent, result.invitations.length + skipped.length);
+  const TitleIcon = sent === 0 ? CircleAlert : CheckCircle2;
+  const guarded = showsPassword && !saved;
 
   // The screen may appear after its code has loaded, later than the step changed: it takes the
   // focus itself.
   useEffect(() => headingRef.current?.focus(), []);
 
+  useLeaveConfirmation(guarded, t("leaveConfirm"), rootRef);
+
   return (
-    <div className="space-y-5">
+    <div ref={rootRef} className="space-y-5">
       <h2 ref={headingRef} tabIndex={-1} className="flex items-center gap-2 text-lg font-semibold outline-none">
-        <CheckCircle2 aria-hidden className="size-5 text-emerald-600" />
-        {t("sent")}
+        <TitleIcon aria-hidden className={cn("size-5", sent === 0 ? "text-red-600" : "text-emerald-600")} />
+        {t(title.key, title.values)}
       </h2>
       <ul className="space-y-3">
         {result.invitations.map((line) => (
@@ -48,12 +65,7 @@ export function InviteResult({
             )}
           >
             {line.outcome === "failed" ? (
-              <p className="flex gap-2">
-                <CircleAlert aria-hidden className="mt-0.5 size-4 shrink-0 text-red-600" />
-                <span>
-                  <span className="font-medium">{line.email}</span> — {tr(line.code, line.params ?? {})}
-                </span>
-              </p>
+              <NotSentLine email={line.email} reason={tr(line.code, line.params ?? {})} />
             ) : (
               <SentLine
                 line={line}
@@ -61,6 +73,18 @@ export function InviteResult({
                 expires={format.dateTime(new Date(line.expiresAt), { dateStyle: "long" })}
               />
             )}
+          </li>
+        ))}
+        {skipped.map((line) => (
+          <li
+            key={line.email}
+            aria-label={line.email}
+            className="rounded-md bg-red-50 px-4 py-3 text-sm text-red-900 ring-1 ring-inset ring-red-200"
+          >
+            <NotSentLine
+              email={line.email}
+              reason={t(`lookup.${line.outcome}`, { organization: result.organizationName })}
+            />
           </li>
         ))}
       </ul>
@@ -81,12 +105,55 @@ export function InviteResult({
           </span>
         </label>
       )}
-      <div className="flex justify-end border-t border-slate-200 pt-4">
-        <Button onClick={onDone} disabled={showsPassword && !saved}>
+      <div className="flex flex-wrap justify-end gap-2 border-t border-slate-200 pt-4">
+        <Button variant="secondary" onClick={onInviteAnother} disabled={guarded}>
+          {t("inviteAnother")}
+        </Button>
+        <Button onClick={onDone} disabled={guarded}>
           {t("done")}
         </Button>
       </div>
     </div>
+  );
+}
+
+/**
+ * While `active`, leaving the page asks first: the browser's own prompt on unload, and a confirm
+ * dialog on a click on any link outside `inside` (the sidebar's, the header's), which the app would
+ * otherwise follow without unloading the page.
+ */
+function useLeaveConfirmation(active: boolean, message: string, inside: RefObject<HTMLElement | null>) {
+  useEffect(() => {
+    if (!active) return;
+    const onBeforeUnload = (event: BeforeUnloadEvent) => event.preventDefault();
+    const onClick = (event: MouseEvent) => {
+      if (event.defaultPrevented || event.button !== 0) return;
+      // A modified click opens another tab or window: this page and its password stay.
+      if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+      const link = event.target instanceof Element ? event.target.closest("a[href]") : null;
+      if (!link || inside.current?.contains(link) || link.getAttribute("target") === "_blank") return;
+      if (window.confirm(message)) return;
+      event.preventDefault();
+      event.stopPropagation();
+    };
+    window.addEventListener("beforeunload", onBeforeUnload);
+    // Capturing on the document runs before the app's own link handling.
+    document.addEventListener("click", onClick, true);
+    return () => {
+      window.removeEventListener("beforeunload", onBeforeUnload);
+      document.removeEventListener("click", onClick, true);
+    };
+  }, [active, message, inside]);
+}
+
+function NotSentLine({ email, reason }: { email: string; reason: string }) {
+  return (
+    <p className="flex gap-2">
+      <CircleAlert aria-hidden className="mt-0.5 size-4 shrink-0 text-red-600" />
+      <span>
+        <span className="font-medium">{email}</span> — {reason}
+      </span>
+    </p>
   );
 }
 

@@ -11,7 +11,7 @@ import { cn } from "@/components/ui/cn";
 import { Input } from "@/components/ui/input";
 import type { SendInvitationsResult } from "@/lib/invitations/create";
 import type { AddressLookup, LookupResult } from "@/lib/invitations/lookup";
-import type { InviteOptions } from "@/lib/validations/invitation-rules";
+import { reportAddresses, type InviteOptions } from "@/lib/validations/invitation-rules";
 import type { PasswordDeliveryChoice } from "@/lib/validations/invitations";
 import { lookupInviteeAction } from "./actions";
 
@@ -29,8 +29,6 @@ function preloadLaterSteps() {
   void loadInviteResult();
 }
 
-const isError = (a: AddressLookup) => a.outcome !== "existing" && a.outcome !== "new";
-
 // crypto.randomUUID exists only in secure contexts; a deployment reached over plain HTTP still needs a key.
 function newRunKey(): string {
   if (typeof crypto.randomUUID === "function") return crypto.randomUUID();
@@ -41,8 +39,16 @@ function newRunKey(): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-/** The Add Administrator wizard: Email (looked up on Enter), Options, Send Invite, result. */
+/**
+ * The Add Administrator wizard: Email (looked up on Enter), Options, Send Invite, result. Invite
+ * another starts a new run from scratch, with its own idempotency key.
+ */
 export function InviteWizard({ organizationSlug }: { organizationSlug: string }) {
+  const [run, setRun] = useState(0);
+  return <WizardRun key={run} organizationSlug={organizationSlug} onInviteAnother={() => setRun((r) => r + 1)} />;
+}
+
+function WizardRun({ organizationSlug, onInviteAnother }: { organizationSlug: string; onInviteAnother: () => void }) {
   const t = useTranslations("invite-wizard");
   const tc = useTranslations("common");
   const router = useRouter();
@@ -57,6 +63,8 @@ export function InviteWizard({ organizationSlug }: { organizationSlug: string })
   const [emailError, setEmailError] = useState<string>();
   const [delivery, setDelivery] = useState<PasswordDeliveryChoice | null>(null);
   const [deliveryError, setDeliveryError] = useState<string>();
+  const [confirmed, setConfirmed] = useState(false);
+  const [confirmError, setConfirmError] = useState<string>();
   const [options, setOptions] = useState<InviteOptions>({
     locale: "en",
     personalMessage: "",
@@ -71,17 +79,15 @@ export function InviteWizard({ organizationSlug }: { organizationSlug: string })
   const headingRef = useRef<HTMLHeadingElement>(null);
   const emailRef = useRef<HTMLInputElement>(null);
   const deliveryRef = useRef<HTMLInputElement>(null);
-  const firstRender = useRef(true);
+  const confirmRef = useRef<HTMLInputElement>(null);
+  const shownStep = useRef<Step>("email");
 
-  // The Email step's heading takes the focus when the person comes back to it (the other steps
-  // focus their own heading as they appear); on arrival, the Email field has it.
+  // On arrival the Email field has the focus; coming Back to the step, its heading does (the other
+  // steps focus their own heading as they appear). Development runs this effect twice on arrival:
+  // comparing with the step shown before, not counting runs, keeps the focus on the field there.
   useEffect(() => {
-    if (firstRender.current) {
-      firstRender.current = false;
-      emailRef.current?.focus();
-      return;
-    }
-    if (step === "email") headingRef.current?.focus();
+    if (step === "email") (shownStep.current === "email" ? emailRef : headingRef).current?.focus();
+    shownStep.current = step;
   }, [step]);
 
   const leave = useCallback(() => router.push(usersPath), [router, usersPath]);
@@ -95,6 +101,7 @@ export function InviteWizard({ organizationSlug }: { organizationSlug: string })
     return () => window.removeEventListener("keydown", onKey);
   }, [step, leave]);
 
+  const report = lookup ? reportAddresses(emails, lookup.addresses) : null;
   const needsDelivery = Boolean(
     lookup && lookup.passwordPolicy === "ask" && lookup.addresses.some((a) => a.outcome === "new"),
   );
@@ -131,8 +138,14 @@ export function InviteWizard({ organizationSlug }: { organizationSlug: string })
   async function next() {
     const current = lookup ?? (await check());
     if (!current) return;
-    if (current.addresses.some(isError)) {
+    const verdict = reportAddresses(emails, current.addresses);
+    if (verdict.invitable.length === 0) {
       emailRef.current?.focus();
+      return;
+    }
+    if (verdict.needsConfirmation && !confirmed) {
+      setConfirmError(t("confirmRequired"));
+      confirmRef.current?.focus();
       return;
     }
     if (current.passwordPolicy === "ask" && current.addresses.some((a) => a.outcome === "new") && !delivery) {
@@ -165,8 +178,8 @@ export function InviteWizard({ organizationSlug }: { organizationSlug: string })
     router.push(usersPath);
   }
 
-  const lookupErrors = lookup?.addresses.filter(isError) ?? [];
-  const emailInvalid = Boolean(emailError) || lookupErrors.length > 0;
+  const refused = report?.refused ?? [];
+  const emailInvalid = Boolean(emailError) || refused.length > 0;
   const emailDescribedBy = [`${ids}-email-hint`, emailInvalid ? `${ids}-email-errors` : null].filter(Boolean).join(" ");
 
   return (
@@ -221,6 +234,8 @@ export function InviteWizard({ organizationSlug }: { organizationSlug: string })
                     setEmails(e.target.value);
                     setLookup(null);
                     setEmailError(undefined);
+                    setConfirmed(false);
+                    setConfirmError(undefined);
                   }}
                   onKeyDown={onEmailKeyDown}
                 />
@@ -239,9 +254,33 @@ export function InviteWizard({ organizationSlug }: { organizationSlug: string })
                   {emailError}
                 </p>
               )}
-              {lookup && (
-                <ul id={lookupErrors.length ? `${ids}-email-errors` : undefined} className="space-y-2">
-                  {lookup.addresses.map((a) => (
+              {lookup && report && refused.length > 0 && (
+                <div id={`${ids}-email-errors`} className="space-y-2">
+                  <p className="text-sm font-medium text-red-800">
+                    {t("refusedSummary", { count: refused.length, total: lookup.addresses.length })}
+                  </p>
+                  <ul className="space-y-2">
+                    {refused.map((a) => (
+                      <LookupLine
+                        key={a.email}
+                        address={a}
+                        organizationName={lookup.organizationName}
+                        usersPath={usersPath}
+                      />
+                    ))}
+                  </ul>
+                </div>
+              )}
+              {report && report.repeated.length > 0 && (
+                <ul className="space-y-1 text-sm text-slate-700">
+                  {report.repeated.map((r) => (
+                    <li key={r.email}>{t("repeated", { email: r.email, times: r.times })}</li>
+                  ))}
+                </ul>
+              )}
+              {lookup && report && report.invitable.length > 0 && (
+                <ul className="space-y-2">
+                  {report.invitable.map((a) => (
                     <LookupLine
                       key={a.email}
                       address={a}
@@ -252,6 +291,28 @@ export function InviteWizard({ organizationSlug }: { organizationSlug: string })
                 </ul>
               )}
             </div>
+
+            {report?.needsConfirmation && (
+              <div className="space-y-1">
+                <label className="flex items-center gap-2 text-sm font-medium text-slate-900">
+                  <input
+                    ref={confirmRef}
+                    type="checkbox"
+                    checked={confirmed}
+                    aria-describedby={confirmError ? `${ids}-confirm-error` : undefined}
+                    onChange={(e) => {
+                      setConfirmed(e.target.checked);
+                      setConfirmError(undefined);
+                    }}
+                    className="size-4 accent-indigo-600"
+                  />
+                  {t("confirmValid", { count: report.invitable.length })}
+                </label>
+                <p id={`${ids}-confirm-error`} role="alert" className="text-sm text-red-700">
+                  {confirmError}
+                </p>
+              </div>
+            )}
 
             {lookup && needsDelivery && (
               <fieldset className="space-y-2" aria-describedby={deliveryError ? `${ids}-delivery-error` : undefined}>
@@ -301,8 +362,7 @@ export function InviteWizard({ organizationSlug }: { organizationSlug: string })
               organizationSlug={organizationSlug}
               usersPath={usersPath}
               runKey={runKey}
-              emails={emails}
-              lookup={lookup}
+              emails={report?.invitable.map((a) => a.email) ?? []}
               passwordDelivery={needsDelivery ? delivery : null}
               initialOptions={options}
               onBack={back}
@@ -310,7 +370,13 @@ export function InviteWizard({ organizationSlug }: { organizationSlug: string })
             />
           )}
           {step === "result" && result && (
-            <InviteResult result={result} organizationSlug={organizationSlug} onDone={done} />
+            <InviteResult
+              result={result}
+              skipped={refused}
+              organizationSlug={organizationSlug}
+              onDone={done}
+              onInviteAnother={onInviteAnother}
+            />
           )}
         </Suspense>
       </Card>
@@ -328,7 +394,7 @@ function LookupLine({
   usersPath: string;
 }) {
   const t = useTranslations("invite-wizard");
-  const ok = !isError(address);
+  const ok = address.outcome === "existing" || address.outcome === "new";
   const Icon = ok ? CheckCircle2 : CircleAlert;
   return (
     <li

@@ -10,7 +10,6 @@ import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input, Select, Textarea } from "@/components/ui/input";
 import type { SendInvitationsResult } from "@/lib/invitations/create";
-import type { LookupResult } from "@/lib/invitations/lookup";
 import { inviteOptionsIssues, PERSONAL_MESSAGE_MAX, type InviteOptions } from "@/lib/validations/invitation-rules";
 import type { PasswordDeliveryChoice } from "@/lib/validations/invitations";
 import { sendInviteAction } from "./actions";
@@ -48,7 +47,6 @@ export function OptionsStep({
   usersPath,
   runKey,
   emails,
-  lookup,
   passwordDelivery,
   initialOptions,
   onBack,
@@ -57,8 +55,8 @@ export function OptionsStep({
   organizationSlug: string;
   usersPath: string;
   runKey: string;
-  emails: string;
-  lookup: LookupResult | null;
+  /** The addresses to invite: those the person confirmed, each once. */
+  emails: string[];
   passwordDelivery: PasswordDeliveryChoice | null;
   initialOptions: InviteOptions;
   onBack: (options: InviteOptions, localeChosen: boolean) => void;
@@ -66,7 +64,6 @@ export function OptionsStep({
 }) {
   const t = useTranslations("invite-wizard");
   const tc = useTranslations("common");
-  const tr = useTranslations();
   const tv = useValidationMessage();
   const ids = useId();
   const headingRef = useRef<HTMLHeadingElement>(null);
@@ -92,21 +89,12 @@ export function OptionsStep({
     setSendError(undefined);
     const response = await sendInviteAction(organizationSlug, {
       idempotencyKey: runKey,
-      emails,
+      emails: emails.join(", "),
       passwordDelivery,
       options: values.options,
     });
     if (!response.ok) {
       setSendError(applyActionErrors(response, setError, optionFields));
-      return;
-    }
-    const sent = response.data.invitations.filter((i) => i.outcome === "sent");
-    if (sent.length === 0) {
-      setSendError(
-        response.data.invitations
-          .map((i) => (i.outcome === "failed" ? `${i.email}: ${tr(i.code, i.params ?? {})}` : ""))
-          .join(" "),
-      );
       return;
     }
     onSent(response.data);
@@ -119,8 +107,8 @@ export function OptionsStep({
       </h2>
       <p className="text-sm text-slate-600">
         {t("optionsIntro", {
-          count: lookup?.addresses.length ?? 0,
-          emails: lookup?.addresses.map((a) => a.email).join(", ") ?? "",
+          count: emails.length,
+          emails: emails.join(", "),
         })}
       </p>
       <FormError message={sendError} />
