@@ -1,6 +1,7 @@
 "use client";
 
 import { Crown } from "lucide-react";
+import Link from "next/link";
 import { useLocale, useTimeZone, useTranslations } from "next-intl";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
@@ -78,7 +79,12 @@ export function UsersTable({
               <tr key={row.membershipId}>
                 <th scope="row">
                   <div className="font-medium text-slate-900">
-                    {row.name}
+                    <Link
+                      href={`/o/${organizationSlug}/admin/users/${row.membershipId}`}
+                      className="underline-offset-2 hover:underline"
+                    >
+                      {row.name}
+                    </Link>
                     {isSelf && <span className="ml-1 text-slate-500">({t("you")})</span>}
                   </div>
                   <div className="secondary">{row.email}</div>

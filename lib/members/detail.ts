@@ -1,0 +1,211 @@
+import "server-only";
+import { and, desc, eq, inArray, or, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/pg-core";
+import { getDb } from "@/db/client";
+import { accounts, auditEvents, emailOutbox, invitations, memberships, sessions } from "@/db/schema";
+import type { Invitation } from "@/db/schema";
+import type { AuditEventView } from "@/lib/audit/list";
+import { assertCan, type Actor } from "@/lib/auth/actor";
+import { notFound } from "@/lib/errors";
+import type { MemberListStatus, MemberTag } from "@/lib/validations/members";
+import type { EmailDelivery, MemberRow } from "./list";
+
+export type MemberInvitation = {
+  id: string;
+  email: string;
+  role: MemberRow["role"];
+  /** `expired` for a pending invitation past its expiry. */
+  status: Invitation["status"];
+  createdAt: Date;
+  expiresAt: Date;
+  invitedByName: string | null;
+  sendCount: number;
+  acceptedAt: Date | null;
+  revokedAt: Date | null;
+  declinedAt: Date | null;
+  delivery: EmailDelivery | null;
+};
+
+export type MemberSignIn = { at: Date; ip: string | null; userAgent: string | null };
+
+export type MemberDetail = {
+  member: MemberRow;
+  joinedAt: Date | null;
+  invitations: MemberInvitation[];
+  timeline: AuditEventView[];
+  signIns: MemberSignIn[];
+};
+
+const TIMELINE_LIMIT = 100;
+const SIGN_INS_LIMIT = 10;
+
+function delivery(status: string | null, nextAttemptAt: Date | null, lastError: string | null): EmailDelivery | null {
+  switch (status) {
+    case null:
+      return null;
+    case "sent":
+      return { state: "sent" };
+    case "failed":
+      return { state: "failed", reason: lastError };
+    case "retrying":
+      return { state: "retrying", nextAttemptAt: nextAttemptAt ?? new Date() };
+    default:
+      return { state: "queued" };
+  }
+}
+
+/**
+ * For members who may read the member list (`members:read`): one membership of the actor's
+ * organization with its invitations (every status, each with its email's delivery state), its
+ * audit timeline (events of this organization whose target is the membership, one of its
+ * invitations or its account) and the account's last sign-ins. A membership of another
+ * organization is `notFound`, as is an unknown one.
+ */
+export async function getMemberDetail(actor: Actor, membershipId: string): Promise<MemberDetail> {
+  assertCan(actor, "members:read");
+  const db = await getDb();
+  const inviter = alias(accounts, "inviter");
+  const [row] = await db
+    .select({
+      membershipId: memberships.id,
+      accountId: memberships.accountId,
+      name: accounts.name,
+      email: accounts.email,
+      role: memberships.role,
+      isOwner: memberships.isOwner,
+      status: memberships.status,
+      tags: memberships.tags,
+      accessExpiresAt: memberships.accessExpiresAt,
+      lastSignInAt: accounts.lastSignInAt,
+      invitedByName: inviter.name,
+      invitedAt: memberships.invitedAt,
+      joinedAt: memberships.joinedAt,
+    })
+    .from(memberships)
+    .innerJoin(accounts, eq(accounts.id, memberships.accountId))
+    .leftJoin(inviter, eq(inviter.id, memberships.invitedByAccountId))
+    .where(and(eq(memberships.id, membershipId), eq(memberships.organizationId, actor.organizationId)));
+  if (!row) throw notFound();
+
+  const invitationRows = await db
+    .select({
+      id: invitations.id,
+      email: invitations.email,
+      role: invitations.role,
+      status: invitations.status,
+      live: sql<boolean>`${invitations.expiresAt} > now()`,
+      createdAt: invitations.createdAt,
+      expiresAt: invitations.expiresAt,
+      invitedByName: inviter.name,
+      sendCount: invitations.sendCount,
+      acceptedAt: invitations.acceptedAt,
+      revokedAt: invitations.revokedAt,
+      declinedAt: invitations.declinedAt,
+      emailStatus: emailOutbox.status,
+      emailNextAttemptAt: emailOutbox.nextAttemptAt,
+      emailLastError: emailOutbox.lastError,
+    })
+    .from(invitations)
+    .leftJoin(inviter, eq(inviter.id, invitations.invitedByAccountId))
+    .leftJoin(emailOutbox, eq(emailOutbox.id, invitations.lastEmailId))
+    .where(and(eq(invitations.organizationId, actor.organizationId), eq(invitations.accountId, row.accountId)))
+    .orderBy(desc(invitations.createdAt));
+
+  const memberInvitations: MemberInvitation[] = invitationRows.map((i) => ({
+    id: i.id,
+    email: i.email,
+    role: i.role,
+    status: i.status === "pending" && !i.live ? "expired" : i.status,
+    createdAt: i.createdAt,
+    expiresAt: i.expiresAt,
+    invitedByName: i.invitedByName,
+    sendCount: i.sendCount,
+    acceptedAt: i.acceptedAt,
+    revokedAt: i.revokedAt,
+    declinedAt: i.declinedAt,
+    delivery: delivery(i.emailStatus, i.emailNextAttemptAt, i.emailLastError),
+  }));
+
+  const targets = [
+    and(eq(auditEvents.targetType, "membership"), eq(auditEvents.targetId, row.membershipId)),
+    and(eq(auditEvents.targetType, "account"), eq(auditEvents.targetId, row.accountId)),
+    // Ownership moves name both memberships in their details.
+    sql`${auditEvents.details}->>'fromMembershipId' = ${row.membershipId}`,
+    sql`${auditEvents.details}->>'toMembershipId' = ${row.membershipId}`,
+  ];
+  if (memberInvitations.length) {
+    targets.push(
+      and(
+        eq(auditEvents.targetType, "invitation"),
+        inArray(
+          auditEvents.targetId,
+          memberInvitations.map((i) => i.id),
+        ),
+      ),
+    );
+  }
+  const [events, signIns] = await Promise.all([
+    db
+      .select({
+        id: auditEvents.id,
+        createdAt: auditEvents.createdAt,
+        action: auditEvents.action,
+        actorAccountId: auditEvents.actorAccountId,
+        actorName: auditEvents.actorName,
+        actorEmail: auditEvents.actorEmail,
+        targetType: auditEvents.targetType,
+        targetId: auditEvents.targetId,
+        targetLabel: auditEvents.targetLabel,
+        details: auditEvents.details,
+        ip: auditEvents.ip,
+        userAgent: auditEvents.userAgent,
+      })
+      .from(auditEvents)
+      .where(and(eq(auditEvents.organizationId, actor.organizationId), or(...targets)))
+      .orderBy(desc(auditEvents.createdAt), desc(auditEvents.id))
+      .limit(TIMELINE_LIMIT),
+    db
+      .select({ at: sessions.createdAt, ip: sessions.ip, userAgent: sessions.userAgent })
+      .from(sessions)
+      .where(eq(sessions.accountId, row.accountId))
+      .orderBy(desc(sessions.createdAt))
+      .limit(SIGN_INS_LIMIT),
+  ]);
+
+  const open = memberInvitations.find((i) => i.status === "pending" || i.status === "expired");
+  const status: MemberListStatus =
+    row.status !== "invited" ? row.status : open?.status === "pending" ? "invited" : "expired";
+  return {
+    member: {
+      membershipId: row.membershipId,
+      accountId: row.accountId,
+      name: row.name,
+      email: row.email,
+      role: row.role,
+      isOwner: row.isOwner,
+      status,
+      tags: row.tags as MemberTag[],
+      accessExpiresAt: row.accessExpiresAt,
+      lastSignInAt: row.lastSignInAt,
+      invitedByName: row.invitedByName,
+      invitedAt: row.invitedAt,
+      invitation:
+        row.status === "invited" && open
+          ? { id: open.id, expiresAt: open.expiresAt, sendCount: open.sendCount, delivery: open.delivery }
+          : null,
+    },
+    joinedAt: row.joinedAt,
+    invitations: memberInvitations,
+    timeline: events.map((e) => ({
+      id: e.id,
+      createdAt: e.createdAt,
+      action: e.action,
+      actor: { accountId: e.actorAccountId, name: e.actorName, email: e.actorEmail },
+      target: { type: e.targetType, id: e.targetId, label: e.targetLabel },
+      details: e.details,
+      ip: e.ip,
+      userAgent: e.userAgent,
+    })),
+    signIns,
+  };
+}
