@@ -3,10 +3,11 @@ import { randomUUID } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
 import { PDFDocument, StandardFonts, rgb, type PDFFont } from "pdf-lib";
 import { getDb } from "@/db/client";
-import { invitations, spentPasswordSheets } from "@/db/schema";
+import { accounts, invitations, spentPasswordSheets } from "@/db/schema";
 import { lockActor, type Actor } from "@/lib/auth/actor";
 import { openSecret, sealSecret } from "@/lib/email/secret-box";
 import { DomainError } from "@/lib/errors";
+import type { AppLocale } from "@/lib/i18n/config";
 import { invitationUrl } from "./links";
 
 /**
@@ -58,6 +59,10 @@ export type PasswordSheet = {
   invitationUrl: string;
   invitationId: string;
   invitationExpiresAt: Date;
+  /** The invitation's language: the sheet is for the invitee, like the email. */
+  locale: AppLocale;
+  /** The inviter's time zone when their account names one, else UTC. */
+  timeZone: string;
 };
 
 /**
@@ -87,8 +92,9 @@ export async function claimPasswordSheet(actor: Actor, token: string): Promise<P
       .returning({ nonce: spentPasswordSheets.nonce });
     if (burned.length === 0) throw unavailable();
     const [invitation] = await tx
-      .select({ id: invitations.id })
+      .select({ id: invitations.id, locale: invitations.locale, timeZone: accounts.timeZone })
       .from(invitations)
+      .innerJoin(accounts, eq(accounts.id, actor.accountId))
       .where(
         and(
           eq(invitations.id, sheet.invitationId),
@@ -104,6 +110,8 @@ export async function claimPasswordSheet(actor: Actor, token: string): Promise<P
       invitationUrl: invitationUrl(sheet.invitationId, sheet.key),
       invitationId: sheet.invitationId,
       invitationExpiresAt: new Date(sheet.invitationExpiresAt),
+      locale: invitation.locale,
+      timeZone: invitation.timeZone ?? "UTC",
     };
   });
 }
@@ -117,8 +125,48 @@ export type PasswordSheetLabels = {
   invitationId: string;
   expires: string;
   instructions: string;
-  formatDate: (date: Date) => string;
 };
+
+/**
+ * The expiry as the sheet states it: date, 24-hour time and the zone's name ("8 December 2026 at
+ * 14:30 UTC"), in the sheet's language. A zone the runtime does not know falls back to UTC.
+ */
+export function formatSheetExpiry(date: Date, locale: AppLocale, timeZone: string): string {
+  const options = (zone: string): Intl.DateTimeFormatOptions => ({
+    timeZone: zone,
+    day: "numeric",
+    month: "long",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+    timeZoneName: "short",
+  });
+  const tag = locale === "en" ? "en-GB" : locale;
+  try {
+    return new Intl.DateTimeFormat(tag, options(timeZone)).format(date);
+  } catch {
+    return new Intl.DateTimeFormat(tag, options("UTC")).format(date);
+  }
+}
+
+export type SheetRow = { label: string; value: string; code: boolean };
+
+/** The sheet's label/value rows, in order; `code` values are set in a fixed-width font. */
+export function passwordSheetRows(sheet: PasswordSheet, labels: PasswordSheetLabels): SheetRow[] {
+  return [
+    { label: labels.organization, value: sheet.organizationName, code: false },
+    { label: labels.email, value: sheet.email, code: false },
+    { label: labels.temporaryPassword, value: sheet.temporaryPassword, code: true },
+    { label: labels.invitationLink, value: sheet.invitationUrl, code: true },
+    { label: labels.invitationId, value: sheet.invitationId, code: true },
+    {
+      label: labels.expires,
+      value: formatSheetExpiry(sheet.invitationExpiresAt, sheet.locale, sheet.timeZone),
+      code: false,
+    },
+  ];
+}
 
 // The standard fonts encode WinAnsi only: anything else (an organization named in another script)
 // is replaced rather than failing the download.
@@ -127,25 +175,66 @@ function encodable(font: PDFFont, text: string): string {
   return Array.from(text, (c) => (supported.has(c.codePointAt(0) ?? 0) ? c : "?")).join("");
 }
 
-function wrap(font: PDFFont, text: string, size: number, width: number): string[] {
+/**
+ * A word wider than the line, in pieces that fit: cut before `@` and after `.`, `/`, `?`, `&`,
+ * `=` or `-` where it can, and between characters only where a piece has none of those.
+ */
+function breakWord(word: string, maxWidth: number, measure: (text: string) => number): string[] {
+  const parts = word.split(/(?=@)|(?<=[./?&=-])/);
+  const pieces: string[] = [];
+  let piece = "";
+  for (const part of parts) {
+    if (measure(piece + part) <= maxWidth) {
+      piece += part;
+      continue;
+    }
+    if (piece) pieces.push(piece);
+    piece = "";
+    for (const char of part) {
+      if (piece && measure(piece + char) > maxWidth) {
+        pieces.push(piece);
+        piece = "";
+      }
+      piece += char;
+    }
+  }
+  if (piece) pieces.push(piece);
+  return pieces;
+}
+
+/**
+ * `text` in lines no wider than `maxWidth`, broken between words; a word wider than a line on its
+ * own is broken at its `@` and `.` first (see `breakWord`).
+ */
+export function wrapText(text: string, maxWidth: number, measure: (text: string) => number): string[] {
   const lines: string[] = [];
   let line = "";
-  for (const char of text) {
-    if (font.widthOfTextAtSize(line + char, size) > width && line) {
-      lines.push(line);
-      line = "";
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const candidate = line ? `${line} ${word}` : word;
+    if (measure(candidate) <= maxWidth) {
+      line = candidate;
+      continue;
     }
-    line += char;
+    if (line) lines.push(line);
+    line = "";
+    if (measure(word) <= maxWidth) {
+      line = word;
+      continue;
+    }
+    const pieces = breakWord(word, maxWidth, measure);
+    lines.push(...pieces.slice(0, -1));
+    line = pieces.at(-1) ?? "";
   }
   if (line) lines.push(line);
   return lines;
 }
 
-/** The one-page PDF of a password sheet. */
+/** The one-page PDF of a password sheet, in the invitation's language (the caller's labels). */
 export async function renderPasswordSheet(sheet: PasswordSheet, labels: PasswordSheetLabels): Promise<Uint8Array> {
   const pdf = await PDFDocument.create();
   pdf.setTitle(labels.title);
   pdf.setCreator("Gatehouse");
+  pdf.setLanguage(sheet.locale);
   const page = pdf.addPage([595.28, 841.89]);
   const regular = await pdf.embedFont(StandardFonts.Helvetica);
   const bold = await pdf.embedFont(StandardFonts.HelveticaBold);
@@ -155,7 +244,7 @@ export async function renderPasswordSheet(sheet: PasswordSheet, labels: Password
   let y = page.getHeight() - margin;
 
   const draw = (text: string, font: PDFFont, size: number, color = rgb(0.1, 0.1, 0.15)) => {
-    for (const line of wrap(font, encodable(font, text), size, width)) {
+    for (const line of wrapText(encodable(font, text), width, (t) => font.widthOfTextAtSize(t, size))) {
       y -= size * 1.35;
       page.drawText(line, { x: margin, y, size, font, color });
     }
@@ -163,18 +252,10 @@ export async function renderPasswordSheet(sheet: PasswordSheet, labels: Password
 
   draw(labels.title, bold, 20);
   y -= 12;
-  const rows: [string, string, PDFFont][] = [
-    [labels.organization, sheet.organizationName, regular],
-    [labels.email, sheet.email, regular],
-    [labels.temporaryPassword, sheet.temporaryPassword, mono],
-    [labels.invitationLink, sheet.invitationUrl, mono],
-    [labels.invitationId, sheet.invitationId, mono],
-    [labels.expires, labels.formatDate(sheet.invitationExpiresAt), regular],
-  ];
-  for (const [label, value, font] of rows) {
+  for (const row of passwordSheetRows(sheet, labels)) {
     y -= 10;
-    draw(label, bold, 10, rgb(0.35, 0.35, 0.4));
-    draw(value, font, font === mono ? 12 : 13);
+    draw(row.label, bold, 10, rgb(0.35, 0.35, 0.4));
+    draw(row.value, row.code ? mono : regular, row.code ? 12 : 13);
   }
   y -= 18;
   draw(labels.instructions, regular, 11);

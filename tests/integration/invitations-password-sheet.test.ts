@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { PDFDocument } from "pdf-lib";
 import { describe, expect, it, vi } from "vitest";
-import { idempotencyRecords, invitations, spentPasswordSheets } from "@/db/schema";
+import { accounts, idempotencyRecords, invitations, spentPasswordSheets } from "@/db/schema";
 import { sendInvitations, type SentInvitation } from "@/lib/invitations/create";
 import {
   claimPasswordSheet,
@@ -24,7 +24,6 @@ const labels = {
   invitationId: "Invitation ID",
   expires: "Valid until",
   instructions: "Open the link.",
-  formatDate: (d: Date) => d.toISOString(),
 };
 
 async function manualInvitation() {
@@ -48,6 +47,8 @@ describe("password sheet", () => {
       email: line.email,
       temporaryPassword: line.temporaryPassword,
       invitationId: line.invitationId,
+      locale: "en",
+      timeZone: "UTC",
     });
     expect(sheet.invitationUrl).toMatch(new RegExp(`/invite/${line.invitationId}\\?key=[A-Za-z0-9_-]{43}$`));
     const pdf = Buffer.from(await renderPasswordSheet(sheet, labels));
@@ -96,6 +97,22 @@ describe("password sheet", () => {
     await expectDomainError(claimPasswordSheet(actor, token), "invite-wizard.sheetUnavailable");
   });
 
+  it("is in the invitation's language and the inviter's time zone, not the inviter's language", async () => {
+    const db = t.db();
+    const setup = await createOrganizationWithOwner(db, "Fromagerie");
+    await db
+      .update(accounts)
+      .set({ locale: "en", timeZone: "Europe/Paris" })
+      .where(eq(accounts.id, setup.actor.accountId));
+    const result = await sendInvitations(
+      setup.actor,
+      sendInput(uniqueEmail(), { passwordDelivery: "manual", options: { locale: "fr" } }),
+    );
+    const line = result.invitations[0] as SentInvitation;
+    const sheet = await claimPasswordSheet(setup.actor, line.passwordSheetToken!);
+    expect(sheet).toMatchObject({ locale: "fr", timeZone: "Europe/Paris" });
+  });
+
   it("renders names outside the PDF fonts' alphabet instead of failing", async () => {
     const pdf = await renderPasswordSheet(
       {
@@ -105,6 +122,8 @@ describe("password sheet", () => {
         invitationUrl: "http://localhost:3000/invite/x?key=y",
         invitationId: "x",
         invitationExpiresAt: new Date(),
+        locale: "fr",
+        timeZone: "UTC",
       },
       labels,
     );

@@ -1,4 +1,4 @@
-import { getFormatter, getTranslations } from "next-intl/server";
+import { getTranslations } from "next-intl/server";
 import { connection } from "next/server";
 import { can } from "@/lib/auth/actor";
 import { getMembershipAccess } from "@/lib/auth/current";
@@ -35,7 +35,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ slu
 
   try {
     const sheet = await claimPasswordSheet(access.actor, token);
-    const [t, format] = await Promise.all([getTranslations("invite-wizard"), getFormatter()]);
+    const t = await getTranslations({ locale: sheet.locale, namespace: "invite-wizard" });
     const pdf = await renderPasswordSheet(sheet, {
       title: t("sheet.title"),
       organization: t("sheet.organization"),
@@ -45,7 +45,6 @@ export async function POST(request: Request, { params }: { params: Promise<{ slu
       invitationId: t("sheet.invitationId"),
       expires: t("sheet.expires"),
       instructions: t("sheet.instructions"),
-      formatDate: (date) => format.dateTime(date, { dateStyle: "long", timeStyle: "short" }),
     });
     return new Response(Buffer.from(pdf), {
       headers: {
