@@ -9,7 +9,13 @@ import { hashPassword } from "@/lib/auth/password";
 import { notifyOutbox } from "@/lib/email/outbox";
 import { DomainError, isUniqueViolation } from "@/lib/errors";
 import { normalizeEmail } from "@/lib/security/email";
-import { hitRateLimit, minutesUntil, type RateLimitRule } from "@/lib/security/rate-limit";
+import {
+  countAttempt,
+  giveBackAttempt,
+  minutesUntil,
+  type RateLimitCount,
+  type RateLimitRule,
+} from "@/lib/security/rate-limit";
 import { generateKey, generateTemporaryPassword, hashKey } from "@/lib/security/tokens";
 import { readSettings } from "@/lib/settings/read";
 import { accessExpiryInstant, splitAddresses, type SendInviteInput } from "@/lib/validations/invitations";
@@ -98,8 +104,9 @@ function refusalFor(address: ResolvedAddress): DomainError | null {
   }
 }
 
-async function assertWithinLimits(tx: Transaction, actor: Actor): Promise<void> {
-  const limits: [key: string, rule: RateLimitRule, code: string][] = [
+function inviteLimits(actor: Actor): [key: string, rule: RateLimitRule, code: string][] {
+  // Always in this order, so that parallel sends take the counters' row locks alike.
+  return [
     [
       inviteRateLimitKeys.inviter(actor.organizationId, actor.accountId),
       INVITE_LIMITS.perInviter,
@@ -112,13 +119,38 @@ async function assertWithinLimits(tx: Transaction, actor: Actor): Promise<void> 
     ],
     [inviteRateLimitKeys.account(actor.accountId), INVITE_LIMITS.perAccount, "invite-wizard.accountRateLimited"],
   ];
-  for (const [key, rule, code] of limits) {
-    // Counted first, inside the transaction: a refused or failed invitation rolls its count back.
-    // The keys are always taken in this order, so parallel sends cannot deadlock.
-    const state = await hitRateLimit(tx, key, rule);
-    if (state.hits > rule.limit)
-      throw new DomainError(code, { status: 429, params: { minutes: minutesUntil(state.retryAfterSeconds) } });
-  }
+}
+
+/**
+ * Counts one invitation against every limit before any work (no password is hashed for a refused
+ * one). Returns the counts to give back if the invitation is not sent after all, or the refusal.
+ */
+async function countInvitation(
+  actor: Actor,
+  address: string,
+): Promise<{ counted: RateLimitCount[] } | { refused: FailedInvitation }> {
+  const db = await getDb();
+  const limits = inviteLimits(actor);
+  const attempt = await countAttempt(
+    db,
+    limits.map(([key, rule]) => [key, rule] as const),
+  );
+  if (attempt.allowed) return { counted: attempt.counted };
+  // A refused invitation leaves the counters as they were.
+  await giveBackAttempt(db, attempt.counted);
+  const refused = attempt.refused!;
+  const code = limits.find(([key]) => key === refused.key)![2];
+  return {
+    refused: {
+      email: address,
+      outcome: "failed",
+      code,
+      params: { minutes: minutesUntil(refused.retryAfterSeconds) },
+    },
+  };
+}
+
+async function assertUnderPendingCap(tx: Transaction, actor: Actor): Promise<void> {
   const [pending] = await tx
     .select({ n: count() })
     .from(invitations)
@@ -174,7 +206,7 @@ async function inviteOne(
   if (!resolved) throw new Error("address lookup returned nothing");
   const refusal = refusalFor(resolved);
   if (refusal) throw refusal;
-  await assertWithinLimits(tx, actor);
+  await assertUnderPendingCap(tx, actor);
 
   let passwordDelivery: PasswordDelivery = "none";
   if (resolved.outcome === "new") {
@@ -322,7 +354,25 @@ async function inviteOne(
   };
 }
 
-async function sendOne(actor: Actor, address: string, input: SendInviteInput, prepared: Credentials | undefined) {
+async function sendOne(
+  actor: Actor,
+  address: string,
+  input: SendInviteInput,
+  prepared: Credentials | undefined,
+  counted: RateLimitCount[],
+) {
+  const result = await sendCounted(actor, address, input, prepared);
+  // Only an invitation sent now keeps its count: a refusal or a replay gives it back.
+  if (result.outcome !== "sent" || result.replayed) await giveBackAttempt(await getDb(), counted);
+  return result;
+}
+
+async function sendCounted(
+  actor: Actor,
+  address: string,
+  input: SendInviteInput,
+  prepared: Credentials | undefined,
+): Promise<SentInvitation | FailedInvitation> {
   const db = await getDb();
   for (let attempt = 0; ; attempt++) {
     try {
@@ -362,9 +412,13 @@ export async function sendInvitations(actor: Actor, input: SendInviteInput): Pro
   const db = await getDb();
   const addresses = splitAddresses(input.emails);
 
-  // bcrypt runs before any transaction opens, so no lock is held while it works.
+  // Every address is counted against the limits first; bcrypt then runs only for the addresses
+  // the limits let through, before any transaction opens, so no lock is held while it works.
+  const counts = new Map<string, { counted: RateLimitCount[] } | { refused: FailedInvitation }>();
+  for (const address of addresses) counts.set(address, await countInvitation(actor, address));
   const settings = await readSettings(db, actor.organizationId);
-  const preview = await resolveAddresses(db, actor.organizationId, addresses, settings);
+  const allowed = addresses.filter((address) => "counted" in counts.get(address)!);
+  const preview = await resolveAddresses(db, actor.organizationId, allowed, settings);
   const prepared = new Map<string, Credentials>();
   await Promise.all(
     preview.filter((a) => a.outcome === "new").map(async (a) => prepared.set(a.normalized, await newCredentials())),
@@ -372,7 +426,12 @@ export async function sendInvitations(actor: Actor, input: SendInviteInput): Pro
 
   const results: (SentInvitation | FailedInvitation)[] = [];
   for (const address of addresses) {
-    results.push(await sendOne(actor, address, input, prepared.get(normalizeEmail(address))));
+    const count = counts.get(address)!;
+    results.push(
+      "refused" in count
+        ? count.refused
+        : await sendOne(actor, address, input, prepared.get(normalizeEmail(address)), count.counted),
+    );
   }
   if (results.some((r) => r.outcome === "sent" && !r.replayed)) notifyOutbox();
   return { organizationName: actor.organizationName, invitations: results };
