@@ -52,6 +52,7 @@ export function InvitationEmail(props: InvitationEmailProps) {
         </>
       )}
       {props.variant === "new-without-password" && <Paragraph>{t("invitation.newWithoutPassword")}</Paragraph>}
+      {props.twoStepRequired && <Paragraph>{t("invitation.twoStepRequired", { organization })}</Paragraph>}
       <CallToAction href={props.link} label={t("invitation.button")} intro={t("linkIntro")} />
       <Paragraph>{t("invitation.expires", { date: formatEmailDate(props.locale, props.expiresAt) })}</Paragraph>
       <Paragraph muted>{t("invitation.pasteIntro")}</Paragraph>

@@ -17,6 +17,8 @@ export type EmailTemplates = {
       personalMessage: string | null;
       /** existing: sign in to accept; new-with-password: the temporary password is in the email; new-without-password: the administrator hands it over. */
       variant: "existing" | "new-with-password" | "new-without-password";
+      /** The organization requires two-step verification of administrators (absent in emails queued before it existed). */
+      twoStepRequired?: boolean;
     };
     secret: { key: string; temporaryPassword?: string };
   };

@@ -3,7 +3,7 @@ import { and, asc, eq, gt, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/pg-core";
 import { z } from "zod";
 import { getDb, type Database, type Executor, type Transaction } from "@/db/client";
-import { accounts, invitations, memberships, organizations, type Invitation } from "@/db/schema";
+import { accounts, invitations, memberships, organizations, organizationSettings, type Invitation } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 import type { CurrentAccount } from "@/lib/auth/current";
 import {
@@ -58,6 +58,8 @@ export type PendingInvitation = {
   accountKind: "existing" | "new";
   /** What a new password must have at least: the strictest of the account's organizations. */
   minPasswordLength: number;
+  /** The organization requires administrators to enroll in two-step verification before entering. */
+  twoStepRequired: boolean;
 };
 
 export type InvitationView =
@@ -75,6 +77,7 @@ async function loadInvitation(db: Executor, id: string) {
       organizationId: invitations.organizationId,
       organizationName: organizations.name,
       organizationSlug: organizations.slug,
+      twoStepRequirement: organizationSettings.twoStepRequirement,
       accountId: invitations.accountId,
       email: invitations.email,
       role: invitations.role,
@@ -103,6 +106,7 @@ async function loadInvitation(db: Executor, id: string) {
     })
     .from(invitations)
     .innerJoin(organizations, eq(organizations.id, invitations.organizationId))
+    .leftJoin(organizationSettings, eq(organizationSettings.organizationId, invitations.organizationId))
     .innerJoin(invitee, eq(invitee.id, invitations.accountId))
     .leftJoin(inviter, eq(inviter.id, invitations.invitedByAccountId))
     .where(eq(invitations.id, id));
@@ -237,6 +241,7 @@ export async function viewInvitation(invitationId: string, key: string, meta: Re
       accountId: row.accountId,
       accountKind: row.account.passwordIsTemporary ? "new" : "existing",
       minPasswordLength: await minimumPasswordLengthFor(db, row.accountId),
+      twoStepRequired: row.role === "administrator" && row.twoStepRequirement === "required",
     },
   };
 }

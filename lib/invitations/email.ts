@@ -1,6 +1,7 @@
 import "server-only";
+import { eq } from "drizzle-orm";
 import type { Transaction } from "@/db/client";
-import type { Invitation } from "@/db/schema";
+import { organizationSettings, type Invitation } from "@/db/schema";
 import { enqueueEmail } from "@/lib/email/outbox";
 
 /**
@@ -31,6 +32,12 @@ export async function queueInvitationEmail(
   if (variant === "new-with-password" && !input.temporaryPassword) {
     throw new Error("an invitation whose password is emailed needs the temporary password");
   }
+  // Said in advance: an administrator of an organization that requires it enrolls before entering.
+  const [settings] = await tx
+    .select({ twoStepRequirement: organizationSettings.twoStepRequirement })
+    .from(organizationSettings)
+    .where(eq(organizationSettings.organizationId, invitation.organizationId));
+  const twoStepRequired = invitation.role === "administrator" && settings?.twoStepRequirement === "required";
   return enqueueEmail(tx, {
     organizationId: invitation.organizationId,
     template: "invitation",
@@ -45,6 +52,7 @@ export async function queueInvitationEmail(
       expiresAt: invitation.expiresAt.toISOString(),
       personalMessage: invitation.personalMessage,
       variant,
+      twoStepRequired,
     },
     secret:
       variant === "new-with-password"

@@ -56,6 +56,7 @@ const defaults = {
   defaultLocale: "en",
   allowedEmailDomains: [],
   minPasswordLength: 12,
+  twoStepRequirement: "off",
 } as const;
 
 function input(version: number, overrides: Partial<SettingsInput> = {}): SettingsInput {
@@ -92,6 +93,24 @@ describe("defaults", () => {
 });
 
 describe("saving", () => {
+  it("a save without the two-step field keeps the requirement as it is; one with it changes it", async () => {
+    const { org, actor } = await createOrganizationWithOwner(t.db(), "Keeper");
+    await updateSettings(actor, input(1, { twoStepRequirement: "required" }));
+    const { twoStepRequirement: _omitted, ...withoutTwoStep } = input(2, { minPasswordLength: 20 });
+    await updateSettings(actor, withoutTwoStep);
+    expect(await readSettings(t.db(), org.id)).toMatchObject({ twoStepRequirement: "required", version: 3 });
+    await updateSettings(actor, input(3, { minPasswordLength: 20, twoStepRequirement: "off" }));
+    expect(await readSettings(t.db(), org.id)).toMatchObject({ twoStepRequirement: "off", version: 4 });
+    const events = await settingsAuditEvents(org.id);
+    expect(events.map((e) => (e.details as { changes: object }).changes)).toEqual(
+      expect.arrayContaining([
+        { twoStepRequirement: { from: "off", to: "required" } },
+        { minPasswordLength: { from: 12, to: 20 } },
+        { twoStepRequirement: { from: "required", to: "off" } },
+      ]),
+    );
+  });
+
   it("stores every field, lower-cases and sorts the domains, bumps the version, and audits before → after", async () => {
     const { org, actor } = await createOrganizationWithOwner(t.db(), "Saver");
     const result = await updateSettings(
@@ -103,6 +122,7 @@ describe("saving", () => {
         defaultLocale: "fr",
         allowedEmailDomains: "Example.COM\n\n  sub.example.org ; example.com",
         minPasswordLength: 128,
+        twoStepRequirement: "required",
       }),
     );
     const expected = {
@@ -111,6 +131,7 @@ describe("saving", () => {
       defaultLocale: "fr",
       allowedEmailDomains: ["example.com", "sub.example.org"],
       minPasswordLength: 128,
+      twoStepRequirement: "required",
       version: 2,
     };
     expect(result).toEqual({ changed: true, settings: expected });
@@ -127,6 +148,7 @@ describe("saving", () => {
         defaultLocale: { from: "en", to: "fr" },
         allowedEmailDomains: { from: [], to: ["example.com", "sub.example.org"] },
         minPasswordLength: { from: 12, to: 128 },
+        twoStepRequirement: { from: "off", to: "required" },
       },
     });
   });

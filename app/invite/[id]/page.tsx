@@ -140,6 +140,11 @@ async function PendingInvitationPage({
             </div>
           ))}
         </dl>
+        {invitation.twoStepRequired && (
+          <Alert tone="info" className="mt-6">
+            {t("twoStepRequired", { organization })}
+          </Alert>
+        )}
         {panel}
       </Card>
     </main>
