@@ -84,33 +84,65 @@ function isChangeSet(value: unknown): value is Record<string, { from: unknown; t
   );
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /**
- * The details as displayable lines, secrets removed, in the order they were recorded. A
- * `diff()` result, at the top or nested under a key such as `changes`, becomes one line per field.
+ * Whether a details key holds a row's identifier (`membershipId`, `resetId`): kept in the record
+ * for whoever queries it, never shown, since the event's sentence already names who it was about.
+ */
+export function isIdentifierKey(key: string): boolean {
+  return /(^id|[a-z]Id)s?$/.test(key);
+}
+
+const shownValue = (value: unknown) => !(typeof value === "string" && UUID.test(value));
+
+/**
+ * The details as displayable lines, secrets and identifiers removed, in the order they were
+ * recorded. A `diff()` result, at the top or nested under a key such as `changes`, becomes one
+ * line per field.
  */
 export function detailEntries(details: Record<string, unknown>): DetailEntry[] {
   return Object.entries(sanitizeDetails(details)).flatMap(([field, value]): DetailEntry[] => {
+    if (isIdentifierKey(field)) return [];
     if (isChange(value)) return [{ field, change: true, from: value.from, to: value.to }];
     if (isChangeSet(value))
-      return Object.entries(value).map(([inner, c]) => ({ field: inner, change: true, from: c.from, to: c.to }));
-    return [{ field, change: false, value }];
+      return Object.entries(value)
+        .filter(([inner]) => !isIdentifierKey(inner))
+        .map(([inner, c]) => ({ field: inner, change: true, from: c.from, to: c.to }));
+    return shownValue(value) ? [{ field, change: false, value }] : [];
   });
 }
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 
-export type DetailWords = { none: string; yes: string; no: string; word: (value: string) => string | undefined };
+export type DetailWords = {
+  none: string;
+  yes: string;
+  no: string;
+  /** The label of a recorded word, for this field if it has its own (`reason: invitation`). */
+  word: (value: string, field?: string) => string | undefined;
+};
 
-/** A detail value as text: dates through `formatDate`, enum words (`not_send`) through `words.word`. */
-export function formatDetailValue(value: unknown, labels: DetailWords, formatDate: (d: Date) => string): string {
+/** Whether a recorded value is a word of the code (`not_send`, `temporaryPassword`) rather than text. */
+export function isDetailWord(value: string): boolean {
+  return /^[a-z][A-Za-z_]*$/.test(value);
+}
+
+/** A detail value as text: dates through `formatDate`, words of the code (`not_send`) through `words.word`. */
+export function formatDetailValue(
+  value: unknown,
+  labels: DetailWords,
+  formatDate: (d: Date) => string,
+  field?: string,
+): string {
   if (value === null || value === undefined || value === "") return labels.none;
   if (typeof value === "boolean") return value ? labels.yes : labels.no;
   if (typeof value === "string") {
     if (ISO_INSTANT.test(value)) return formatDate(new Date(value));
-    return (/^[a-z_]+$/.test(value) && labels.word(value)) || value;
+    return (isDetailWord(value) && labels.word(value, field)) || value;
   }
   if (Array.isArray(value))
-    return value.length ? value.map((v) => formatDetailValue(v, labels, formatDate)).join(", ") : labels.none;
+    return value.length ? value.map((v) => formatDetailValue(v, labels, formatDate, field)).join(", ") : labels.none;
   if (typeof value === "object") return JSON.stringify(value);
   return String(value);
 }

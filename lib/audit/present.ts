@@ -35,7 +35,7 @@ function role(details: Record<string, unknown>): string {
 /** "Olivia invited new.admin@example.com as administrator", in the translator's language. */
 export function auditSentence(event: PresentableEvent, t: AuditTranslator): string {
   const actor = event.actor.name ?? event.actor.email ?? t("system");
-  const target = event.target.label ?? event.target.id ?? "";
+  const target = event.target.label ?? t("unknown");
   const key = sentenceKey(event.action);
   // An action recorded by a newer version of the app than the one reading it.
   if (!t.has(key)) return t("unknownAction", { actor, action: event.action });
@@ -54,10 +54,13 @@ export function auditDetails(
     none: t("none"),
     yes: t("yes"),
     no: t("no"),
-    word: (v: string) => (t.has(`values.${v}`) ? t(`values.${v}`) : undefined),
+    word: (v: string, field?: string) => {
+      const key = [`values.${field}.${v}`, `values.${v}`].find((k) => t.has(k));
+      return key ? t(key) : undefined;
+    },
   };
-  const text = (value: unknown) => formatDetailValue(value, labels, formatDate);
   return detailEntries(details).map((entry) => {
+    const text = (value: unknown) => formatDetailValue(value, labels, formatDate, entry.field);
     const label = t.has(`fields.${entry.field}`) ? t(`fields.${entry.field}`) : entry.field;
     return entry.change ? { label, from: text(entry.from), to: text(entry.to) } : { label, value: text(entry.value) };
   });

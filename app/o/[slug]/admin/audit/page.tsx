@@ -143,7 +143,7 @@ export default async function AuditLogPage({ params, searchParams }: Props) {
                       )}
                     </td>
                     <td className="min-w-36 px-3 py-2 text-slate-700 [overflow-wrap:anywhere]">
-                      {event.target.label ?? event.target.id ?? t("none")}
+                      {event.target.label ?? t("none")}
                     </td>
                     <td className="px-3 py-2 text-slate-700">
                       <div>
