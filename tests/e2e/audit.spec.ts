@@ -88,16 +88,14 @@ test("an invite, a settings change and a member edit appear on the Audit log in 
 
 test("times follow the viewer's time zone", async ({ browser, db }) => {
   const { org, owner } = await seedOrganization(db, "Zoned");
-  await db
-    .insert(auditEvents)
-    .values({
-      organizationId: org.id,
-      actorAccountId: owner.id,
-      actorName: owner.name,
-      actorEmail: owner.email,
-      action: "settings.updated",
-      createdAt: new Date("2026-06-01T22:30:00Z"),
-    });
+  await db.insert(auditEvents).values({
+    organizationId: org.id,
+    actorAccountId: owner.id,
+    actorName: owner.name,
+    actorEmail: owner.email,
+    action: "settings.updated",
+    createdAt: new Date("2026-06-01T22:30:00Z"),
+  });
   const context = await browser.newContext({ timezoneId: "Asia/Tokyo", locale: "en-US" });
   const page = await context.newPage();
   await signIn(page, owner.email);
