@@ -50,6 +50,9 @@ export async function AppShell({
                 {t("signedInAs", { name: accountName })}
               </summary>
               <div className="absolute right-0 z-20 mt-2 w-72 rounded-md bg-white p-3 text-slate-900 shadow-lg ring-1 ring-slate-200">
+                <Link href="/account" className="block rounded-md px-3 py-2 font-medium hover:bg-slate-100">
+                  {t("account")}
+                </Link>
                 <Link href="/account/security" className="block rounded-md px-3 py-2 font-medium hover:bg-slate-100">
                   {t("security")}
                 </Link>
@@ -97,6 +100,9 @@ export async function AppShell({
                   <ul aria-labelledby="nav-system-settings" className="ml-2">
                     <li>
                       <NavLink href={`${base}/admin/settings/general`}>{t("general")}</NavLink>
+                    </li>
+                    <li>
+                      <NavLink href={`${base}/admin/settings/organization`}>{t("organizationSettings")}</NavLink>
                     </li>
                   </ul>
                 </li>

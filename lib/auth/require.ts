@@ -1,5 +1,6 @@
 import "server-only";
 import { notFound, redirect } from "next/navigation";
+import { movedOrganizationPath } from "@/lib/organizations/moved";
 import type { Permission } from "@/lib/permissions";
 import { can, type Actor } from "./actor";
 import { getMembershipAccess, type MembershipAccess } from "./current";
@@ -20,7 +21,12 @@ export async function requireOrgAccess(slug: string): Promise<Extract<Membership
   if (access.kind === "signed-out") redirect(`/sign-in?callbackUrl=${encodeURIComponent(`/o/${slug}`)}`);
   if (access.kind === "temporary-password") redirect("/change-password");
   if (access.kind === "two-step-required") redirect(twoStepSetupPath(`/o/${access.organizationSlug}`));
-  if (access.kind === "not-member") notFound();
+  if (access.kind === "not-member") {
+    // A former URL name of one of the account's organizations redirects for a while after a change.
+    const moved = await movedOrganizationPath(slug);
+    if (moved) redirect(moved);
+    notFound();
+  }
   return access;
 }
 
