@@ -140,9 +140,20 @@ export type AccountContext = { account: CurrentAccount; meta: RequestMeta };
 export type OrgContext = { actor: Actor; organizationSlug: string };
 
 type Action<T> = (raw?: unknown) => Promise<ActionResult<T>>;
+/** A `<form action>` with no field and no place for a message: it only redirects. */
+type FormAction = (formData?: FormData) => Promise<void>;
 type OrgAction<T> = (organizationSlug: string, raw?: unknown) => Promise<ActionResult<T>>;
 
-/** An action anyone may call (sign-in, first run, invitation pages). */
+/**
+ * An action anyone may call (sign-in, first run, invitation pages). With `form: true` it is a
+ * form's own action (sign-out), which has nowhere to show a failure: the failure, logged with its
+ * reference if unexpected, is thrown to the error page instead.
+ */
+export function publicAction<S extends z.ZodType, T>(
+  schema: S,
+  handler: (input: z.output<S>, meta: RequestMeta) => Promise<T>,
+  options: Redirecting<T, PublicContext> & { form: true },
+): FormAction;
 export function publicAction<S extends z.ZodType, T>(
   schema: S,
   handler: (input: z.output<S>, meta: RequestMeta) => Promise<T>,
@@ -156,9 +167,9 @@ export function publicAction<S extends z.ZodType, T>(
 export function publicAction<S extends z.ZodType, T>(
   schema: S,
   handler: (input: z.output<S>, meta: RequestMeta) => Promise<T>,
-  options?: ActionOptions<T, PublicContext>,
-): Action<T> {
-  return async (raw) =>
+  options?: ActionOptions<T, PublicContext> & { form?: true },
+): Action<T> | FormAction {
+  const action: Action<T> = async (raw) =>
     perform(
       async () => ({ meta: await getRequestMeta() }),
       schema,
@@ -166,6 +177,11 @@ export function publicAction<S extends z.ZodType, T>(
       (c, input) => handler(input, c.meta),
       options,
     );
+  if (!options?.form) return action;
+  return async (formData?: FormData) => {
+    const result = await action(formData);
+    if (!result.ok) throw new Error(result.formError ?? result.code);
+  };
 }
 
 /** What an account action may also allow: the one page a temporary password leads to. */

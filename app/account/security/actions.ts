@@ -1,33 +1,29 @@
 "use server";
 
-import { revalidatePath } from "next/cache";
-import { accountAction, type ActionResult } from "@/lib/action";
+import { accountAction } from "@/lib/action";
 import { regenerateRecoveryCodes, removeFactor, renameFactor } from "@/lib/two-step";
 import { factorIdSchema, noInputSchema, renameFactorSchema } from "@/lib/validations/two-step";
 
-const rename = accountAction(renameFactorSchema, async (account, input, meta) => {
-  const factor = await renameFactor(account, input.factorId, input.name, meta);
-  return { name: factor.name };
-});
+// Each change alters what the page lists: it is refreshed once the change is committed.
+const refreshed = { revalidate: "/account/security" };
 
-const remove = accountAction(factorIdSchema, (account, input, meta) => removeFactor(account, input.factorId, meta));
+export const renameFactorAction = accountAction(
+  renameFactorSchema,
+  async (account, input, meta) => {
+    const factor = await renameFactor(account, input.factorId, input.name, meta);
+    return { name: factor.name };
+  },
+  refreshed,
+);
 
-const regenerate = accountAction(noInputSchema, (account, _input, meta) => regenerateRecoveryCodes(account, meta));
+export const removeFactorAction = accountAction(
+  factorIdSchema,
+  (account, input, meta) => removeFactor(account, input.factorId, meta),
+  refreshed,
+);
 
-// Each change alters what the page lists: refresh it once the change is committed.
-function refreshed<T>(result: ActionResult<T>): ActionResult<T> {
-  if (result.ok) revalidatePath("/account/security");
-  return result;
-}
-
-export async function renameFactorAction(raw: unknown): Promise<ActionResult<{ name: string }>> {
-  return refreshed(await rename(raw));
-}
-
-export async function removeFactorAction(raw: unknown): Promise<ActionResult<void>> {
-  return refreshed(await remove(raw));
-}
-
-export async function regenerateRecoveryCodesAction(): Promise<ActionResult<string[]>> {
-  return refreshed(await regenerate({}));
-}
+export const regenerateRecoveryCodesAction = accountAction(
+  noInputSchema,
+  (account, _input, meta) => regenerateRecoveryCodes(account, meta),
+  refreshed,
+);
