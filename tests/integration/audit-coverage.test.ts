@@ -30,6 +30,7 @@ const NOT_AUDITED: Record<string, string> = {
   startTotpEnrollment: "an authenticator app not yet confirmed is no factor; confirming it is audited",
   verifyTotpCode: "sign-in bookkeeping: the authenticator's last accepted time step",
   verifyPasskeyAuthentication: "sign-in bookkeeping: the passkey's counter and last use",
+  authenticateWithPasskey: "sign-in bookkeeping: the last sign-in time",
 };
 
 const root = process.cwd();
