@@ -30,8 +30,11 @@ export function SignInPanel({ email }: { email: string }) {
 
   const onSubmit = handleSubmit(async (values) => {
     setFormError(undefined);
-    const result = await signInToAcceptAction(values);
+    // The second step, when the account has one, comes back to this page (its key included).
+    const here = `${window.location.pathname}${window.location.search}`;
+    const result = await signInToAcceptAction({ ...values, callbackUrl: here });
     if (!result.ok) setFormError(applyActionErrors(result, setError, fields));
+    else if (result.data.secondStep) router.push("/sign-in/two-step");
     else router.refresh();
   });
 
