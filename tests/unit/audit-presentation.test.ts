@@ -138,7 +138,7 @@ describe("audit details", () => {
       auditDetails(details, translator("fr"), (d) => d.toISOString()),
       translator("fr"),
     );
-    expect(fr).toContain("Envoyer le mot de passe temporaire par e-mail : Demander → Ne pas envoyer");
+    expect(fr).toContain("Envoyer le mot de passe temporaire par courriel : Demander → Ne pas envoyer");
   });
 });
 
