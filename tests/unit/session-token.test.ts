@@ -1,5 +1,5 @@
 import { encode } from "next-auth/jwt";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, onTestFinished, vi } from "vitest";
 import { env } from "@/lib/env";
 import { createSignInGrant, verifySignInGrant } from "@/lib/auth/grant";
 import { decodeSessionToken, SESSION_COOKIE, sessionClaims } from "@/lib/auth/session-token";
@@ -39,7 +39,7 @@ describe("reading the session cookie", () => {
   });
 
   it("stops accepting a token it has already read once the token expires", async () => {
-    afterEach(() => vi.useRealTimers());
+    onTestFinished(() => vi.useRealTimers());
     const start = Date.now();
     vi.useFakeTimers({ toFake: ["Date"], now: start });
     const shortLived = await token(
