@@ -1,5 +1,5 @@
 import "server-only";
-import type { Actor } from "@/lib/auth/actor";
+import { assertCan, type Actor } from "@/lib/auth/actor";
 import { csvRow } from "./csv";
 import type { AuditFilters } from "./filters";
 import { auditEventBatches } from "./list";
@@ -14,6 +14,7 @@ export function auditCsvStream(
   filters: AuditFilters,
   options: { timeZone: string; t: AuditTranslator },
 ): ReadableStream<Uint8Array> {
+  assertCan(actor, "audit:read");
   const { t } = options;
   const encoder = new TextEncoder();
   const batches = auditEventBatches(actor, filters, { timeZone: options.timeZone });

@@ -4,10 +4,12 @@ import { and, eq, sql } from "drizzle-orm";
 import { PDFDocument, StandardFonts, rgb, type PDFFont } from "pdf-lib";
 import { getDb } from "@/db/client";
 import { accounts, invitations, spentPasswordSheets } from "@/db/schema";
-import { lockActor, type Actor } from "@/lib/auth/actor";
+import { assertCan, lockActor, type Actor } from "@/lib/auth/actor";
 import { openSecret, sealSecret } from "@/lib/email/secret-box";
 import { DomainError } from "@/lib/errors";
 import type { AppLocale } from "@/lib/i18n/config";
+import { dateFormatter } from "@/lib/i18n/formatters";
+import { validTimeZone } from "@/lib/i18n/time-zone";
 import { invitationUrl } from "./links";
 
 /**
@@ -71,6 +73,7 @@ export type PasswordSheet = {
  * member, another organization or an expired token get `sheetUnavailable`.
  */
 export async function claimPasswordSheet(actor: Actor, token: string): Promise<PasswordSheet> {
+  assertCan(actor, "invitations:manage");
   const sheet = openSheet(token);
   if (
     sheet.organizationId !== actor.organizationId ||
@@ -128,26 +131,12 @@ export type PasswordSheetLabels = {
 };
 
 /**
- * The expiry as the sheet states it: date, 24-hour time and the zone's name ("8 December 2026 at
- * 14:30 UTC"), in the sheet's language. A zone the runtime does not know falls back to UTC.
+ * The expiry as the sheet states it, like the emails: date, 24-hour time and the zone's name
+ * ("December 8, 2026 at 14:30 UTC"), in the sheet's language. An unknown zone falls back to UTC.
  */
 export function formatSheetExpiry(date: Date, locale: AppLocale, timeZone: string): string {
-  const options = (zone: string): Intl.DateTimeFormatOptions => ({
-    timeZone: zone,
-    day: "numeric",
-    month: "long",
-    year: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-    timeZoneName: "short",
-  });
-  const tag = locale === "en" ? "en-GB" : locale;
-  try {
-    return new Intl.DateTimeFormat(tag, options(timeZone)).format(date);
-  } catch {
-    return new Intl.DateTimeFormat(tag, options("UTC")).format(date);
-  }
+  const tag = locale === "fr" ? "fr-FR" : "en-US";
+  return dateFormatter(tag, validTimeZone(timeZone) ?? "UTC", "momentWithZone").format(date);
 }
 
 export type SheetRow = { label: string; value: string; code: boolean };

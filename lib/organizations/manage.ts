@@ -3,7 +3,7 @@ import { and, count, eq, gt, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { memberships, organizations, organizationSlugRedirects } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
-import { lockActor, type Actor } from "@/lib/auth/actor";
+import { assertCan, lockActor, type Actor } from "@/lib/auth/actor";
 import { DomainError, forbidden, isUniqueViolation } from "@/lib/errors";
 import type {
   DeleteOrganizationInput,
@@ -21,6 +21,7 @@ export async function renameOrganization(
   actor: Actor,
   input: RenameOrganizationInput,
 ): Promise<{ name: string; changed: boolean }> {
+  assertCan(actor, "settings:manage");
   const db = await getDb();
   return db.transaction(async (tx) => {
     await lockActor(tx, actor, "settings:manage");
@@ -52,6 +53,7 @@ export async function changeOrganizationSlug(
   actor: Actor,
   input: OrganizationSlugInput,
 ): Promise<{ slug: string; changed: boolean }> {
+  assertCan(actor, "settings:manage");
   const db = await getDb();
   try {
     return await db.transaction(async (tx) => {
@@ -106,6 +108,7 @@ export async function deleteOrganization(
   actor: Actor,
   input: DeleteOrganizationInput,
 ): Promise<{ name: string; slug: string }> {
+  assertCan(actor, "settings:manage");
   const db = await getDb();
   return db.transaction(async (tx) => {
     await lockActor(tx, actor, "settings:manage");

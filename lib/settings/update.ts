@@ -3,7 +3,7 @@ import { and, eq, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { organizationSettings } from "@/db/schema";
 import { diff, recordAudit } from "@/lib/audit/record";
-import { lockActor, type Actor } from "@/lib/auth/actor";
+import { assertCan, lockActor, type Actor } from "@/lib/auth/actor";
 import { DomainError } from "@/lib/errors";
 import type { SettingsInput } from "@/lib/validations/settings";
 import { readSettings, snapshotColumns, type SettingsSnapshot } from "./read";
@@ -19,6 +19,7 @@ const changedMeanwhile = () => new DomainError("settings.errors.changedMeanwhile
  * nothing writes nothing.
  */
 export async function updateSettings(actor: Actor, input: SettingsInput): Promise<SettingsSaved> {
+  assertCan(actor, "settings:manage");
   const db = await getDb();
   return db.transaction(async (tx) => {
     await lockActor(tx, actor, "settings:manage");

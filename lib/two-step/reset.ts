@@ -2,7 +2,7 @@ import "server-only";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { recoveryCodes, sessions, twoStepFactors } from "@/db/schema";
-import { lockActor, type Actor } from "@/lib/auth/actor";
+import { assertCan, lockActor, type Actor } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record";
 import { DomainError, forbidden } from "@/lib/errors";
 import { lockMember } from "@/lib/members/guards";
@@ -15,6 +15,7 @@ import { countConfirmedFactors, lockAccount, queueTwoStepEmail } from "./shared"
  * hold a factor. Audited in the organization and emailed to the member.
  */
 export async function resetFactors(actor: Actor, membershipId: string): Promise<{ factorsRemoved: number }> {
+  assertCan(actor, "members:manage");
   const db = await getDb();
   return db.transaction(async (tx) => {
     await lockActor(tx, actor, "members:manage");
