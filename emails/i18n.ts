@@ -1,5 +1,6 @@
 import { createTranslator } from "next-intl";
 import type { AppLocale } from "@/lib/i18n/config";
+import { dateFormatter } from "@/lib/i18n/formatters";
 import { loadMessages } from "@/lib/i18n/messages";
 import type catalog from "@/lib/i18n/messages/en/emails.json";
 
@@ -18,14 +19,5 @@ export type EmailTranslator = ReturnType<typeof emailTranslator>;
  * "4 décembre 2026 à 18:00 UTC". Accounts carry no time zone, so every email speaks UTC.
  */
 export function formatEmailDate(locale: AppLocale, iso: string): string {
-  return new Intl.DateTimeFormat(locale === "fr" ? "fr-FR" : "en-US", {
-    year: "numeric",
-    month: "long",
-    day: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-    timeZone: "UTC",
-    timeZoneName: "short",
-  }).format(new Date(iso));
+  return dateFormatter(locale === "fr" ? "fr-FR" : "en-US", "UTC", "momentWithZone").format(new Date(iso));
 }

@@ -8,6 +8,16 @@
 const DATE_STYLES = {
   day: { dateStyle: "medium" },
   moment: { dateStyle: "medium", timeStyle: "short" },
+  // What an email or a printed sheet states, read far from the app: "December 4, 2026 at 18:00 UTC".
+  momentWithZone: {
+    year: "numeric",
+    month: "long",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    hourCycle: "h23",
+    timeZoneName: "short",
+  },
 } as const satisfies Record<string, Intl.DateTimeFormatOptions>;
 
 export type DateStyle = keyof typeof DATE_STYLES;

@@ -50,12 +50,12 @@ describe("password sheet lines", () => {
   });
 
   it("state the expiry with its time zone, in the sheet's language", () => {
-    expect(formatSheetExpiry(sheet.invitationExpiresAt, "en", "UTC")).toBe("8 December 2026 at 14:30 UTC");
+    expect(formatSheetExpiry(sheet.invitationExpiresAt, "en", "UTC")).toBe("December 8, 2026 at 14:30 UTC");
     expect(formatSheetExpiry(sheet.invitationExpiresAt, "fr", "UTC")).toMatch(/^8 décembre 2026 à 14:30 UTC$/);
     expect(formatSheetExpiry(sheet.invitationExpiresAt, "en", "Europe/Paris")).toMatch(
-      /^8 December 2026 at 15:30 (CET|GMT\+1)$/,
+      /^December 8, 2026 at 15:30 (CET|GMT\+1)$/,
     );
-    expect(formatSheetExpiry(sheet.invitationExpiresAt, "en", "Not/AZone")).toBe("8 December 2026 at 14:30 UTC");
+    expect(formatSheetExpiry(sheet.invitationExpiresAt, "en", "Not/AZone")).toBe("December 8, 2026 at 14:30 UTC");
   });
 
   it("build the rows in the invitation's language, whatever the inviter's", () => {
@@ -70,7 +70,7 @@ describe("password sheet lines", () => {
     ]);
     expect(french.at(-1)?.value).toBe("8 décembre 2026 à 14:30 UTC");
     const english = passwordSheetRows(sheet, labelsOf(en));
-    expect(english.at(-1)).toEqual({ label: "Valid until", value: "8 December 2026 at 14:30 UTC", code: false });
+    expect(english.at(-1)).toEqual({ label: "Valid until", value: "December 8, 2026 at 14:30 UTC", code: false });
     expect(english.find((r) => r.value === sheet.temporaryPassword)?.code).toBe(true);
   });
 });
