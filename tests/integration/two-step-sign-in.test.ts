@@ -1,10 +1,12 @@
 import { decodeBase32IgnorePadding } from "@oslojs/encoding";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { passkeySignInAction, signInAction } from "@/app/sign-in/actions";
+import { resetPasswordAction } from "@/app/reset-password/actions";
 import { verifySecondStepAction } from "@/app/sign-in/two-step/actions";
-import { accounts, sessions } from "@/db/schema";
+import { accounts, emailOutbox, sessions } from "@/db/schema";
 import { authenticateWithPassword } from "@/lib/auth/authenticate";
+import { requestPasswordReset } from "@/lib/auth/password-reset";
 import {
   authenticateWithPasskey,
   completeSecondStep,
@@ -14,6 +16,7 @@ import {
   secondStepAfterPassword,
   sealPendingSignIn,
 } from "@/lib/auth/second-step";
+import { openSecret } from "@/lib/email/secret-box";
 import { DomainError } from "@/lib/errors";
 import type { AppLocale } from "@/lib/i18n/config";
 import { loadMessages } from "@/lib/i18n/messages";
@@ -161,6 +164,36 @@ describe("sign-in with a second step (actions)", () => {
       code: "auth.secondStepExpired",
     });
     expect(await sessionCount(account.id)).toBe(0);
+  });
+});
+
+describe("a password reset by email", () => {
+  /** Resets the password through the emailed link, as its page would. */
+  async function resetThroughEmail(email: string) {
+    await requestPasswordReset({ email }, meta(), "en");
+    const [mail] = await t
+      .db()
+      .select()
+      .from(emailOutbox)
+      .where(and(eq(emailOutbox.template, "password-reset"), eq(emailOutbox.toAddress, email)));
+    const { key } = JSON.parse(openSecret(mail!.secretCiphertext!)) as { key: string };
+    const resetId = (mail!.payload as { resetId: string }).resetId;
+    const password = "a new password after the reset";
+    return redirectOf(resetPasswordAction({ resetId, key, newPassword: password, confirmPassword: password }));
+  }
+
+  it("still asks for the second step of an account with a factor, and starts no session before it", async () => {
+    const { account, code } = await accountWithAuthenticator();
+    expect(await resetThroughEmail(account.email)).toBe("/sign-in/two-step");
+    expect(await sessionCount(account.id)).toBe(0);
+    expect(await redirectOf(verifySecondStepAction({ method: "totp", code: code(0) }))).toBe("/");
+    expect(await sessionCount(account.id)).toBe(1);
+  });
+
+  it("signs an account without a factor straight in (control)", async () => {
+    const row = await createAccount(t.db());
+    expect(await resetThroughEmail(row.email)).toBe("/");
+    expect(await sessionCount(row.id)).toBe(1);
   });
 });
 
