@@ -125,8 +125,10 @@ function WizardRun({ organizationSlug, onInviteAnother }: { organizationSlug: st
         return null;
       }
       setLookup(response.data);
-      const existing = response.data.addresses.filter((a) => a.outcome === "existing");
-      const accountLocale = existing.length === response.data.addresses.length ? existing[0]?.accountLocale : null;
+      // The language of the accounts being invited, when they all have one: refused addresses aside.
+      const invitable = reportAddresses(emails, response.data.addresses).invitable;
+      const existing = invitable.filter((a) => a.outcome === "existing");
+      const accountLocale = existing.length === invitable.length ? existing[0]?.accountLocale : null;
       if (!localeChosen)
         setOptions((current) => ({ ...current, locale: accountLocale ?? response.data.defaultLocale }));
       return response.data;
