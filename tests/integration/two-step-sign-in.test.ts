@@ -28,7 +28,7 @@ import {
   verifyPasskeyRegistration,
   verifyTotpCode,
 } from "@/lib/two-step";
-import { totpCodeAt, totpStepAt } from "@/lib/two-step/totp";
+import { TOTP_PERIOD_SECONDS, totpCodeAt, totpStepAt } from "@/lib/two-step/totp";
 import { relyingParty } from "@/lib/two-step/webauthn-options";
 import { usingPostgres, withTestDatabase } from "../support/db";
 import { createAccount, DEFAULT_PASSWORD } from "../support/factories";
@@ -88,6 +88,10 @@ async function accountWithAuthenticator() {
   const account = { id: row.id, email: row.email, name: row.name, locale: row.locale };
   const started = await startTotpEnrollment(account, "Phone");
   const secret = decodeBase32IgnorePadding(started.secret.replace(/ /g, ""));
+  // Close to the end of a time step, wait for the next one: the codes below must stay in the window.
+  const period = TOTP_PERIOD_SECONDS * 1000;
+  const left = period - (Date.now() % period);
+  if (left < 8_000) await new Promise((resolve) => setTimeout(resolve, left + 100));
   const step = totpStepAt();
   const confirmed = await confirmTotpEnrollment(
     account,
