@@ -9,6 +9,7 @@ import { completeFirstRun, isSetupComplete } from "@/lib/setup/first-run";
 import { openPostgres } from "@/db/client";
 import { rowsOf } from "@/db/rows";
 import { usingPostgres, withTestDatabase } from "../support/db";
+import { violatedConstraint } from "../support/db-errors";
 import {
   addMember,
   createAccount,
@@ -236,7 +237,8 @@ describe("database constraints", () => {
     const db = t.db();
     const { org } = await createOrganizationWithOwner(db);
     const other = await createAccount(db);
-    await expect(addMember(db, org.id, other.id, { tags: ["privileged"] })).rejects.toThrow();
+    const error = await addMember(db, org.id, other.id, { tags: ["privileged"] }).catch((e: unknown) => e);
+    expect(violatedConstraint(error)).toBe("memberships_privileged_requires_expiry");
     await expect(
       addMember(db, org.id, other.id, { tags: ["privileged"], accessExpiresAt: new Date(Date.now() + 3_600_000) }),
     ).resolves.toBeTruthy();

@@ -14,6 +14,7 @@ import { openSecret } from "@/lib/email/secret-box";
 import { INVITE_LIMITS, inviteRateLimitKeys, sendInvitations, type SentInvitation } from "@/lib/invitations/create";
 import { TEMPORARY_PASSWORD_ALPHABET } from "@/lib/security/tokens";
 import { withTestDatabase } from "../support/db";
+import { violatedConstraint } from "../support/db-errors";
 import {
   actorFor,
   addMember,
@@ -239,7 +240,9 @@ describe("sendInvitations", () => {
 
     // The invitation insert fails (its message check) after the account, membership and email were written.
     const tooLong = sendInput(uniqueEmail(), { options: { personalMessage: "x".repeat(501) } });
-    await expect(sendInvitations(actor, tooLong)).rejects.toThrow();
+    expect(violatedConstraint(await sendInvitations(actor, tooLong).catch((e: unknown) => e))).toBe(
+      "invitations_personal_message_length",
+    );
     expect(await countRows(db)).toEqual(before);
 
     // The very last write, the audit event, fails.
@@ -250,10 +253,14 @@ describe("sendInvitations", () => {
       sql`create trigger gatehouse_test_fail before insert on audit_events for each row execute function gatehouse_test_fail()`,
     );
     try {
-      await expect(sendInvitations(actor, sendInput(uniqueEmail()))).rejects.toThrow();
+      await expect(sendInvitations(actor, sendInput(uniqueEmail()))).rejects.toMatchObject({
+        cause: { message: "audit down" },
+      });
       expect(await countRows(db)).toEqual(before);
       const address = uniqueEmail();
-      await expect(sendInvitations(actor, sendInput(address))).rejects.toThrow();
+      await expect(sendInvitations(actor, sendInput(address))).rejects.toMatchObject({
+        cause: { message: "audit down" },
+      });
       expect(await db.select().from(accounts).where(eq(accounts.emailNormalized, address))).toEqual([]);
     } finally {
       await db.execute(sql`drop trigger gatehouse_test_fail on audit_events`);

@@ -158,9 +158,11 @@ describe("the change-password page (signed in with a temporary password)", () =>
       .map((a) => a.action)
       .sort();
     expect(actions).toEqual(["account.password_changed", "invitation.accepted"]);
+    // Another new password, so that the refusal is for the password no longer being temporary.
+    const another = `${NEW_PASSWORD}-again`;
     await expect(
-      changeTemporaryPassword(me, { newPassword: NEW_PASSWORD, confirmPassword: NEW_PASSWORD }, freshMeta()),
-    ).rejects.toThrow();
+      changeTemporaryPassword(me, { newPassword: another, confirmPassword: another }, freshMeta()),
+    ).rejects.toMatchObject({ code: "forbidden" });
   });
 
   it("is refused once no invitation keeps the temporary password valid", async () => {
