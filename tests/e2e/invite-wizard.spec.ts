@@ -50,6 +50,10 @@ async function sendInvite(page: Page, title = "Invitation sent") {
 test("an existing account, by keyboard: lookup, options, Send Invite", async ({ page, db }) => {
   const { org, owner, addAccount } = await seedOrganization(db, "Initech");
   const invitee = await addAccount({ name: "Ada Existing", locale: "fr", email: address("ada") });
+  // The lookup names an account, and presets its language, only for an inviter it shares an organization with.
+  const shared = await seedOrganization(db, "Initrode");
+  await shared.addMember(owner.id);
+  await shared.addMember(invitee.id);
   await signIn(page, owner.email);
   await page.goto(`/o/${org.slug}/admin/users`);
   await tabTo(page, page.getByRole("button", { name: "Add Administrator" }).first(), 40);
