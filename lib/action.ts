@@ -14,7 +14,7 @@ import { safeReturnPath } from "@/lib/security/redirects";
 import { nulBytePaths } from "@/lib/validations/text";
 import type { ActionResult, FieldErrors } from "./action-result";
 
-export type { ActionResult, FieldErrors } from "./action-result";
+export type { ActionResult } from "./action-result";
 
 type Translate = Awaited<ReturnType<typeof getTranslations>>;
 
@@ -22,12 +22,12 @@ type Translate = Awaited<ReturnType<typeof getTranslations>>;
  * A message key: `code` in the default namespace, or a full key when it names its namespace
  * (`invitations.alreadyMember`), so each domain keeps its messages in its own catalog file.
  */
-export function messageKey(code: string, defaultNamespace: string): string {
+function messageKey(code: string, defaultNamespace: string): string {
   return code.includes(".") ? code : `${defaultNamespace}.${code}`;
 }
 
 /** Zod issues → translated messages per field. Schema messages are keys of the `validation` catalog. */
-export function fieldErrorsFrom(issues: z.core.$ZodIssue[], t: Translate): FieldErrors {
+function fieldErrorsFrom(issues: z.core.$ZodIssue[], t: Translate): FieldErrors {
   const out: FieldErrors = {};
   for (const issue of issues) {
     const field = issue.path.length ? issue.path.join(".") : "_form";
