@@ -39,7 +39,9 @@ describe("reading the session cookie", () => {
   });
 
   it("stops accepting a token it has already read once the token expires", async () => {
-    onTestFinished(() => vi.useRealTimers());
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
     const start = Date.now();
     vi.useFakeTimers({ toFake: ["Date"], now: start });
     const shortLived = await token(
