@@ -133,7 +133,7 @@ test("an existing account signed out: signs in on the page, then accepts", async
   await screenshot(page, "accept-existing-signed-out");
 
   await page.getByRole("textbox", { name: "Password" }).fill(DEFAULT_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.getByRole("button", { name: "Accept invitation" })).toBeVisible();
   await expectAccessible(page);
   await screenshot(page, "accept-existing-signed-in");

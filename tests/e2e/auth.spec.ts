@@ -19,11 +19,11 @@ test("sign in, a wrong password, and sign out", async ({ page, db }) => {
 
   await page.getByRole("textbox", { name: "Email" }).fill(owner.email);
   await page.getByRole("textbox", { name: "Password" }).fill("not the password");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.getByRole("main").getByRole("alert")).toHaveText("The email or password is incorrect.");
 
   await page.getByRole("textbox", { name: "Password" }).fill(DEFAULT_PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL(new RegExp(`/o/${org.slug}`));
   await expect(page.getByText(`Signed in as ${owner.name}`)).toBeVisible();
 

@@ -85,7 +85,7 @@ test.describe("before the page's JavaScript has run", () => {
     await page.getByRole("textbox", { name: "Email" }).fill(owner.email);
     await page.getByRole("textbox", { name: "Password" }).fill(DEFAULT_PASSWORD);
     const submitted = page.waitForRequest((request) => request.isNavigationRequest());
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     const request = await submitted;
     expect(request.method()).toBe("POST");
     expect(request.url()).toBe(`${process.env.E2E_BASE_URL}/sign-in`);

@@ -164,7 +164,7 @@ export async function runRedirects({ db, standIn, baseUrl, actions }: Input): Pr
             await page.goto(`${baseUrl}/sign-in?callbackUrl=${encodeURIComponent(payload)}`);
             await page.getByRole("textbox", { name: "Email" }).fill(login.email);
             await page.getByRole("textbox", { name: "Password" }).fill(login.password);
-            await page.getByRole("button", { name: "Sign in" }).click();
+            await page.getByRole("button", { name: "Sign in", exact: true }).click();
             await leavesSignIn(page);
           } catch (error) {
             // A navigation the route refused is the off-site case itself, not a broken flow.
