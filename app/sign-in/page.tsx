@@ -7,7 +7,6 @@ import { Card } from "@/components/ui/card";
 import { getCurrentAccount } from "@/lib/auth/current";
 import { safeReturnPath } from "@/lib/security/redirects";
 import { isSetupComplete } from "@/lib/setup/first-run";
-import { PasskeySignIn } from "./passkey-sign-in";
 import { SignInForm } from "./sign-in-form";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -25,7 +24,6 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
       <Card>
         <h1 className="text-2xl font-semibold">{t("signInTitle")}</h1>
         <SignInForm callbackUrl={callbackUrl} />
-        <PasskeySignIn callbackUrl={callbackUrl} />
         <p className="mt-4 text-sm">
           <Link href="/forgot-password" className="font-medium text-indigo-700 underline">
             {(await getTranslations("password"))("forgotLink")}

@@ -3,7 +3,6 @@
 import { browserSupportsWebAuthn, startAuthentication } from "@simplewebauthn/browser";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
-import { FormError } from "@/components/forms/form-error";
 import { Button } from "@/components/ui/button";
 import type { ActionResult } from "@/lib/action-result";
 import { passkeySignInAction, passkeySignInOptionsAction } from "./actions";
@@ -13,9 +12,15 @@ function failureMessage(result: Extract<ActionResult<unknown>, { ok: false }>): 
 }
 
 /** "Sign in with a passkey": a discoverable credential alone, for accounts that registered one. */
-export function PasskeySignIn({ callbackUrl }: { callbackUrl: string }) {
+export function PasskeySignIn({
+  callbackUrl,
+  onError: setError,
+}: {
+  callbackUrl: string;
+  /** Shows (or, with undefined, clears) the message in the sign-in form's error region. */
+  onError: (message: string | undefined) => void;
+}) {
   const t = useTranslations("auth");
-  const [error, setError] = useState<string>();
   const [waiting, setWaiting] = useState(false);
 
   async function signIn() {
@@ -40,7 +45,6 @@ export function PasskeySignIn({ callbackUrl }: { callbackUrl: string }) {
 
   return (
     <div className="mt-4 space-y-2">
-      <FormError message={error} />
       <Button variant="secondary" className="w-full" onClick={signIn} disabled={waiting}>
         {t("signInWithPasskey")}
       </Button>

@@ -11,9 +11,11 @@ import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { signInSchema, type SignInInput } from "@/lib/validations/auth";
 import { signInAction } from "./actions";
+import { PasskeySignIn } from "./passkey-sign-in";
 
 const fields = ["email", "password"] as const;
 
+/** Password sign-in and "Sign in with a passkey", sharing one error region so the page announces one message. */
 export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
   const t = useTranslations("auth");
   const tv = useValidationMessage();
@@ -31,17 +33,22 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
   });
 
   return (
-    <form method="post" onSubmit={onSubmit} noValidate className="mt-6 space-y-4">
-      <FormError message={formError} />
-      <Field label={t("email")} error={tv(errors.email?.message)}>
-        <Input type="email" autoComplete="username" {...register("email")} />
-      </Field>
-      <Field label={t("password")} error={tv(errors.password?.message)}>
-        <Input type="password" autoComplete="current-password" {...register("password")} />
-      </Field>
-      <Button type="submit" className="w-full" disabled={isSubmitting}>
-        {isSubmitting ? t("signingIn") : t("signIn")}
-      </Button>
-    </form>
+    <>
+      <div className="mt-6">
+        <FormError message={formError} />
+      </div>
+      <form method="post" onSubmit={onSubmit} noValidate className="mt-4 space-y-4">
+        <Field label={t("email")} error={tv(errors.email?.message)}>
+          <Input type="email" autoComplete="username" {...register("email")} />
+        </Field>
+        <Field label={t("password")} error={tv(errors.password?.message)}>
+          <Input type="password" autoComplete="current-password" {...register("password")} />
+        </Field>
+        <Button type="submit" className="w-full" disabled={isSubmitting}>
+          {isSubmitting ? t("signingIn") : t("signIn")}
+        </Button>
+      </form>
+      <PasskeySignIn callbackUrl={callbackUrl} onError={setFormError} />
+    </>
   );
 }
