@@ -2,6 +2,7 @@ import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import type { ReactNode } from "react";
 import { signOutAction, signOutEverywhereAction } from "@/app/sign-in/actions";
+import { MenuDialog } from "./menu-dialog";
 import { NavLink } from "./nav-link";
 import { OrgSwitcher, type SwitcherOrganization } from "./org-switcher";
 
@@ -34,6 +35,9 @@ export async function AppShell({
       </a>
       <header className="bg-slate-900 text-white">
         <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-4 px-4 py-3">
+          <MenuDialog>
+            <Navigation base={base} showAdministration={showAdministration} idPrefix="menu" />
+          </MenuDialog>
           <Link href={base} className="text-base font-semibold tracking-tight">
             Gatehouse
           </Link>
@@ -82,41 +86,67 @@ export async function AppShell({
         </div>
       </header>
       <div className="mx-auto flex max-w-7xl gap-8 px-4 py-6">
-        <nav aria-label={t("mainNavigation")} className="w-52 shrink-0 space-y-4">
-          <NavLink href={base}>{t("overview")}</NavLink>
-          {showAdministration && (
-            <section aria-labelledby="nav-administration">
-              <h2 id="nav-administration" className="px-3 text-xs font-semibold uppercase tracking-wide text-slate-500">
-                {t("administration")}
-              </h2>
-              <ul className="mt-1 space-y-0.5">
-                <li>
-                  <NavLink href={`${base}/admin/users`}>{t("users")}</NavLink>
-                </li>
-                <li>
-                  <span id="nav-system-settings" className="block px-3 pt-2 text-xs font-medium text-slate-500">
-                    {t("systemSettings")}
-                  </span>
-                  <ul aria-labelledby="nav-system-settings" className="ml-2">
-                    <li>
-                      <NavLink href={`${base}/admin/settings/general`}>{t("general")}</NavLink>
-                    </li>
-                    <li>
-                      <NavLink href={`${base}/admin/settings/organization`}>{t("organizationSettings")}</NavLink>
-                    </li>
-                  </ul>
-                </li>
-                <li>
-                  <NavLink href={`${base}/admin/audit`}>{t("auditLog")}</NavLink>
-                </li>
-              </ul>
-            </section>
-          )}
-        </nav>
+        <div className="hidden w-52 shrink-0 lg:block">
+          <Navigation base={base} showAdministration={showAdministration} idPrefix="nav" />
+        </div>
         <main id="content" className="min-w-0 flex-1">
           {children}
         </main>
       </div>
     </div>
+  );
+}
+
+/**
+ * The navigation of SPEC §9: in the sidebar from 1024 px, in the Menu dialog below. `idPrefix`
+ * keeps the two copies' ids apart while the dialog is open.
+ */
+async function Navigation({
+  base,
+  showAdministration,
+  idPrefix,
+}: {
+  base: string;
+  showAdministration: boolean;
+  idPrefix: string;
+}) {
+  const t = await getTranslations("nav");
+  return (
+    <nav aria-label={t("mainNavigation")} className="space-y-4">
+      <NavLink href={base} exact>
+        {t("overview")}
+      </NavLink>
+      {showAdministration && (
+        <section aria-labelledby={`${idPrefix}-administration`}>
+          <h2
+            id={`${idPrefix}-administration`}
+            className="px-3 text-xs font-semibold uppercase tracking-wide text-slate-500"
+          >
+            {t("administration")}
+          </h2>
+          <ul className="mt-1 space-y-0.5">
+            <li>
+              <NavLink href={`${base}/admin/users`}>{t("users")}</NavLink>
+            </li>
+            <li>
+              <span id={`${idPrefix}-system-settings`} className="block px-3 pt-2 text-xs font-medium text-slate-500">
+                {t("systemSettings")}
+              </span>
+              <ul aria-labelledby={`${idPrefix}-system-settings`} className="ml-2">
+                <li>
+                  <NavLink href={`${base}/admin/settings/general`}>{t("general")}</NavLink>
+                </li>
+                <li>
+                  <NavLink href={`${base}/admin/settings/organization`}>{t("organizationSettings")}</NavLink>
+                </li>
+              </ul>
+            </li>
+            <li>
+              <NavLink href={`${base}/admin/audit`}>{t("auditLog")}</NavLink>
+            </li>
+          </ul>
+        </section>
+      )}
+    </nav>
   );
 }
