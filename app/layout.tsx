@@ -10,7 +10,7 @@ import "./globals.css";
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("common");
   return {
-    title: { default: t("appName"), template: `%s · ${t("appName")}` },
+    title: { default: t("appName"), template: `%s — ${t("appName")}` },
     robots: { index: false, follow: false },
   };
 }

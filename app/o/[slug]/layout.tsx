@@ -1,3 +1,4 @@
+import type { Metadata } from "next";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { connection } from "next/server";
 import type { ReactNode } from "react";
@@ -9,6 +10,21 @@ import { getCurrentAccount } from "@/lib/auth/current";
 import { requireOrgAccess } from "@/lib/auth/require";
 import { accessEndingSoon } from "@/lib/members/access";
 import { listMyOrganizations, mayCreateOrganization } from "@/lib/organizations";
+
+/**
+ * Tab titles under an organization read "Users · Acme — Gatehouse": the page names itself, this
+ * layout adds the organization. Next.js substitutes every `%s` of a template, so one in the
+ * organization's name is kept from being read as the placeholder.
+ */
+export async function generateMetadata({ params }: { params: Promise<{ slug: string }> }): Promise<Metadata> {
+  const access = await requireOrgAccess((await params).slug);
+  const organization = (access.kind === "ok" ? access.actor.organizationName : access.organizationName).replaceAll(
+    "%s",
+    "%\u200bs",
+  );
+  const appName = (await getTranslations("common"))("appName");
+  return { title: { default: organization, template: `%s · ${organization} — ${appName}` } };
+}
 
 export default async function OrganizationLayout({
   children,

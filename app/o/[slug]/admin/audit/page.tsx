@@ -1,4 +1,5 @@
 import { Download } from "lucide-react";
+import type { Metadata } from "next";
 import Link from "next/link";
 import { getFormatter, getTimeZone, getTranslations } from "next-intl/server";
 import { Button } from "@/components/ui/button";
@@ -14,6 +15,10 @@ type Props = {
   params: Promise<{ slug: string }>;
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 };
+
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("admin"))("auditTitle") };
+}
 
 export default async function AuditLogPage({ params, searchParams }: Props) {
   const actor = await requireActor((await params).slug, "audit:read");

@@ -1,7 +1,12 @@
+import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
 import { requireActor } from "@/lib/auth/require";
 import { getSettings } from "@/lib/settings/read";
 import { SettingsForm } from "./settings-form";
+
+export async function generateMetadata(): Promise<Metadata> {
+  return { title: (await getTranslations("admin"))("generalTitle") };
+}
 
 export default async function GeneralSettingsPage({ params }: { params: Promise<{ slug: string }> }) {
   const actor = await requireActor((await params).slug, "settings:manage");

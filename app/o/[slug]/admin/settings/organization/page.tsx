@@ -8,8 +8,8 @@ import { DeleteOrganizationForm, OrganizationSlugForm, RenameOrganizationForm } 
 type Params = Promise<{ slug: string }>;
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
-  const actor = await requireActor((await params).slug, "settings:manage");
-  return { title: `${(await getTranslations("org-settings"))("title")} · ${actor.organizationName}` };
+  await requireActor((await params).slug, "settings:manage");
+  return { title: (await getTranslations("org-settings"))("title") };
 }
 
 /** System Settings – Organization: rename, change the URL name, and (owner only) delete. */

@@ -31,8 +31,8 @@ async function load(params: Params) {
 }
 
 export async function generateMetadata({ params }: { params: Params }): Promise<Metadata> {
-  const { actor, detail } = await load(params);
-  return { title: `${detail.member.name} · ${actor.organizationName}` };
+  const { detail } = await load(params);
+  return { title: detail.member.name };
 }
 
 export default async function MemberPage({ params }: { params: Params }) {
