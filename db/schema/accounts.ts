@@ -1,5 +1,5 @@
 import { boolean, integer, pgTable, text, timestamp, uniqueIndex, uuid } from "drizzle-orm/pg-core";
-import { accountStatusEnum, localeEnum } from "./enums";
+import { localeEnum } from "./enums";
 
 /** A global identity, independent of any organization. */
 export const accounts = pgTable(
@@ -13,13 +13,15 @@ export const accounts = pgTable(
     name: text("name").notNull(),
     passwordHash: text("password_hash"),
     passwordIsTemporary: boolean("password_is_temporary").notNull().default(false),
-    status: accountStatusEnum("status").notNull().default("active"),
     locale: localeEnum("locale"),
     /** IANA time zone for dates shown to this account; null: the browser's. */
     timeZone: text("time_zone"),
-    /** Bumped to end every session of the account (password change, disabling). */
+    /** Bumped to end every session of the account: a new password, or a temporary password reissued or revoked. */
     sessionVersion: integer("session_version").notNull().default(1),
-    /** Set when the account was created by an invitation and has never been used since. */
+    /**
+     * The invitation that created the account, until the account is used: cleared when that
+     * invitation is accepted or a password is chosen. Revoking it removes an account still unused.
+     */
     createdByInvitationId: uuid("created_by_invitation_id"),
     /**
      * The invitation that issued the current temporary password. The password works only while

@@ -3,8 +3,6 @@ import { pgEnum } from "drizzle-orm/pg-core";
 export const locales = ["en", "fr"] as const;
 export const localeEnum = pgEnum("locale", locales);
 
-export const accountStatusEnum = pgEnum("account_status", ["active", "disabled"]);
-
 export const membershipRoles = ["administrator", "user"] as const;
 export const membershipRoleEnum = pgEnum("membership_role", membershipRoles);
 

@@ -87,7 +87,6 @@ export async function authenticateWithPassword(input: SignInInput, meta: Request
       email: accounts.email,
       passwordHash: accounts.passwordHash,
       passwordIsTemporary: accounts.passwordIsTemporary,
-      status: accounts.status,
       sessionVersion: accounts.sessionVersion,
       // Spelled out: inside a select list the ORM would leave the outer columns unqualified.
       temporaryPasswordUsable: sql<boolean>`exists (
@@ -101,8 +100,7 @@ export async function authenticateWithPassword(input: SignInInput, meta: Request
   const matches = account?.passwordHash
     ? await verifyPassword(input.password, account.passwordHash)
     : await verifyAgainstDecoy(input.password);
-  const usable =
-    matches && account?.status === "active" && (!account.passwordIsTemporary || account.temporaryPasswordUsable);
+  const usable = matches && (!account?.passwordIsTemporary || account.temporaryPasswordUsable);
 
   if (!usable || !account) {
     const lock = attempt.counted.find((c) => c.rule !== SIGN_IN_LIMITS.perIp && c.hits === c.rule.limit);

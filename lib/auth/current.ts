@@ -26,7 +26,6 @@ const accountColumns = {
   locale: accounts.locale,
   timeZone: accounts.timeZone,
   passwordIsTemporary: accounts.passwordIsTemporary,
-  status: accounts.status,
   sessionVersion: accounts.sessionVersion,
 };
 
@@ -44,11 +43,11 @@ function liveSession(session: SessionToken) {
   );
 }
 
-/** The account a session names, if it is still valid: active, and the session's version current. */
-type AccountRow = CurrentAccount & { status: "active" | "disabled"; sessionVersion: number };
+type AccountRow = CurrentAccount & { sessionVersion: number };
 
+/** The account a session names, if the session is still valid: its version is the account's current one. */
 function validAccount(row: AccountRow | undefined, session: { sessionVersion: number }): CurrentAccount | null {
-  if (!row || row.status !== "active" || row.sessionVersion !== session.sessionVersion) return null;
+  if (!row || row.sessionVersion !== session.sessionVersion) return null;
   return {
     id: row.id,
     email: row.email,
@@ -61,8 +60,8 @@ function validAccount(row: AccountRow | undefined, session: { sessionVersion: nu
 
 /**
  * The signed-in account, re-checked against the database on every request: a signed-out,
- * revoked or expired session, a disabled account, or a session older than the account's session
- * version (password changed) is signed out.
+ * revoked or expired session, or a session older than the account's session version (password
+ * changed, sessions ended) is signed out.
  */
 export const getCurrentAccount = cache(async (): Promise<CurrentAccount | null> => {
   const session = await readSessionToken();

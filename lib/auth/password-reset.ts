@@ -76,7 +76,7 @@ export async function requestPasswordReset(
     const [row] = rowsOf<ResetRequested>(
       await tx.execute(sql`
         with account as (
-          select id, name, email, locale from accounts where email_normalized = ${email} and status = 'active'
+          select id, name, email, locale from accounts where email_normalized = ${email}
         ),
         reset as (
           insert into password_resets (id, account_id, key_hash, expires_at)
@@ -122,7 +122,6 @@ async function loadReset(db: Executor, resetId: string) {
         name: accounts.name,
         email: accounts.email,
         locale: accounts.locale,
-        status: accounts.status,
         passwordHash: accounts.passwordHash,
         passwordIsTemporary: accounts.passwordIsTemporary,
       },
@@ -134,7 +133,7 @@ async function loadReset(db: Executor, resetId: string) {
 }
 
 function stateOf(row: Awaited<ReturnType<typeof loadReset>>, key: string): PasswordResetState {
-  if (!row || !keyMatches(key, row.keyHash) || row.account.status !== "active") return "invalid";
+  if (!row || !keyMatches(key, row.keyHash)) return "invalid";
   if (row.usedAt) return "used";
   return row.expiresAt.getTime() <= Date.now() ? "expired" : "valid";
 }

@@ -117,11 +117,7 @@ const expired = () => new DomainError("auth.secondStepExpired", { status: 400 })
 
 async function signInAccount(db: Database, accountId: string) {
   const [account] = await db
-    .select({
-      status: accounts.status,
-      sessionVersion: accounts.sessionVersion,
-      passwordIsTemporary: accounts.passwordIsTemporary,
-    })
+    .select({ sessionVersion: accounts.sessionVersion, passwordIsTemporary: accounts.passwordIsTemporary })
     .from(accounts)
     .where(eq(accounts.id, accountId));
   return account;
@@ -191,12 +187,12 @@ export async function completeSecondStep(
     });
   }
 
-  // A state already used, or one whose account changed its password or was disabled since, does
+  // A state already used, or one whose account changed its password or ended its sessions since, does
   // no work: a recovery code or a code's time step is not spent on it.
   const spentKey = secondStepRateLimitKeys.spent(pending.nonce);
   if ((await peekRateLimit(db, spentKey, SPENT_RULE)).limited) throw expired();
   const account = await signInAccount(db, pending.accountId);
-  if (!account || account.status !== "active" || account.sessionVersion !== pending.sessionVersion) throw expired();
+  if (!account || account.sessionVersion !== pending.sessionVersion) throw expired();
   if (account.passwordIsTemporary) throw expired();
 
   if (!(await proves(pending, proof, meta))) {
@@ -237,7 +233,7 @@ export async function authenticateWithPasskey(
   const proved = await verifyPasskeyAuthentication(response, state);
   const account =
     proved && (await spendChallenge(db, response)) ? await signInAccount(db, proved.accountId) : undefined;
-  if (!proved || !account || account.status !== "active" || account.passwordIsTemporary) {
+  if (!proved || !account || account.passwordIsTemporary) {
     throw new DomainError("auth.passkeySignInFailed", { status: 400 });
   }
   await giveBackAttempt(db, attempt.counted);

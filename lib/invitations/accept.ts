@@ -98,7 +98,6 @@ async function loadInvitation(db: Executor, id: string) {
         name: invitee.name,
         email: invitee.email,
         locale: invitee.locale,
-        status: invitee.status,
         passwordHash: invitee.passwordHash,
         passwordIsTemporary: invitee.passwordIsTemporary,
         temporaryPasswordInvitationId: invitee.temporaryPasswordInvitationId,
@@ -437,8 +436,7 @@ async function checkTemporaryPassword(
   temporaryPassword: string,
   meta: RequestMeta,
 ): Promise<void> {
-  if (!row.account.passwordIsTemporary || row.account.status !== "active")
-    throw new DomainError("invite.passwordAlreadySet", { status: 409 });
+  if (!row.account.passwordIsTemporary) throw new DomainError("invite.passwordAlreadySet", { status: 409 });
   const hash = row.account.temporaryPasswordInvitationId === row.id ? row.account.passwordHash : null;
   const matches = hash ? await verifyPassword(temporaryPassword, hash) : await verifyAgainstDecoy(temporaryPassword);
   if (!matches) {

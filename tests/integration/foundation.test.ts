@@ -100,9 +100,9 @@ describe("sign-in", () => {
     expect(after?.lastSignInAt).toBeInstanceOf(Date);
   });
 
-  it("gives one generic error for a wrong password, an unknown address and a disabled account", async () => {
+  it("gives one generic error for a wrong password, an unknown address and an account without a password", async () => {
     const account = await createAccount(t.db());
-    const disabled = await createAccount(t.db(), { status: "disabled" });
+    const withoutPassword = await createAccount(t.db(), { passwordHash: null });
     await expectDomainError(
       authenticateWithPassword({ email: account.email, password: "wrong" }, meta),
       "invalidCredentials",
@@ -112,7 +112,7 @@ describe("sign-in", () => {
       "invalidCredentials",
     );
     await expectDomainError(
-      authenticateWithPassword({ email: disabled.email, password: DEFAULT_PASSWORD }, meta),
+      authenticateWithPassword({ email: withoutPassword.email, password: DEFAULT_PASSWORD }, meta),
       "invalidCredentials",
     );
   });

@@ -80,12 +80,6 @@ describe("lookupInviteeAction", () => {
     ["signed out", async () => ({ accountId: null })],
     ["an ended session (older session version)", async () => ({ sessionVersion: 0 })],
     [
-      "a disabled account",
-      async (db: ReturnType<typeof t.db>, accountId: string) => {
-        await db.update(accounts).set({ status: "disabled" }).where(eq(accounts.id, accountId));
-      },
-    ],
-    [
       "a temporary password",
       async (db: ReturnType<typeof t.db>, accountId: string) => {
         await db.update(accounts).set({ passwordIsTemporary: true }).where(eq(accounts.id, accountId));
