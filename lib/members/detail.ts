@@ -80,6 +80,7 @@ export async function getMemberDetail(actor: Actor, membershipId: string): Promi
       invitedByName: inviter.name,
       invitedAt: memberships.invitedAt,
       joinedAt: memberships.joinedAt,
+      twoStep: sql<boolean>`exists (select 1 from two_step_factors f where f.account_id = ${memberships.accountId} and f.confirmed_at is not null)`,
     })
     .from(memberships)
     .innerJoin(accounts, eq(accounts.id, memberships.accountId))
@@ -189,6 +190,7 @@ export async function getMemberDetail(actor: Actor, membershipId: string): Promi
       lastSignInAt: row.lastSignInAt,
       invitedByName: row.invitedByName,
       invitedAt: row.invitedAt,
+      twoStep: row.twoStep === true,
       invitation:
         row.status === "invited" && open
           ? { id: open.id, expiresAt: open.expiresAt, sendCount: open.sendCount, delivery: open.delivery }

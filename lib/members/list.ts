@@ -25,6 +25,8 @@ export type MemberRow = {
   lastSignInAt: Date | null;
   invitedByName: string | null;
   invitedAt: Date | null;
+  /** The account holds a confirmed two-step factor (authenticator app or passkey). */
+  twoStep: boolean;
   /** The pending (or expired) invitation of an invited member. */
   invitation: { id: string; expiresAt: Date; sendCount: number; delivery: EmailDelivery | null } | null;
 };
@@ -66,6 +68,10 @@ const hasLiveInvitation = sql`exists (
   select 1 from invitations i
   where i.account_id = m.account_id and i.organization_id = m.organization_id and i.status = 'pending' and i.expires_at > now())`;
 
+// The member's account holds a confirmed factor (two_step_factors_account_idx).
+const hasTwoStep = sql`exists (
+  select 1 from two_step_factors f where f.account_id = m.account_id and f.confirmed_at is not null)`;
+
 const statusConditions: Record<MemberListStatus, SQL> = {
   active: sql`m.status = 'active'`,
   disabled: sql`m.status = 'disabled'`,
@@ -85,6 +91,7 @@ function filters(actor: Actor, query: MembersQuery): SQL {
   }
   if (query.role) conditions.push(sql`m.role = ${query.role}`);
   if (query.status) conditions.push(statusConditions[query.status]);
+  if (query.twoStep) conditions.push(query.twoStep === "set" ? hasTwoStep : sql`not ${hasTwoStep}`);
   return sql.join(conditions, sql` and `);
 }
 
@@ -101,6 +108,7 @@ type RawRow = {
   last_sign_in_at: string | Date | null;
   invited_by_name: string | null;
   invited_at: string | Date | null;
+  two_step: boolean;
   invitation_id: string | null;
   invitation_expires_at: string | Date | null;
   send_count: number | null;
@@ -138,7 +146,7 @@ export async function listMembers(actor: Actor, query: MembersQuery): Promise<Me
   // Unfiltered, the matching rows are every membership, counted by the database as they come and
   // go (organization_member_counts); filtered, the matches are counted.
   const totalSql =
-    query.q || query.role || query.status
+    query.q || query.role || query.status || query.twoStep
       ? sql`(select count(*)::int from memberships m where ${where})`
       : sql`coalesce((select c.member_count from organization_member_counts c where c.organization_id = ${actor.organizationId}), 0)`;
 
@@ -172,7 +180,7 @@ export async function listMembers(actor: Actor, query: MembersQuery): Promise<Me
           else 'expired'
         end as status,
         m.access_expires_at, a.last_sign_in_at, inviter.name as invited_by_name,
-        coalesce(inv.created_at, m.invited_at) as invited_at,
+        coalesce(inv.created_at, m.invited_at) as invited_at, ${hasTwoStep} as two_step,
         inv.id as invitation_id, inv.expires_at as invitation_expires_at, inv.send_count,
         email.status as email_status, email.next_attempt_at as email_next_attempt_at, email.last_error as email_last_error,
         p.sort_name as page_sort_name, p.is_owner as page_is_owner
@@ -204,6 +212,7 @@ export async function listMembers(actor: Actor, query: MembersQuery): Promise<Me
         lastSignInAt: date(r.last_sign_in_at),
         invitedByName: r.invited_by_name,
         invitedAt: date(r.invited_at),
+        twoStep: r.two_step === true,
         invitation: r.invitation_id
           ? {
               id: r.invitation_id,

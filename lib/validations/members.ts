@@ -14,6 +14,9 @@ export type MemberTag = (typeof memberTags)[number];
 export const memberListStatuses = ["active", "invited", "expired", "disabled"] as const;
 export type MemberListStatus = (typeof memberListStatuses)[number];
 
+/** The Users page's two-step filter: members with a confirmed factor, or without one. */
+export const memberTwoStepFilters = ["set", "unset"] as const;
+
 export const MEMBERS_PAGE_SIZE = 25;
 
 // Search parameters come from a URL anyone can edit: anything unusable falls back to "no filter".
@@ -27,6 +30,7 @@ export const membersQuerySchema = z.object({
     .catch(""),
   role: z.enum(memberRoles).optional().catch(undefined),
   status: z.enum(memberListStatuses).optional().catch(undefined),
+  twoStep: z.enum(memberTwoStepFilters).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(100_000).catch(1),
 });
 export type MembersQuery = z.infer<typeof membersQuerySchema>;

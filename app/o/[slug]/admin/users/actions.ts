@@ -3,6 +3,7 @@
 import { orgAction, type OrgContext } from "@/lib/action";
 import { cancelInvitation, previewReinvite, reinvite } from "@/lib/invitations/manage";
 import { removeMember, transferOwnership, updateMember } from "@/lib/members/manage";
+import { resetFactors } from "@/lib/two-step";
 import { invitationIdSchema, membershipIdSchema, reinviteSchema, updateMemberSchema } from "@/lib/validations/members";
 
 // Every row action changes what the list shows: it is refreshed once the change is committed.
@@ -26,6 +27,14 @@ export const transferOwnershipAction = orgAction(
   "members:manage",
   membershipIdSchema,
   (actor, input) => transferOwnership(actor, input),
+  refreshingList,
+);
+
+/** Removes the member's factors, recovery codes and sessions (lib/two-step resetFactors says who may). */
+export const resetTwoStepAction = orgAction(
+  "members:manage",
+  membershipIdSchema,
+  (actor, input) => resetFactors(actor, input.membershipId),
   refreshingList,
 );
 

@@ -3,7 +3,7 @@
 import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { Dialog } from "@/components/ui/dialog";
-import { cancelInvitationAction, removeMemberAction, transferOwnershipAction } from "./actions";
+import { cancelInvitationAction, removeMemberAction, resetTwoStepAction, transferOwnershipAction } from "./actions";
 import { ConfirmDialogContent } from "./confirm-dialog";
 import { EditMemberDialogContent } from "./edit-member-dialog";
 import { ReinviteDialogContent, ReinvitedContent, type Reinvited } from "./reinvite-dialog";
@@ -12,8 +12,8 @@ import type { MemberActionTarget, RowAction } from "./row-actions";
 export type OpenAction = { action: RowAction; member: MemberActionTarget };
 
 /**
- * The dialog of the row action being taken, if any: edit, delete, set as owner, re-invite or
- * cancel an invitation. Mounted only while an action is open.
+ * The dialog of the row action being taken, if any: edit, delete, set as owner, reset two-step
+ * verification, re-invite or cancel an invitation. Mounted only while an action is open.
  */
 export function MemberActionDialog({
   organizationSlug,
@@ -62,6 +62,16 @@ export function MemberActionDialog({
               description={t("setOwnerBody", { name, organization: organizationName })}
               confirmLabel={t("setOwner")}
               run={() => transferOwnershipAction(organizationSlug, { membershipId: member.membershipId })}
+              onDone={close}
+            />
+          )}
+          {open.action === "resetTwoStep" && (
+            <ConfirmDialogContent
+              title={t("resetTwoStepTitle", { name })}
+              description={t("resetTwoStepBody", { name, organization: organizationName })}
+              confirmLabel={t("resetTwoStepConfirm")}
+              danger
+              run={() => resetTwoStepAction(organizationSlug, { membershipId: member.membershipId })}
               onDone={close}
             />
           )}

@@ -32,7 +32,7 @@ export default async function UsersPage({
   if (list.rows.length === 0 && query.page > list.pageCount)
     redirect(usersHref(slug, { ...query, page: list.pageCount }));
   const canManage = can(actor, "members:manage");
-  const filtered = Boolean(query.q || query.role || query.status);
+  const filtered = Boolean(query.q || query.role || query.status || query.twoStep);
   return (
     <ClientMessages namespaces={["users"]}>
       <div className="space-y-6">

@@ -12,31 +12,41 @@ export type MemberActionTarget = {
   /** ISO timestamp. */
   accessExpiresAt: string | null;
   invitationId: string | null;
+  /** Whether the account holds a confirmed two-step factor; unknown where it is not read. */
+  twoStep?: boolean;
 };
 
-export type RowAction = "edit" | "delete" | "owner" | "reinvite" | "cancel";
+export type RowAction = "edit" | "delete" | "owner" | "reinvite" | "cancel" | "resetTwoStep";
 
 /**
  * The actions a row offers: what the server would refuse is not offered (the server still
  * decides). An invitation is re-sent or cancelled; a member is edited, made owner by the owner
- * when an active administrator, or removed unless it is the owner or the viewer.
+ * when an active administrator, or removed unless it is the owner or the viewer; a member with
+ * two-step verification set up has it reset, the owner's by the owner alone (the viewer's own row
+ * shows it set up only while the viewer holds a factor, which its own reset needs).
  */
 export function offeredActions(
-  member: Pick<MemberActionTarget, "invitationId" | "isOwner" | "role" | "status">,
+  member: Pick<MemberActionTarget, "invitationId" | "isOwner" | "role" | "status" | "twoStep">,
   viewer: { isSelf: boolean; isOwner: boolean },
 ): RowAction[] {
   if (member.invitationId) return ["reinvite", "cancel"];
   const actions: RowAction[] = ["edit"];
   if (viewer.isOwner && !member.isOwner && member.role === "administrator" && member.status === "active")
     actions.push("owner");
+  if (member.twoStep && (!member.isOwner || viewer.isOwner)) actions.push("resetTwoStep");
   if (!viewer.isSelf && !member.isOwner) actions.push("delete");
   return actions;
 }
 
+/**
+ * Each action's button text and accessible name, most with the member's name. Reset two-step
+ * verification's name is its text alone (SPEC §9); the Users table describes it by the row's name.
+ */
 export const rowActionLabels: Record<RowAction, { label: string; ariaLabel: string }> = {
   reinvite: { label: "reinvite", ariaLabel: "reinviteLabel" },
   cancel: { label: "cancelInvitation", ariaLabel: "cancelInvitationLabel" },
   edit: { label: "edit", ariaLabel: "editLabel" },
   owner: { label: "setOwner", ariaLabel: "setOwnerLabel" },
+  resetTwoStep: { label: "resetTwoStep", ariaLabel: "resetTwoStep" },
   delete: { label: "delete", ariaLabel: "deleteLabel" },
 };

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import { Button } from "@/components/ui/button";
 import { Input, Select } from "@/components/ui/input";
-import { memberListStatuses, memberRoles, type MembersQuery } from "@/lib/validations/members";
+import { memberListStatuses, memberRoles, memberTwoStepFilters, type MembersQuery } from "@/lib/validations/members";
 
 /** A plain GET form: the search and filters live in the URL, so a view can be shared or reloaded. */
 export async function UsersFilters({
@@ -52,6 +52,19 @@ export async function UsersFilters({
           {memberListStatuses.map((status) => (
             <option key={status} value={status}>
               {t(`statuses.${status}`)}
+            </option>
+          ))}
+        </Select>
+      </div>
+      <div>
+        <label htmlFor="users-two-step" className="block text-sm font-medium text-slate-900">
+          {t("twoStep")}
+        </label>
+        <Select id="users-two-step" name="twoStep" defaultValue={query.twoStep ?? ""} className="mt-1.5">
+          <option value="">{t("anyTwoStep")}</option>
+          {memberTwoStepFilters.map((state) => (
+            <option key={state} value={state}>
+              {t(`twoStepStates.${state}`)}
             </option>
           ))}
         </Select>

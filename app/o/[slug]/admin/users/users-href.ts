@@ -6,6 +6,7 @@ export function usersHref(slug: string, query: Partial<MembersQuery>): string {
   if (query.q) params.set("q", query.q);
   if (query.role) params.set("role", query.role);
   if (query.status) params.set("status", query.status);
+  if (query.twoStep) params.set("twoStep", query.twoStep);
   if (query.page && query.page > 1) params.set("page", String(query.page));
   const search = params.toString();
   return `/o/${slug}/admin/users${search ? `?${search}` : ""}`;

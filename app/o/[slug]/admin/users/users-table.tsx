@@ -65,6 +65,7 @@ export function UsersTable({
             <th scope="col">{t("columns.tags")}</th>
             <th scope="col">{t("columns.lastSignIn")}</th>
             <th scope="col">{t("columns.invitedBy")}</th>
+            <th scope="col">{t("columns.twoStep")}</th>
             {canManage && (
               <th scope="col">
                 <span className="sr-only">{t("columns.actions")}</span>
@@ -78,7 +79,7 @@ export function UsersTable({
             return (
               <tr key={row.membershipId}>
                 <th scope="row">
-                  <div className="font-medium text-slate-900">
+                  <div id={nameId(row)} className="font-medium text-slate-900">
                     <Link
                       href={`/o/${organizationSlug}/admin/users/${row.membershipId}`}
                       className="underline-offset-2 hover:underline"
@@ -128,6 +129,11 @@ export function UsersTable({
                     "—"
                   )}
                 </td>
+                <td className="nowrap">
+                  <span className={row.twoStep ? "badge badge-active" : "badge badge-disabled"}>
+                    {t(`twoStepStates.${row.twoStep ? "set" : "unset"}`)}
+                  </span>
+                </td>
                 {canManage && (
                   <td className="text-right">
                     <div className="row-actions">
@@ -137,6 +143,7 @@ export function UsersTable({
                           isOwner: row.isOwner,
                           role: row.role,
                           status: row.status,
+                          twoStep: row.twoStep,
                         },
                         { isSelf, isOwner: viewer.isOwner },
                       ).map((action) => (
@@ -145,6 +152,7 @@ export function UsersTable({
                           size="sm"
                           variant="ghost"
                           aria-label={t(`actions.${rowActionLabels[action].ariaLabel}`, { name: row.name })}
+                          aria-describedby={action === "resetTwoStep" ? nameId(row) : undefined}
                           onClick={() => setOpen({ action, member: actionTarget(row) })}
                         >
                           {t(`actions.${rowActionLabels[action].label}`)}
@@ -181,5 +189,11 @@ function actionTarget(row: MemberRow): MemberActionTarget {
     tags: row.tags,
     accessExpiresAt: row.accessExpiresAt?.toISOString() ?? null,
     invitationId: row.invitation?.id ?? null,
+    twoStep: row.twoStep,
   };
+}
+
+/** The id of a row's name, which describes the row actions whose own name does not say whose row it is. */
+function nameId(row: MemberRow): string {
+  return `member-${row.membershipId}-name`;
 }
