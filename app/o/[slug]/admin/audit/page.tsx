@@ -10,6 +10,7 @@ import { auditQueryString, parseAuditQuery } from "@/lib/audit/filters";
 import { listAuditActors, listAuditEvents } from "@/lib/audit/list";
 import { actionLabelKey, auditDetails, auditSentence, detailValueText } from "@/lib/audit/present";
 import { requireActor } from "@/lib/auth/require";
+import { EmailAddress } from "@/components/ui/email-address";
 
 type Props = {
   params: Promise<{ slug: string }>;
@@ -131,7 +132,9 @@ export default async function AuditLogPage({ params, searchParams }: Props) {
                     <td className="min-w-40 px-3 py-2">
                       <div className="font-medium text-slate-900">{event.actor.name ?? t("system")}</div>
                       {event.actor.email && (
-                        <div className="text-xs text-slate-600 [overflow-wrap:anywhere]">{event.actor.email}</div>
+                        <div className="text-xs text-slate-600">
+                          <EmailAddress email={event.actor.email} />
+                        </div>
                       )}
                     </td>
                     <td className="min-w-64 px-3 py-2">

@@ -14,6 +14,7 @@ import { getMemberDetail } from "@/lib/members/detail";
 import type { EmailDelivery } from "@/lib/members/list";
 import { describeUserAgent } from "@/lib/two-step/sign-ins";
 import { MemberPageActions } from "./member-page-actions";
+import { EmailAddress } from "@/components/ui/email-address";
 
 type Params = Promise<{ slug: string; member: string }>;
 
@@ -73,7 +74,9 @@ export default async function MemberPage({ params }: { params: Params }) {
               </span>
             )}
           </h1>
-          <p className="mt-1 break-words text-sm text-slate-600">{member.email}</p>
+          <p className="mt-1 text-sm text-slate-600">
+            <EmailAddress email={member.email} />
+          </p>
         </div>
         {can(actor, "members:manage") && (
           <ClientMessages namespaces={["users"]}>
