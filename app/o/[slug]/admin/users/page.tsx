@@ -33,6 +33,9 @@ export default async function UsersPage({
     redirect(usersHref(slug, { ...query, page: list.pageCount }));
   const canManage = can(actor, "members:manage");
   const filtered = Boolean(query.q || query.role || query.status || query.twoStep);
+  // One prompt per state: alone in the organization, the empty-state card carries the
+  // recommendation; with others, the recommendation is a banner over the table.
+  const alone = !filtered && list.total === 1;
   return (
     <ClientMessages namespaces={["users"]}>
       <div className="space-y-6">
@@ -44,7 +47,7 @@ export default async function UsersPage({
           {canManage && <AddAdministratorButton organizationSlug={slug} />}
         </div>
 
-        {list.soleActiveAdministrator && (
+        {list.soleActiveAdministrator && !alone && (
           <Alert tone="warning" className="flex flex-wrap items-center justify-between gap-3">
             <p>{t("recommendation")}</p>
             {canManage && <AddAdministratorButton organizationSlug={slug} variant="secondary" />}
@@ -60,10 +63,17 @@ export default async function UsersPage({
           </div>
         ) : (
           <>
-            {!filtered && list.total === 1 && (
-              <div className="rounded-lg border border-dashed border-slate-300 px-6 py-6 text-center">
+            {alone && (
+              <div className="rounded-lg border border-dashed border-amber-300 bg-amber-50 px-6 py-6 text-center">
                 <h2 className="text-base font-semibold">{t("emptyTitle")}</h2>
-                <p className="mt-1 text-sm text-slate-600">{t("emptyBody")}</p>
+                <p className="mt-1 text-sm text-amber-900">
+                  {list.soleActiveAdministrator ? t("recommendation") : t("emptyBody")}
+                </p>
+                {canManage && (
+                  <div className="mt-4">
+                    <AddAdministratorButton organizationSlug={slug} variant="secondary" />
+                  </div>
+                )}
               </div>
             )}
             <UsersTable

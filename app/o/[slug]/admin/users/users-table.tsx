@@ -5,15 +5,21 @@ import Link from "next/link";
 import { useLocale, useTimeZone, useTranslations } from "next-intl";
 import { useState } from "react";
 import { Button } from "@/components/ui/button";
+import { EmailAddress } from "@/components/ui/email-address";
 import { dateFormatter } from "@/lib/i18n/formatters";
 import type { MemberRow } from "@/lib/members/list";
 import { MemberActionDialog, type OpenAction } from "./member-actions";
 import { offeredActions, rowActionLabels, type MemberActionTarget } from "./row-actions";
 
+/** The columns before the row actions, in order: the header row and the cells' labels. */
+const COLUMNS = ["name", "role", "status", "tags", "lastSignIn", "invitedBy", "twoStep"] as const;
+type Column = (typeof COLUMNS)[number];
+
 /**
- * The Users table. A client component fed with the rows as data: the rows travel once, as data,
- * instead of as a rendered element tree that the server serializes and then parses back to
- * produce the HTML; it also opens the row actions' dialogs.
+ * The Users table; below 640 px a list of cards showing the same cells (`.card-rows`). A client
+ * component fed with the rows as data: the rows travel once, as data, instead of as a rendered
+ * element tree that the server serializes and then parses back to produce the HTML; it also
+ * opens the row actions' dialogs.
  */
 export function UsersTable({
   rows,
@@ -34,6 +40,8 @@ export function UsersTable({
   const [open, setOpen] = useState<OpenAction | null>(null);
   const day = (d: Date) => dateFormatter(locale, timeZone, "day").format(d);
   const moment = (d: Date) => dateFormatter(locale, timeZone, "moment").format(d);
+  // A cell names its column, which the card layout below 640 px shows above its value.
+  const cell = (column: Column) => ({ "data-label": t(`columns.${column}`) });
 
   function statusDetail(row: MemberRow): string[] {
     const lines: string[] = [];
@@ -55,17 +63,15 @@ export function UsersTable({
 
   return (
     <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
-      <table className="data-table">
+      <table className="data-table card-rows">
         <caption className="sr-only">{t("tableCaption")}</caption>
         <thead>
           <tr>
-            <th scope="col">{t("columns.name")}</th>
-            <th scope="col">{t("columns.role")}</th>
-            <th scope="col">{t("columns.status")}</th>
-            <th scope="col">{t("columns.tags")}</th>
-            <th scope="col">{t("columns.lastSignIn")}</th>
-            <th scope="col">{t("columns.invitedBy")}</th>
-            <th scope="col">{t("columns.twoStep")}</th>
+            {COLUMNS.map((column) => (
+              <th key={column} scope="col">
+                {t(`columns.${column}`)}
+              </th>
+            ))}
             {canManage && (
               <th scope="col">
                 <span className="sr-only">{t("columns.actions")}</span>
@@ -88,9 +94,11 @@ export function UsersTable({
                     </Link>
                     {isSelf && <span className="ml-1 text-slate-500">({t("you")})</span>}
                   </div>
-                  <div className="secondary">{row.email}</div>
+                  <div className="secondary">
+                    <EmailAddress email={row.email} />
+                  </div>
                 </th>
-                <td className="whitespace-nowrap">
+                <td {...cell("role")} className="whitespace-nowrap">
                   <div>{t(`roles.${row.role}`)}</div>
                   {row.isOwner && (
                     <span className="badge badge-owner mt-1">
@@ -99,7 +107,7 @@ export function UsersTable({
                     </span>
                   )}
                 </td>
-                <td className="min-w-40">
+                <td {...cell("status")} className="min-w-40">
                   <span className={`badge badge-${row.status}`}>{t(`statuses.${row.status}`)}</span>
                   {statusDetail(row).map((line) => (
                     <div key={line} className="detail">
@@ -107,7 +115,7 @@ export function UsersTable({
                     </div>
                   ))}
                 </td>
-                <td>
+                <td {...cell("tags")}>
                   {row.tags.length > 0 && (
                     <div className="flex flex-col items-start gap-1">
                       {row.tags.map((tag) => (
@@ -118,8 +126,10 @@ export function UsersTable({
                     </div>
                   )}
                 </td>
-                <td className="nowrap">{row.lastSignInAt ? day(row.lastSignInAt) : t("never")}</td>
-                <td className="nowrap">
+                <td {...cell("lastSignIn")} className="nowrap">
+                  {row.lastSignInAt ? day(row.lastSignInAt) : t("never")}
+                </td>
+                <td {...cell("invitedBy")} className="nowrap">
                   {row.invitedAt ? (
                     <>
                       <div>{row.invitedByName ?? "—"}</div>
@@ -129,7 +139,7 @@ export function UsersTable({
                     "—"
                   )}
                 </td>
-                <td className="nowrap">
+                <td {...cell("twoStep")} className="nowrap">
                   <span className={row.twoStep ? "badge badge-active" : "badge badge-disabled"}>
                     {t(`twoStepStates.${row.twoStep ? "set" : "unset"}`)}
                   </span>
