@@ -13,6 +13,7 @@ export const auditActions = [
   "invitation.revoked",
   "invitation.accepted",
   "invitation.declined",
+  "invitation.expired",
   "invitation.attempts_exceeded",
   "member.updated",
   "member.removed",

@@ -19,23 +19,27 @@ export type AuditInput = {
 };
 
 /**
- * Appends an audit event inside the caller's transaction, so the event exists exactly when the
- * change it describes does. Events are never updated or deleted.
+ * Appends an audit event (or several, in one insert) inside the caller's transaction, so the event
+ * exists exactly when the change it describes does. Events are never updated or deleted.
  */
-export async function recordAudit(tx: Transaction, input: AuditInput): Promise<void> {
-  await tx.insert(auditEvents).values({
-    organizationId: input.organizationId,
-    actorAccountId: input.actor?.accountId ?? null,
-    actorName: input.actor?.name ?? null,
-    actorEmail: input.actor?.email ?? null,
-    action: input.action,
-    targetType: input.target?.type ?? null,
-    targetId: input.target?.id ?? null,
-    targetLabel: input.target?.label ?? null,
-    details: sanitizeDetails(input.details ?? {}),
-    ip: input.actor?.meta?.ip ?? null,
-    userAgent: input.actor?.meta?.userAgent ?? null,
-  });
+export async function recordAudit(tx: Transaction, input: AuditInput | readonly AuditInput[]): Promise<void> {
+  const inputs: readonly AuditInput[] = Array.isArray(input) ? input : [input as AuditInput];
+  if (inputs.length === 0) return;
+  await tx.insert(auditEvents).values(
+    inputs.map((event) => ({
+      organizationId: event.organizationId,
+      actorAccountId: event.actor?.accountId ?? null,
+      actorName: event.actor?.name ?? null,
+      actorEmail: event.actor?.email ?? null,
+      action: event.action,
+      targetType: event.target?.type ?? null,
+      targetId: event.target?.id ?? null,
+      targetLabel: event.target?.label ?? null,
+      details: sanitizeDetails(event.details ?? {}),
+      ip: event.actor?.meta?.ip ?? null,
+      userAgent: event.actor?.meta?.userAgent ?? null,
+    })),
+  );
 }
 
 /**

@@ -1,13 +1,25 @@
-import { randomUUID } from "node:crypto";
-import { eq, sql } from "drizzle-orm";
+import { randomBytes, randomUUID } from "node:crypto";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { openPostgres } from "@/db/client";
-import { idempotencyRecords, rateLimits, spentPasswordSheets } from "@/db/schema";
+import {
+  auditEvents,
+  idempotencyRecords,
+  invitations,
+  organizationSlugRedirects,
+  rateLimits,
+  spentPasswordSheets,
+} from "@/db/schema";
 import type { EmailTransport } from "@/lib/email/transport";
 import { createOutboxWorker, type OutboxWorkerOptions } from "@/lib/email/worker";
+import { viewInvitation } from "@/lib/invitations/accept";
+import { listMembers } from "@/lib/members/list";
 import { logger } from "@/lib/logger";
 import { IDEMPOTENCY_RETENTION_SECONDS } from "@/lib/retention";
+import { membersQuerySchema } from "@/lib/validations/members";
 import { usingPostgres, withTestDatabase } from "../support/db";
+import { createOrganization, createOrganizationWithOwner } from "../support/factories";
+import { createTestInvitation } from "../support/invitation-factories";
 
 const t = withTestDatabase();
 
@@ -158,6 +170,107 @@ describe("retention of bookkeeping rows", () => {
     } finally {
       await w.stop();
     }
+  });
+});
+
+describe("lapsed invitations", () => {
+  const meta = () => ({ ip: `203.0.113.${1 + (randomBytes(1)[0]! % 250)}`, userAgent: "vitest" });
+
+  async function lapsedAndLive(name: string, lapsedCount = 1) {
+    const db = t.db();
+    const { org, owner, actor } = await createOrganizationWithOwner(db, name);
+    const invite = (expiresAt: Date, status?: "revoked") =>
+      createTestInvitation(db, { organizationId: org.id, inviterAccountId: owner.id, expiresAt, status });
+    const past = new Date(Date.now() - MINUTE);
+    const lapsed = [];
+    for (let i = 0; i < lapsedCount; i++) lapsed.push(await invite(past));
+    const live = await invite(new Date(Date.now() + 10 * MINUTE));
+    const cancelled = await invite(past, "revoked");
+    return { org, actor, lapsed, live, cancelled };
+  }
+
+  const statusOf = async (ids: string[]) =>
+    new Map((await t.db().select().from(invitations).where(inArray(invitations.id, ids))).map((i) => [i.id, i.status]));
+  const expiredEvents = (organizationId: string) =>
+    t
+      .db()
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.organizationId, organizationId), eq(auditEvents.action, "invitation.expired")));
+
+  it("marks pending invitations past their expiry expired in one tick, audits each once, and leaves the rest", async () => {
+    const { org, actor, lapsed, live, cancelled } = await lapsedAndLive("Lapse");
+    const [gone] = lapsed;
+    const listed = async () =>
+      new Map(
+        (await listMembers(actor, membersQuerySchema.parse({}))).rows.map((r) => [
+          r.accountId,
+          [r.status, r.invitation?.id],
+        ]),
+      );
+    const before = await listed();
+    expect(before.get(gone!.account.id)).toEqual(["expired", gone!.invitation.id]);
+
+    const w = worker();
+    await w.tick();
+    const ids = [gone!.invitation.id, live.invitation.id, cancelled.invitation.id];
+    expect(await statusOf(ids)).toEqual(
+      new Map([
+        [gone!.invitation.id, "expired"],
+        [live.invitation.id, "pending"],
+        [cancelled.invitation.id, "revoked"],
+      ]),
+    );
+    const events = await expiredEvents(org.id);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      actorAccountId: null,
+      targetType: "invitation",
+      targetId: gone!.invitation.id,
+      targetLabel: gone!.account.email,
+      details: { expiresAt: gone!.invitation.expiresAt.toISOString() },
+    });
+
+    // What read the lapsed pending row reads the expired one alike: the Users page, the invitation page.
+    expect(await listed()).toEqual(before);
+    expect(await viewInvitation(gone!.invitation.id, gone!.key, meta())).toEqual({ state: "expired" });
+
+    advance(PRUNE_INTERVAL_MS);
+    await w.tick();
+    expect(await expiredEvents(org.id)).toHaveLength(1);
+  });
+
+  it("marks a backlog in bounded slices, one per interval", async () => {
+    const { org, lapsed } = await lapsedAndLive("Backlog", 3);
+    const w = worker({ pruneBatchSize: 2 });
+    const expiredCount = async () =>
+      [...(await statusOf(lapsed.map((l) => l.invitation.id))).values()].filter((s) => s === "expired").length;
+    await w.tick();
+    expect(await expiredCount()).toBe(2);
+    advance(PRUNE_INTERVAL_MS);
+    await w.tick();
+    expect(await expiredCount()).toBe(3);
+    expect(await expiredEvents(org.id)).toHaveLength(3);
+  });
+});
+
+describe("organizations' former URL names", () => {
+  it("removes a redirect past its expiry in one tick and keeps a live one", async () => {
+    const db = t.db();
+    const org = await createOrganization(db, "Renamed");
+    const day = 24 * 60 * MINUTE;
+    const gone = `gone-${randomBytes(3).toString("hex")}`;
+    const kept = `kept-${randomBytes(3).toString("hex")}`;
+    await db.insert(organizationSlugRedirects).values([
+      { oldSlug: gone, organizationId: org.id, expiresAt: new Date(Date.now() - day) },
+      { oldSlug: kept, organizationId: org.id, expiresAt: new Date(Date.now() + 29 * day) },
+    ]);
+    await worker().tick();
+    const left = await db
+      .select({ oldSlug: organizationSlugRedirects.oldSlug })
+      .from(organizationSlugRedirects)
+      .where(eq(organizationSlugRedirects.organizationId, org.id));
+    expect(left).toEqual([{ oldSlug: kept }]);
   });
 });
 
