@@ -7,16 +7,48 @@ import { env } from "@/lib/env";
 const globalKey = Symbol.for("gatehouse.hashPool");
 type GlobalWithPool = typeof globalThis & { [globalKey]?: Piscina };
 
+// Hashes running now and the most at once since the pool started, counted by the worker threads
+// themselves (hash-worker.mjs) in memory they share with this thread.
+const inFlightKey = Symbol.for("gatehouse.hashPoolInFlight");
+type GlobalWithCounter = typeof globalThis & { [inFlightKey]?: Int32Array };
+function inFlightCounter(): Int32Array {
+  const store = globalThis as GlobalWithCounter;
+  store[inFlightKey] ??= new Int32Array(new SharedArrayBuffer(8));
+  return store[inFlightKey];
+}
+
+/**
+ * Worker threads: one per core on Linux, where each worker lowers its own thread's priority so
+ * the event loop always comes first (a run of new accounts hashes on every core while pages keep
+ * their pace); one core fewer elsewhere, where a thread cannot be given its own priority.
+ */
+function defaultThreads(): number {
+  const cores = availableParallelism();
+  return process.platform === "linux" ? cores : Math.max(1, cores - 1);
+}
+
 function pool(): Piscina {
   const store = globalThis as GlobalWithPool;
   store[globalKey] ??= new Piscina({
     filename: path.join(process.cwd(), "lib", "auth", "hash-worker.mjs"),
-    // Leave one core to the event loop: hashing must never starve request handling.
-    maxThreads: env.HASH_WORKERS ?? Math.max(1, availableParallelism() - 1),
+    maxThreads: env.HASH_WORKERS ?? defaultThreads(),
     minThreads: 1,
     idleTimeout: 60_000,
+    workerData: { inFlight: inFlightCounter() },
   });
   return store[globalKey];
+}
+
+/** How many hashes the worker threads are running now, and the most they have run at once. */
+export function hashesInFlight(): { now: number; peak: number } {
+  const counter = inFlightCounter();
+  return { now: Atomics.load(counter, 0), peak: Atomics.load(counter, 1) };
+}
+
+/** Starts counting the peak again from the hashes running now. */
+export function resetHashPeak(): void {
+  const counter = inFlightCounter();
+  Atomics.store(counter, 1, Atomics.load(counter, 0));
 }
 
 /** bcrypt hash of a password, computed off the event loop. */
