@@ -8,6 +8,7 @@ import { assertCan, lockActor, type Actor } from "@/lib/auth/actor";
 import { hashPassword } from "@/lib/auth/password";
 import { notifyOutbox } from "@/lib/email/outbox";
 import { DomainError, isUniqueViolation } from "@/lib/errors";
+import { logger } from "@/lib/logger";
 import { normalizeEmail } from "@/lib/security/email";
 import {
   countAttempt,
@@ -400,15 +401,22 @@ async function sendCounted(
   }
 }
 
+/** A run under way: one line per address, in the order given, each settling as its address is done. */
+export type InvitationRun = {
+  organizationName: string;
+  /** The run's addresses, in order: each line's address before the line arrives. */
+  emails: string[];
+  invitations: Promise<SentInvitation | FailedInvitation>[];
+};
+
 /**
- * For members with `invitations:manage`: invites each address as an administrator, each in its
- * own transaction that re-runs the lookup and reads the settings at that moment, creating the
- * account (temporary password hashed), the membership, the invitation, its email and the audit
- * event together or not at all. Replaying an idempotency key returns the first result without
- * creating anything or revealing the password again.
+ * Counts every address against the limits, then starts the run: every new account's temporary
+ * password is hashed at once on the worker pool (each hash off the event loop, as many at a time
+ * as the pool has threads), and each address is invited as soon as its hash is ready, in its own
+ * transaction, one transaction at a time. Once an address fails unexpectedly no further one is
+ * attempted: its line and every later one reject with that error.
  */
-export async function sendInvitations(actor: Actor, input: SendInviteInput): Promise<SendInvitationsResult> {
-  assertCan(actor, "invitations:manage");
+async function runInvitations(actor: Actor, input: SendInviteInput): Promise<InvitationRun> {
   const db = await getDb();
   const addresses = splitAddresses(input.emails);
 
@@ -419,20 +427,69 @@ export async function sendInvitations(actor: Actor, input: SendInviteInput): Pro
   const settings = await readSettings(db, actor.organizationId);
   const allowed = addresses.filter((address) => "counted" in counts.get(address)!);
   const preview = await resolveAddresses(db, actor.organizationId, allowed, settings);
-  const prepared = new Map<string, Credentials>();
-  await Promise.all(
-    preview.filter((a) => a.outcome === "new").map(async (a) => prepared.set(a.normalized, await newCredentials())),
-  );
+  const hashes = new Map<string, Promise<Credentials>>();
+  for (const a of preview)
+    if (a.outcome === "new" && !hashes.has(a.normalized)) hashes.set(a.normalized, newCredentials());
 
-  const results: (SentInvitation | FailedInvitation)[] = [];
-  for (const address of addresses) {
+  let turn: Promise<unknown> = Promise.resolve();
+  let stopped: { error: unknown } | undefined;
+  const invitations = addresses.map(async (address) => {
     const count = counts.get(address)!;
-    results.push(
-      "refused" in count
-        ? count.refused
-        : await sendOne(actor, address, input, prepared.get(normalizeEmail(address)), count.counted),
-    );
-  }
-  if (results.some((r) => r.outcome === "sent" && !r.replayed)) notifyOutbox();
-  return { organizationName: actor.organizationName, invitations: results };
+    if ("refused" in count) return count.refused;
+    try {
+      const prepared = await hashes.get(normalizeEmail(address));
+      const mine = turn.then(() => {
+        if (stopped) throw stopped.error;
+        return sendOne(actor, address, input, prepared, count.counted);
+      });
+      turn = mine.catch(() => undefined);
+      const result = await mine;
+      // Delivered as soon as it is committed, while the rest of the run goes on.
+      if (result.outcome === "sent" && !result.replayed) notifyOutbox();
+      return result;
+    } catch (error) {
+      stopped ??= { error };
+      throw error;
+    }
+  });
+  return { organizationName: actor.organizationName, emails: addresses, invitations };
+}
+
+/**
+ * For members with `invitations:manage`: invites each address as an administrator, each in its
+ * own transaction that re-runs the lookup and reads the settings at that moment, creating the
+ * account (temporary password hashed), the membership, the invitation, its email and the audit
+ * event together or not at all. Replaying an idempotency key returns the first result without
+ * creating anything or revealing the password again. Settles once every address is done; an
+ * unexpected failure rejects.
+ */
+export async function sendInvitations(actor: Actor, input: SendInviteInput): Promise<SendInvitationsResult> {
+  assertCan(actor, "invitations:manage");
+  const run = await runInvitations(actor, input);
+  return { organizationName: run.organizationName, invitations: await Promise.all(run.invitations) };
+}
+
+/**
+ * The same as `sendInvitations`, for the wizard to show each address as it is done: returns once
+ * the addresses are counted against the limits, with one pending line per address. An unexpected
+ * failure is logged once with a reference, which its line (and every later one) carries.
+ */
+export async function startInvitations(actor: Actor, input: SendInviteInput): Promise<InvitationRun> {
+  assertCan(actor, "invitations:manage");
+  const run = await runInvitations(actor, input);
+  const references = new Map<unknown, string>();
+  return {
+    ...run,
+    invitations: run.invitations.map((line, i) =>
+      line.catch((error: unknown): FailedInvitation => {
+        let ref = references.get(error);
+        if (!ref) {
+          ref = randomUUID().slice(0, 8);
+          references.set(error, ref);
+          logger.error("sending an invitation failed", { ref, error });
+        }
+        return { email: run.emails[i]!, outcome: "failed", code: "errors.unexpected", params: { ref } };
+      }),
+    ),
+  };
 }

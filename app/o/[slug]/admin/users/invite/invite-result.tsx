@@ -6,24 +6,49 @@ import { useEffect, useId, useRef, useState, type RefObject } from "react";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { Input } from "@/components/ui/input";
-import type { SendInvitationsResult, SentInvitation } from "@/lib/invitations/create";
+import type { FailedInvitation, InvitationRun, SentInvitation } from "@/lib/invitations/create";
 import type { AddressLookup } from "@/lib/invitations/lookup";
 import { resultTitle } from "@/lib/validations/invitation-rules";
 import { PasswordSheetDownload } from "../password-sheet-download";
 
+type Line = SentInvitation | FailedInvitation;
+
 /**
- * The result screen: its title says how many invitations went, then one line per address (those
- * left out on the Email step included); a temporary password not emailed is shown here once, and
- * leaving before the person says it is saved asks first.
+ * Each address's line as it arrives: the run answers once the addresses are counted against the
+ * limits, and every address follows in the same response as it is done. A line that never comes
+ * (the connection lost) says so.
+ */
+function useRunLines(run: InvitationRun): (Line | null)[] {
+  const [lines, setLines] = useState<(Line | null)[]>(() => run.invitations.map(() => null));
+  useEffect(() => {
+    let live = true;
+    run.invitations.forEach((pending, i) => {
+      const settle = (line: Line) => {
+        if (live) setLines((current) => current.map((l, j) => (j === i ? line : l)));
+      };
+      pending.then(settle, () => settle({ email: "", outcome: "failed", code: "invite-wizard.connectionLost" }));
+    });
+    return () => {
+      live = false;
+    };
+  }, [run]);
+  return lines;
+}
+
+/**
+ * The result screen: each address's line appears as it is done, with how many are done so far;
+ * then its title says how many invitations went, with one line per address (those left out on
+ * the Email step included); a temporary password not emailed is shown here once, and leaving
+ * before the person says it is saved asks first.
  */
 export function InviteResult({
-  result,
+  run,
   skipped,
   organizationSlug,
   onDone,
   onInviteAnother,
 }: {
-  result: SendInvitationsResult;
+  run: InvitationRun;
   skipped: AddressLookup[];
   organizationSlug: string;
   onDone: () => void;
@@ -36,9 +61,14 @@ export function InviteResult({
   const [saved, setSaved] = useState(false);
   const rootRef = useRef<HTMLDivElement>(null);
   const headingRef = useRef<HTMLHeadingElement>(null);
-  const showsPassword = result.invitations.some((i) => i.outcome === "sent" && i.temporaryPassword);
-  const sent = result.invitations.filter((i) => i.outcome === "sent").length;
-  const title = resultTitle(sent, result.invitations.length + skipped.length);
+  const { emails } = run;
+  const arrived = useRunLines(run);
+  const lines = arrived.map((line, i) => (line && !line.email ? { ...line, email: emails[i] ?? "" } : line));
+  const done = lines.filter((l) => l !== null).length;
+  const complete = done === lines.length;
+  const showsPassword = lines.some((i) => i?.outcome === "sent" && i.temporaryPassword);
+  const sent = lines.filter((i) => i?.outcome === "sent").length;
+  const title = resultTitle(sent, lines.length + skipped.length);
   const TitleIcon = sent === 0 ? CircleAlert : CheckCircle2;
   const guarded = showsPassword && !saved;
 
@@ -51,30 +81,49 @@ export function InviteResult({
   return (
     <div ref={rootRef} className="space-y-5">
       <h2 ref={headingRef} tabIndex={-1} className="flex items-center gap-2 text-lg font-semibold outline-none">
-        <TitleIcon aria-hidden className={cn("size-5", sent === 0 ? "text-red-600" : "text-emerald-600")} />
-        {t(title.key, title.values)}
+        {complete ? (
+          <>
+            <TitleIcon aria-hidden className={cn("size-5", sent === 0 ? "text-red-600" : "text-emerald-600")} />
+            {t(title.key, title.values)}
+          </>
+        ) : (
+          t("sendingHeading")
+        )}
       </h2>
-      <ul className="space-y-3">
-        {result.invitations.map((line) => (
-          <li
-            key={line.email}
-            aria-label={line.email}
-            className={cn(
-              "rounded-md px-4 py-3 text-sm ring-1 ring-inset",
-              line.outcome === "sent" ? "bg-slate-50 ring-slate-200" : "bg-red-50 text-red-900 ring-red-200",
-            )}
-          >
-            {line.outcome === "failed" ? (
-              <NotSentLine email={line.email} reason={tr(line.code, line.params ?? {})} />
-            ) : (
-              <SentLine
-                line={line}
-                organizationSlug={organizationSlug}
-                expires={format.dateTime(new Date(line.expiresAt), { dateStyle: "long" })}
-              />
-            )}
-          </li>
-        ))}
+      <p role="status" className="text-sm text-slate-700">
+        {t("sendingProgress", { done, total: lines.length })}
+      </p>
+      <ul className="space-y-3" aria-busy={!complete}>
+        {lines.map((line, i) =>
+          line === null ? (
+            <li
+              key={emails[i] ?? i}
+              aria-label={emails[i]}
+              className="rounded-md bg-white px-4 py-3 text-sm text-slate-700 ring-1 ring-inset ring-slate-200"
+            >
+              <span className="font-medium">{emails[i]}</span> — {t("sending")}
+            </li>
+          ) : (
+            <li
+              key={line.email}
+              aria-label={line.email}
+              className={cn(
+                "rounded-md px-4 py-3 text-sm ring-1 ring-inset",
+                line.outcome === "sent" ? "bg-slate-50 ring-slate-200" : "bg-red-50 text-red-900 ring-red-200",
+              )}
+            >
+              {line.outcome === "failed" ? (
+                <NotSentLine email={line.email} reason={tr(line.code, line.params ?? {})} />
+              ) : (
+                <SentLine
+                  line={line}
+                  organizationSlug={organizationSlug}
+                  expires={format.dateTime(new Date(line.expiresAt), { dateStyle: "long" })}
+                />
+              )}
+            </li>
+          ),
+        )}
         {skipped.map((line) => (
           <li
             key={line.email}
@@ -83,7 +132,7 @@ export function InviteResult({
           >
             <NotSentLine
               email={line.email}
-              reason={t(`lookup.${line.outcome}`, { organization: result.organizationName })}
+              reason={t(`lookup.${line.outcome}`, { organization: run.organizationName })}
             />
           </li>
         ))}
@@ -106,10 +155,10 @@ export function InviteResult({
         </label>
       )}
       <div className="flex flex-wrap justify-end gap-2 border-t border-slate-200 pt-4">
-        <Button variant="secondary" onClick={onInviteAnother} disabled={guarded}>
+        <Button variant="secondary" onClick={onInviteAnother} disabled={guarded || !complete}>
           {t("inviteAnother")}
         </Button>
-        <Button onClick={onDone} disabled={guarded}>
+        <Button onClick={onDone} disabled={guarded || !complete}>
           {t("done")}
         </Button>
       </div>

@@ -9,7 +9,7 @@ import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { Input } from "@/components/ui/input";
-import type { SendInvitationsResult } from "@/lib/invitations/create";
+import type { InvitationRun } from "@/lib/invitations/create";
 import type { AddressLookup, LookupResult } from "@/lib/invitations/lookup";
 import { reportAddresses, type InviteOptions } from "@/lib/validations/invitation-rules";
 import type { PasswordDeliveryChoice } from "@/lib/validations/invitations";
@@ -74,7 +74,7 @@ function WizardRun({ organizationSlug, onInviteAnother }: { organizationSlug: st
   });
   // Once the person picks the language, a later lookup no longer presets it.
   const [localeChosen, setLocaleChosen] = useState(false);
-  const [result, setResult] = useState<SendInvitationsResult | null>(null);
+  const [result, setResult] = useState<InvitationRun | null>(null);
 
   const headingRef = useRef<HTMLHeadingElement>(null);
   const emailRef = useRef<HTMLInputElement>(null);
@@ -170,7 +170,7 @@ function WizardRun({ organizationSlug, onInviteAnother }: { organizationSlug: st
     setStep("email");
   }
 
-  function sent(response: SendInvitationsResult) {
+  function sent(response: InvitationRun) {
     setResult(response);
     setStep("result");
   }
@@ -373,7 +373,7 @@ function WizardRun({ organizationSlug, onInviteAnother }: { organizationSlug: st
           )}
           {step === "result" && result && (
             <InviteResult
-              result={result}
+              run={result}
               skipped={refused}
               organizationSlug={organizationSlug}
               onDone={done}

@@ -9,7 +9,7 @@ import { applyActionErrors, useValidationMessage } from "@/components/forms/use-
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input, Select, Textarea } from "@/components/ui/input";
-import type { SendInvitationsResult } from "@/lib/invitations/create";
+import type { InvitationRun } from "@/lib/invitations/create";
 import { inviteOptionsIssues, PERSONAL_MESSAGE_MAX, type InviteOptions } from "@/lib/validations/invitation-rules";
 import type { PasswordDeliveryChoice } from "@/lib/validations/invitations";
 import { sendInviteAction } from "./actions";
@@ -60,7 +60,8 @@ export function OptionsStep({
   passwordDelivery: PasswordDeliveryChoice | null;
   initialOptions: InviteOptions;
   onBack: (options: InviteOptions, localeChosen: boolean) => void;
-  onSent: (result: SendInvitationsResult) => void;
+  /** The run has started: its addresses' lines follow as each is done. */
+  onSent: (run: InvitationRun) => void;
 }) {
   const t = useTranslations("invite-wizard");
   const tc = useTranslations("common");
