@@ -1,21 +1,67 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
+import { rowsOf } from "@/db/rows";
 import { pagePath, type ActionClient, type ActionInfo, type ActionResponse } from "../support/action-client";
-import { countRows } from "../support/factories";
 import { refusedIdentities, type IdentityName, type World } from "./identities";
 import { routeSamples, type RouteInput } from "./routes";
 import { samples } from "./samples";
 
-export type MatrixCase = { action: string; identity: IdentityName; refused: boolean; wrote: boolean; detail: string };
+export type MatrixCase = {
+  kind: "action" | "route" | "page";
+  action: string;
+  identity: IdentityName;
+  refused: boolean;
+  wrote: boolean;
+  detail: string;
+};
 
-/** How a refusal looks from outside: an error result that says so, a 4xx, or a redirect to sign in. */
+/** The refusal of an administrator held at enrollment: its code, or the enrollment page. */
+export const HOLD_CODE = "two-step.requiredForAdministrators";
+
+/**
+ * How a refusal looks from outside: an error result that says so, a 4xx, or a redirect to sign
+ * in, to the change-password page or to the two-step enrollment page.
+ */
 export function isRefusal(response: ActionResponse): boolean {
   if (response.status >= 400 && response.status < 500) return true;
-  if (response.redirect && /^\/(sign-in|change-password)/.test(response.redirect)) return true;
+  if (response.redirect && /^\/(sign-in|change-password|two-step\/setup)([/?]|$)/.test(response.redirect)) return true;
   const result = response.result as { ok?: boolean; code?: string } | undefined;
-  return result?.ok === false && ["forbidden", "accessExpired", "notFound"].includes(result.code ?? "");
+  return result?.ok === false && ["forbidden", "accessExpired", "notFound", HOLD_CODE].includes(result.code ?? "");
 }
+
+/**
+ * The row count of every table of the database (read from the catalog, so a new table is counted
+ * without being listed), rate-limit counters aside: the servers' workers prune expired ones on
+ * their own clock. A case wrote when any count differs after it.
+ */
+export async function countAllRows(db: Database): Promise<Record<string, number>> {
+  const tables = rowsOf<{ table_name: string }>(
+    await db.execute(
+      sql`select table_name from information_schema.tables
+        where table_schema = 'public' and table_type = 'BASE TABLE' and table_name <> 'rate_limits'
+        order by table_name`,
+    ),
+  ).map((r) => r.table_name);
+  const counts = rowsOf<{ t: string; n: number }>(
+    await db.execute(
+      sql.raw(tables.map((t) => `select '${t}' as t, count(*)::int as n from "${t}"`).join(" union all ")),
+    ),
+  );
+  return Object.fromEntries(counts.map((r) => [r.t, Number(r.n)]));
+}
+
+/** Runs one case between two counts of every table: whether any count changed. */
+export async function measured<T>(db: Database, call: () => Promise<T>): Promise<{ value: T; wrote: boolean }> {
+  const before = await countAllRows(db);
+  const value = await call();
+  const after = await countAllRows(db);
+  return { value, wrote: JSON.stringify(before) !== JSON.stringify(after) };
+}
+
+/** Called before each case of an identity, outside its measurement (the pending sign-in's state is renewed there). */
+export type Prepare = (identity: IdentityName) => Promise<void>;
 
 export function actionKey(action: Pick<ActionInfo, "file" | "name">): string {
   return `${action.file}#${action.name}`;
@@ -35,6 +81,7 @@ export async function runMatrix(
   world: World,
   actions: ActionInfo[],
   clients: Record<IdentityName, ActionClient>,
+  prepare: Prepare = async () => {},
 ): Promise<MatrixCase[]> {
   const cases: MatrixCase[] = [];
   for (const action of actions) {
@@ -43,16 +90,18 @@ export async function runMatrix(
     // Any signed-in account may use its own account-level actions; only org-scoped ones are
     // refused to members of other organizations and to disabled or expired members.
     const identities: IdentityName[] =
-      sample.refusedFor ?? (sample.kind === "org" ? refusedIdentities : ["anonymous", "temporaryPassword"]);
+      sample.refusedFor ??
+      (sample.kind === "org" ? refusedIdentities : ["anonymous", "temporaryPassword", "secondStepPending"]);
     for (const identity of identities) {
-      const before = await countRows(db);
-      const response = await clients[identity].call(action, sample.args(world), {
-        path: pagePath(action.pages[0] ?? "app/page", { slug: world.target.org.slug }),
-      });
-      const after = await countRows(db);
-      const wrote = JSON.stringify(before) !== JSON.stringify(after);
+      await prepare(identity);
+      const { value: response, wrote } = await measured(db, () =>
+        clients[identity].call(action, sample.args(world), {
+          path: pagePath(action.pages[0] ?? "app/page", { slug: world.target.org.slug }),
+        }),
+      );
       const refused = isRefusal(response);
       cases.push({
+        kind: "action",
         action: actionKey(action),
         identity,
         refused,
@@ -111,7 +160,7 @@ export async function unmappedRoutes(baseUrl: string, world: World, routes: stri
   return out;
 }
 
-function routeUrl(baseUrl: string, route: string, world: World): string {
+export function routeUrl(baseUrl: string, route: string, world: World): string {
   return baseUrl + route.replace("[slug]", world.target.org.slug).replace(/\[[^\]]+\]/g, world.invitation.id);
 }
 
@@ -128,7 +177,9 @@ export async function runRouteMatrix(
   routes: string[],
   clients: Record<IdentityName, ActionClient>,
   input: RouteInput,
+  options: { identities?: IdentityName[]; prepare?: Prepare } = {},
 ): Promise<MatrixCase[]> {
+  const { identities = refusedIdentities, prepare = async () => {} } = options;
   const cases: MatrixCase[] = [];
   for (const route of routes) {
     const sample = routeSamples[route];
@@ -141,26 +192,28 @@ export async function runRouteMatrix(
     for (const method of methods) {
       const build = sample.served[method];
       const request = build ? build(input) : { body: "token=x", contentType: "application/x-www-form-urlencoded" };
-      for (const identity of refusedIdentities) {
-        const before = await countRows(db);
-        const response = await fetch(url + (request.query ?? ""), {
-          method,
-          redirect: "manual",
-          headers: {
-            cookie: clients[identity].cookieHeader(),
-            origin: baseUrl,
-            ...(request.contentType ? { "content-type": request.contentType } : {}),
-          },
-          body: method === "GET" ? undefined : request.body,
+      for (const identity of identities) {
+        await prepare(identity);
+        const { value: response, wrote } = await measured(db, async () => {
+          const answer = await fetch(url + (request.query ?? ""), {
+            method,
+            redirect: "manual",
+            headers: {
+              cookie: clients[identity].cookieHeader(),
+              origin: baseUrl,
+              ...(request.contentType ? { "content-type": request.contentType } : {}),
+            },
+            body: method === "GET" ? undefined : request.body,
+          });
+          await answer.arrayBuffer();
+          return answer;
         });
-        await response.arrayBuffer();
-        const after = await countRows(db);
         const location = response.headers.get("location") ?? "";
         const refused =
           (response.status >= 400 && response.status < 500) ||
-          (response.status >= 300 && response.status < 400 && /sign-in/.test(location));
-        const wrote = JSON.stringify(before) !== JSON.stringify(after);
+          (response.status >= 300 && response.status < 400 && /sign-in|two-step\/setup/.test(location));
         cases.push({
+          kind: "route",
           action: `${method} ${route}${build ? " (served, valid input)" : ""}`,
           identity,
           refused,

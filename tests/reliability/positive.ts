@@ -1,16 +1,18 @@
 import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { invitations, organizationSettings } from "@/db/schema";
+import { accounts, invitations, organizationSettings, twoStepFactors } from "@/db/schema";
 import { hashKey, generateKey } from "@/lib/security/tokens";
+import { SoftAuthenticator } from "../integration/two-step-support";
 import { ActionClient, pagePath, type ActionInfo, type ActionResponse } from "../support/action-client";
-import { addMember, createAccount, DEFAULT_PASSWORD } from "../support/factories";
+import { addMember, createAccount, createOrganization, DEFAULT_PASSWORD } from "../support/factories";
 import type { StandIn } from "../support/resend-stand-in";
-import { clientFor, type World } from "./identities";
+import { clientFor, enrollAuthenticator, signInPending, startAuthenticator, totpCode, type World } from "./identities";
 import { clearRateLimits, inviteManually, linkMailedTo, resultOf, type ManualInvitation } from "./links";
 import { actionKey } from "./matrix";
 import { routeSamples, type RouteInput } from "./routes";
 import { samples } from "./samples";
+import { twoStepSecretForms } from "./secrets";
 
 export type PositiveControl = { name: string; ok: boolean; detail: string };
 
@@ -36,7 +38,10 @@ const NEW_PASSWORDS = { newPassword: "a brand new passphrase", confirmPassword: 
 function succeeded(key: string, response: ActionResponse): boolean {
   if (response.status >= 400) return false;
   if (response.redirect)
-    return !/^\/(sign-in|change-password)/.test(response.redirect) || /#signOut(Everywhere)?Action$/.test(key);
+    return (
+      !/^\/(sign-in|change-password)/.test(response.redirect) ||
+      /#(signOut(Everywhere)?Action|cancelSecondStepAction)$/.test(key)
+    );
   const result = resultOf(response);
   if (samples[key]?.isValidationResult?.(response.result)) return false;
   if (/#signOut\w*Action$/.test(key)) return response.status === 200 && result?.code === undefined;
@@ -77,11 +82,15 @@ async function seedInvitation(
  * person they are for) with its sample input, must succeed. Without this, a matrix whose
  * requests are malformed would pass whoever called.
  */
-export async function runPositiveControls(input: Input): Promise<{ controls: PositiveControl[]; secrets: string[] }> {
+export async function runPositiveControls(
+  input: Input,
+): Promise<{ controls: PositiveControl[]; secrets: string[]; unmailedSecrets: string[] }> {
   const { db, world, standIn, baseUrl, actions, admin } = input;
   await clearRateLimits(db);
   const controls: PositiveControl[] = [];
   const secrets: string[] = [];
+  /** Authenticator secrets and recovery codes: no email may carry them. */
+  const unmailedSecrets: string[] = [];
   const adminLogin = world.accounts.admin!;
   const anonymous = () => new ActionClient(baseUrl, actions);
   const slug = world.target.org.slug;
@@ -113,6 +122,47 @@ export async function runPositiveControls(input: Input): Promise<{ controls: Pos
       email: (await createAccount(db, { name: "Sam Signout" })).email,
       password: DEFAULT_PASSWORD,
     });
+
+  /** A new account, signed in with a session. */
+  const freshAccount = async (name: string) => {
+    const login = { email: (await createAccount(db, { name })).email, password: DEFAULT_PASSWORD };
+    return { login, client: await clientFor(baseUrl, actions, login) };
+  };
+  /** A new account with an authenticator app enrolled through the product, signed in, and its factor's id. */
+  const enrolledAccount = async (name: string) => {
+    const { login, client } = await freshAccount(name);
+    const enrolled = await enrollAuthenticator(client);
+    unmailedSecrets.push(...twoStepSecretForms(enrolled));
+    const [factor] = await db
+      .select({ id: twoStepFactors.id })
+      .from(twoStepFactors)
+      .innerJoin(accounts, eq(accounts.id, twoStepFactors.accountId))
+      .where(eq(accounts.email, login.email));
+    return { login, client, enrolled, factorId: factor!.id };
+  };
+  /** An organization the administrator owns: renaming, moving or deleting the target would end the later phases. */
+  const ownOrganization = async (name: string) => {
+    const org = await createOrganization(db, name);
+    await addMember(db, org.id, world.target.owner.id, { isOwner: true });
+    return org;
+  };
+  const orgCall = async (key: string, name: string, input: (org: { name: string; slug: string }) => unknown) => {
+    const org = await ownOrganization(name);
+    const page = actions.find((a) => actionKey(a) === key)?.pages[0] ?? "app/page";
+    return { client: admin, args: [org.slug, input(org)], path: pagePath(page, { slug: org.slug }) };
+  };
+  const ORIGIN = new URL(baseUrl).origin;
+  /** A new account with a passkey registered through the product (a software authenticator answers the ceremony). */
+  const passkeyAccount = async (name: string) => {
+    const { login, client } = await freshAccount(name);
+    const authenticator = new SoftAuthenticator();
+    const options = client.find("app/two-step/setup/actions.ts", "passkeyOptionsAction");
+    const ceremony = resultOf(await client.call(options, [], { path: "/two-step/setup" }))?.data as {
+      options: Parameters<SoftAuthenticator["register"]>[0];
+      state: string;
+    };
+    return { login, client, authenticator, ceremony };
+  };
 
   /** Per action: who calls, with what. Org and account actions default to the administrator and the sample. */
   type Call = { client: ActionClient; args: unknown[]; path?: string };
@@ -168,6 +218,119 @@ export async function runPositiveControls(input: Input): Promise<{ controls: Pos
       args: [NEW_PASSWORDS],
       path: "/change-password",
     }),
+    "app/o/[slug]/admin/settings/organization/actions.ts#renameOrganizationAction": () =>
+      orgCall("app/o/[slug]/admin/settings/organization/actions.ts#renameOrganizationAction", "Rename Corp", () => ({
+        name: "Renamed Corp",
+      })),
+    "app/o/[slug]/admin/settings/organization/actions.ts#changeOrganizationSlugAction": () =>
+      orgCall("app/o/[slug]/admin/settings/organization/actions.ts#changeOrganizationSlugAction", "Move Corp", () => ({
+        slug: `moved-${randomUUID().slice(0, 8)}`,
+      })),
+    "app/o/[slug]/admin/settings/organization/actions.ts#deleteOrganizationAction": () =>
+      orgCall("app/o/[slug]/admin/settings/organization/actions.ts#deleteOrganizationAction", "Delete Corp", (org) => ({
+        confirmName: org.name,
+      })),
+    // Account actions change the caller's own account: a new one, so the administrator's stays as it is.
+    "app/account/actions.ts#updateAccountPreferencesAction": async () => ({
+      client: (await freshAccount("Pia Preferences")).client,
+      args: [{ name: "Pia Preferred", locale: "fr", timeZone: "Europe/Paris" }],
+      path: "/account",
+    }),
+    "app/account/actions.ts#changeAccountPasswordAction": async () => ({
+      client: (await freshAccount("Cal Change")).client,
+      args: [{ currentPassword: DEFAULT_PASSWORD, ...NEW_PASSWORDS }],
+      path: "/account",
+    }),
+    "app/two-step/setup/actions.ts#startTotpAction": async () => ({
+      client: (await freshAccount("Stan Start")).client,
+      args: [],
+      path: "/two-step/setup",
+    }),
+    "app/two-step/setup/actions.ts#confirmTotpAction": async () => {
+      // The start is the product's; the code is computed here from the secret it showed.
+      const { client } = await freshAccount("Cora Confirm");
+      const started = await startAuthenticator(client);
+      unmailedSecrets.push(...twoStepSecretForms({ ...started, recoveryCodes: [] }));
+      return {
+        client,
+        args: [{ factorId: started.factorId, code: totpCode(started.secret) }],
+        path: "/two-step/setup",
+      };
+    },
+    "app/two-step/setup/actions.ts#passkeyOptionsAction": async () => ({
+      client: (await freshAccount("Otto Options")).client,
+      args: [],
+      path: "/two-step/setup",
+    }),
+    "app/two-step/setup/actions.ts#registerPasskeyAction": async () => {
+      const { client, authenticator, ceremony } = await passkeyAccount("Reg Register");
+      return {
+        client,
+        args: [{ response: authenticator.register(ceremony.options, ORIGIN), state: ceremony.state, name: "Key" }],
+        path: "/two-step/setup",
+      };
+    },
+    "app/account/security/actions.ts#renameFactorAction": async () => {
+      const { client, factorId } = await enrolledAccount("Rena Rename");
+      return { client, args: [{ factorId, name: "Work phone" }], path: "/account/security" };
+    },
+    "app/account/security/actions.ts#removeFactorAction": async () => {
+      const { client, factorId } = await enrolledAccount("Remy Remove");
+      return { client, args: [{ factorId }], path: "/account/security" };
+    },
+    "app/account/security/actions.ts#regenerateRecoveryCodesAction": async () => ({
+      client: (await enrolledAccount("Reggie Regenerate")).client,
+      args: [],
+      path: "/account/security",
+    }),
+    "app/sign-in/actions.ts#passkeySignInOptionsAction": async () => ({
+      client: anonymous(),
+      args: [],
+      path: "/sign-in",
+    }),
+    "app/sign-in/actions.ts#passkeySignInAction": async () => {
+      const { client, authenticator, ceremony } = await passkeyAccount("Pat Passkey");
+      const register = client.find("app/two-step/setup/actions.ts", "registerPasskeyAction");
+      const registered = resultOf(
+        await client.call(
+          register,
+          [{ response: authenticator.register(ceremony.options, ORIGIN), state: ceremony.state }],
+          {
+            path: "/two-step/setup",
+          },
+        ),
+      );
+      if (!registered?.ok) throw new Error(`passkey registration failed: ${JSON.stringify(registered)}`);
+      const browser = anonymous();
+      const optionsAction = browser.find("app/sign-in/actions.ts", "passkeySignInOptionsAction");
+      const signIn = resultOf(await browser.call(optionsAction, [], { path: "/sign-in" }))?.data as {
+        options: Parameters<SoftAuthenticator["authenticate"]>[0];
+        state: string;
+      };
+      return {
+        client: browser,
+        args: [{ response: authenticator.authenticate(signIn.options, ORIGIN), state: signIn.state, callbackUrl: "/" }],
+        path: "/sign-in",
+      };
+    },
+    "app/sign-in/two-step/actions.ts#verifySecondStepAction": async () => {
+      const { login, enrolled } = await enrolledAccount("Vera Verify");
+      return {
+        client: await signInPending(baseUrl, actions, login),
+        args: [{ method: "recovery", code: enrolled.recoveryCodes[0] }],
+        path: "/sign-in/two-step",
+      };
+    },
+    "app/sign-in/two-step/actions.ts#secondStepPasskeyOptionsAction": async () => ({
+      client: await signInPending(baseUrl, actions, (await enrolledAccount("Opal Options")).login),
+      args: [],
+      path: "/sign-in/two-step",
+    }),
+    "app/sign-in/two-step/actions.ts#cancelSecondStepAction": async () => ({
+      client: await signInPending(baseUrl, actions, (await enrolledAccount("Cass Cancel")).login),
+      args: [],
+      path: "/sign-in/two-step",
+    }),
     "app/forgot-password/actions.ts#forgotPasswordAction": async () => ({
       client: anonymous(),
       args: [{ email: adminLogin.email }],
@@ -187,8 +350,9 @@ export async function runPositiveControls(input: Input): Promise<{ controls: Pos
       };
     },
   };
-  // Some sample inputs consume what another needs: re-invite before cancel, promote before remove.
-  const first = ["#reinviteAction", "#updateMemberAction"];
+  // Some sample inputs consume what another needs: the re-invite preview and the re-invite before
+  // cancel, promote before remove.
+  const first = ["#previewReinviteAction", "#reinviteAction", "#updateMemberAction"];
   const rank = (action: ActionInfo) => (first.some((f) => actionKey(action).endsWith(f)) ? 0 : 1);
   const ordered = [...actions].sort((a, b) => rank(a) - rank(b));
 
@@ -257,5 +421,5 @@ export async function runPositiveControls(input: Input): Promise<{ controls: Pos
     await db.update(organizationSettings).set(rest).where(eq(organizationSettings.organizationId, organizationId));
   }
   await clearRateLimits(db);
-  return { controls, secrets };
+  return { controls, secrets, unmailedSecrets };
 }

@@ -1,9 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { eq, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/postgres-js";
 import postgres from "postgres";
 import type { Database } from "@/db/client";
+import { rowsOf } from "@/db/rows";
 import * as schema from "@/db/schema";
 import { startServer, type RunningServer } from "../../bench/lib/server";
 import { loadActions } from "../support/action-client";
@@ -14,15 +16,31 @@ import { runConcurrency } from "./concurrency";
 import { runFaults } from "./faults";
 import { runFuzz } from "./fuzz";
 import { runInputFuzz } from "./fuzz-input";
-import { clientFor, refusedIdentities, seedWorld, type IdentityName } from "./identities";
+import {
+  clientFor,
+  enrollAuthenticator,
+  refusedIdentities,
+  seedWorld,
+  signInPending,
+  type IdentityName,
+} from "./identities";
 import { clearRateLimits, inviteManually } from "./links";
-import { loadRoutes, runMatrix, runRouteMatrix, unmappedActions, unmappedRoutes } from "./matrix";
+import {
+  loadRoutes,
+  runMatrix,
+  runRouteMatrix,
+  unmappedActions,
+  unmappedRoutes,
+  type MatrixCase,
+  type Prepare,
+} from "./matrix";
 import { noPositiveControl, runPositiveControls } from "./positive";
 import { runRedirects } from "./redirects";
 import { samples } from "./samples";
-import { findLeaks, secretsInEmailText } from "./secrets";
+import { findLeaks, secretsInEmailText, twoStepSecretForms, twoStepStorage } from "./secrets";
 import { runSessions } from "./sessions";
 import { runTempPasswords } from "./temp-passwords";
+import { runTwoStep } from "./two-step";
 
 /**
  * `npm run test:reliability`: the project's reliability claims, measured against a production
@@ -35,6 +53,29 @@ const buildDir = path.join(process.cwd(), ".next");
 const FUZZ_TOTAL = Number(process.env.RELIABILITY_FUZZ_CASES ?? 10_000);
 const port = Number(process.env.RELIABILITY_PORT ?? 3700);
 const SEND_TIMEOUT_MS = 2_000;
+
+/** Per identity, and per kind of case: how many cases, how many refused, how many wrote. */
+function byIdentity(cases: MatrixCase[]) {
+  const out: Record<
+    string,
+    {
+      cases: number;
+      refused: number;
+      writes: number;
+      byKind: Record<string, { cases: number; refused: number; writes: number }>;
+    }
+  > = {};
+  for (const c of cases) {
+    const entry = (out[c.identity] ??= { cases: 0, refused: 0, writes: 0, byKind: {} });
+    const kind = (entry.byKind[c.kind] ??= { cases: 0, refused: 0, writes: 0 });
+    for (const bucket of [entry, kind]) {
+      bucket.cases++;
+      if (c.refused) bucket.refused++;
+      if (c.wrote) bucket.writes++;
+    }
+  }
+  return out;
+}
 
 if (!existsSync(path.join(buildDir, "BUILD_ID"))) {
   console.error("No production build: run `npm run build` first.");
@@ -81,8 +122,31 @@ try {
   };
 
   const clients = {} as Record<IdentityName, Awaited<ReturnType<typeof clientFor>>>;
+  // The pending sign-in's account enrolls an authenticator app through the product, then signs in
+  // with its password only: the sealed second-step state, no session.
+  const pendingLogin = world.accounts.secondStepPending!;
+  const pendingFactor = await enrollAuthenticator(await clientFor(a.url, actions, pendingLogin));
+  const [pendingFactorRow] = await db
+    .select({ id: schema.twoStepFactors.id })
+    .from(schema.twoStepFactors)
+    .innerJoin(schema.accounts, eq(schema.accounts.id, schema.twoStepFactors.accountId))
+    .where(eq(schema.accounts.email, pendingLogin.email));
+  world.twoStep.pendingFactorId = pendingFactorRow!.id;
   for (const identity of refusedIdentities)
-    clients[identity] = await clientFor(a.url, actions, world.accounts[identity]);
+    clients[identity] =
+      identity === "secondStepPending"
+        ? await signInPending(a.url, actions, pendingLogin)
+        : await clientFor(a.url, actions, world.accounts[identity]);
+  clients.heldAdministrator = await clientFor(a.url, actions, world.accounts.heldAdministrator);
+  // The sealed state lasts five minutes: the pending identity signs in again (outside any
+  // case's measurement) when its state is two minutes old, so no case meets an expired one.
+  let pendingSince = Date.now();
+  const prepare: Prepare = async (identity) => {
+    if (identity !== "secondStepPending" || Date.now() - pendingSince < 120_000) return;
+    await clearRateLimits(db);
+    clients.secondStepPending = await signInPending(a.url, actions, pendingLogin);
+    pendingSince = Date.now();
+  };
   const admin = await clientFor(a.url, actions, world.accounts.admin);
   const adminOnB = await clientFor(b.url, actions, world.accounts.admin);
   // A password sheet issued to the administrator: the refused identities are sent it first.
@@ -94,10 +158,24 @@ try {
   const unmapped = unmappedActions(actions);
   const routes = loadRoutes(buildDir);
   const unmappedRouteList = await unmappedRoutes(a.url, world, routes);
-  const matrix = [
-    ...(await runMatrix(db, world, actions, clients)),
-    ...(await runRouteMatrix(db, world, a.url, routes, clients, routeInput)),
+  const matrix: MatrixCase[] = [
+    ...(await runMatrix(db, world, actions, clients, prepare)),
+    ...(await runRouteMatrix(db, world, a.url, routes, clients, routeInput, { prepare })),
   ];
+  const twoStep = await runTwoStep({
+    db,
+    world,
+    baseUrl: a.url,
+    buildDir,
+    actions,
+    routes,
+    routeInput,
+    clients,
+    prepare,
+    pendingFactor,
+  });
+  matrix.push(...twoStep.cases);
+  await clearRateLimits(db);
   lap("authz matrix");
   const fuzzable = actions.filter((x) => samples[`${x.file}#${x.name}`]?.fuzz).length;
   const fuzz = await runFuzz(db, world, actions, admin, Math.ceil(FUZZ_TOTAL / Math.max(1, fuzzable)));
@@ -153,8 +231,20 @@ try {
     ...concurrency.secrets,
     ...standIn.emails.flatMap((e) => secretsInEmailText(e.text ?? "")),
   ];
+  // Authenticator secrets and recovery codes: in no email, no log, no column (sealed or hashed ones included).
+  const unmailed = [...twoStepSecretForms(pendingFactor), ...twoStep.unmailedSecrets, ...positive.unmailedSecrets];
   const logs = [...servers.map((s) => s.output()), faults.logs].join("\n");
-  const leaks = await findLeaks({ secrets, logs, db, standIn, buildDir });
+  const leaks = await findLeaks({ secrets, unmailed, logs, db, standIn, buildDir });
+  const storage = await twoStepStorage(db);
+  // Every email the run queued was delivered: a template the workers cannot render (a two-step
+  // notice, say) leaves its row failed, which no phase above counts.
+  const failedEmails = Object.fromEntries(
+    rowsOf<{ template: string; n: number }>(
+      await db.execute(
+        sql`select template, count(*)::int as n from email_outbox where status = 'failed' group by template order by template`,
+      ),
+    ).map((r) => [r.template, Number(r.n)]),
+  );
   lap("secrets");
 
   const report = {
@@ -168,6 +258,12 @@ try {
       refused: matrix.filter((c) => c.refused).length,
       writes: matrix.filter((c) => c.wrote).length,
       failures: matrix.filter((c) => !c.refused || c.wrote),
+      byIdentity: byIdentity(matrix),
+      twoStepControls: {
+        ok: twoStep.controls.filter((c) => c.ok).length,
+        total: twoStep.controls.length,
+        controls: twoStep.controls,
+      },
       positiveControls: {
         ok: positive.controls.filter((c) => c.ok).length,
         total: positive.controls.length,
@@ -194,7 +290,14 @@ try {
     sessions: { ...sessions.figures, details: sessions.details },
     concurrency: concurrency.figures,
     faults: faults.figures,
-    secrets: { checked: new Set(secrets).size, found: leaks.length, findings: leaks },
+    emails: { failedByTemplate: failedEmails },
+    secrets: {
+      checked: new Set([...secrets, ...unmailed]).size,
+      checkedTwoStep: new Set(unmailed).size,
+      found: leaks.length,
+      findings: leaks,
+      storage,
+    },
     timings: { ...timings, totalSeconds: Math.round((Date.now() - startedAt) / 1000) },
   };
 
@@ -216,7 +319,23 @@ try {
     ...sessions.goals,
     ...concurrency.goals,
     ...faults.goals,
+    [
+      "authz: the two new identities are in the matrix (second step pending; administrator held in a Required organization)",
+      ["secondStepPending", "heldAdministrator"].every((id) => (report.authz.byIdentity[id]?.cases ?? 0) > 0),
+    ],
+    [
+      "authz: two-step positive controls (the pending state completes; a user member is not held; the held administrator, once enrolled, is let in)",
+      twoStep.controls.length > 0 && twoStep.controls.every((c) => c.ok),
+    ],
+    ["emails: no email of the run failed", Object.keys(failedEmails).length === 0],
     ["secrets: none found", leaks.length === 0],
+    [
+      "secrets: authenticator secrets stored sealed and recovery codes hashed (control of the scan)",
+      storage.totpFactors > 0 &&
+        storage.totpFactorsSealed === storage.totpFactors &&
+        storage.recoveryCodes >= 10 &&
+        storage.recoveryCodesHashed === storage.recoveryCodes,
+    ],
   ];
 
   mkdirSync("reports", { recursive: true });
@@ -230,6 +349,10 @@ try {
     ["authz.refused", report.authz.refused],
     ["authz.writes", report.authz.writes],
     ["authz.positiveControls", `${report.authz.positiveControls.ok}/${report.authz.positiveControls.total}`],
+    ...Object.entries(report.authz.byIdentity).map(
+      ([k, v]) => [`authz: ${k} (refused/cases, writes)`, `${v.refused}/${v.cases}, ${v.writes}`] as [string, string],
+    ),
+    ["authz.twoStepControls", `${report.authz.twoStepControls.ok}/${report.authz.twoStepControls.total}`],
     ["fuzz.cases", report.fuzz.cases],
     ["fuzz.unhandled", report.fuzz.unhandled],
     ["fuzz.writes", report.fuzz.writes],
@@ -249,7 +372,9 @@ try {
     ...Object.entries(sessions.figures).map(([k, v]) => [`sessions.${k}`, v] as [string, number]),
     ...Object.entries(concurrency.figures).map(([k, v]) => [`concurrency.${k}`, v] as [string, number]),
     ...Object.entries(faults.figures).map(([k, v]) => [`faults.${k}`, v] as [string, number]),
+    ...Object.entries(failedEmails).map(([k, v]) => [`emails failed: ${k}`, v] as [string, number]),
     ["secrets.found", leaks.length],
+    ["secrets.checkedTwoStep", report.secrets.checkedTwoStep],
     ...Object.entries(report.timings).map(([k, v]) => [`seconds: ${k}`, v] as [string, number]),
   ];
   console.log("\n| figure | value |\n|---|---|");
@@ -258,6 +383,7 @@ try {
   console.log(`\n${goals.length - missed.length} passed, ${missed.length} failed`);
   for (const [goal] of missed) console.log(`MISSED: ${goal}`);
   if (report.authz.failures.length) console.log(JSON.stringify(report.authz.failures.slice(0, 10), null, 2));
+  for (const c of twoStep.controls.filter((x) => !x.ok)) console.log(`two-step control failed: ${c.name}: ${c.detail}`);
   if (report.authz.positiveControls.failures.length)
     console.log(JSON.stringify(report.authz.positiveControls.failures, null, 2));
   if (report.fuzz.examples.length) console.log(report.fuzz.examples.join("\n"));

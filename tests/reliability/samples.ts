@@ -6,7 +6,10 @@ import type { IdentityName, World } from "./identities";
  * action is public. An action of the build missing here fails the suite.
  */
 type Fuzzing = {
-  /** Who must be refused, when not the default (org: all six; account: anonymous, temporary password). */
+  /**
+   * Who must be refused, when not the default (org: every refused identity; account: anonymous,
+   * temporary password, second step pending).
+   */
   refusedFor?: IdentityName[];
   /** A well-formed input the fuzzer breaks in many ways. */
   fuzz?: Record<string, unknown>;
@@ -29,6 +32,22 @@ const inviteOptions = {
 
 const fuzzKey = { invitationId: "6f1c2f7e-5d1a-4f8e-9a55-0a4a7c3c9b11", key: "k".repeat(43) };
 const newPasswords = { newPassword: "a brand new passphrase", confirmPassword: "a brand new passphrase" };
+// Well-shaped WebAuthn responses (the server library then checks every byte of them).
+const b64 = "AAAAAAAAAAAAAAAAAAAAAA";
+const samplePasskeyRegistration = {
+  id: b64,
+  rawId: b64,
+  type: "public-key",
+  response: { clientDataJSON: b64, attestationObject: b64, transports: ["usb"] },
+  clientExtensionResults: {},
+};
+const samplePasskeyAssertion = {
+  id: b64,
+  rawId: b64,
+  type: "public-key",
+  response: { clientDataJSON: b64, authenticatorData: b64, signature: b64 },
+  clientExtensionResults: {},
+};
 const keyOf = (w: World) => ({ invitationId: w.invitation.id, key: w.invitation.key });
 
 const org = (input: (w: World) => Record<string, unknown>, fuzz: Record<string, unknown>): Sample => ({
@@ -66,6 +85,8 @@ export const samples: Record<string, Sample> = {
       defaultLocale: "fr",
       allowedEmailDomains: "",
       minPasswordLength: 14,
+      // An administrator held at enrollment must not be able to lift the requirement either.
+      twoStepRequirement: "off",
     }),
     {
       version: 1,
@@ -169,13 +190,82 @@ export const samples: Record<string, Sample> = {
     kind: "account",
     args: () => [newPasswords],
     // Any signed-in account changes only its own password; without a session there is none.
-    refusedFor: ["anonymous"],
+    refusedFor: ["anonymous", "secondStepPending"],
     fuzz: newPasswords,
   },
   "app/forgot-password/actions.ts#forgotPasswordAction": {
     kind: "public",
     reason: "answers the same for any address; rate-limited",
     fuzz: { email: "ann@example.com" },
+  },
+  "app/o/[slug]/admin/settings/organization/actions.ts#renameOrganizationAction": org(() => ({ name: "Target Corp" }), {
+    name: "Fuzz Corp",
+  }),
+  "app/o/[slug]/admin/settings/organization/actions.ts#changeOrganizationSlugAction": org(
+    () => ({ slug: `target-${crypto.randomUUID().slice(0, 8)}` }),
+    { slug: "fuzz-corp" },
+  ),
+  "app/o/[slug]/admin/settings/organization/actions.ts#deleteOrganizationAction": org(
+    (w) => ({ confirmName: w.target.org.name }),
+    {
+      confirmName: "Fuzz Corp",
+    },
+  ),
+
+  "app/account/actions.ts#updateAccountPreferencesAction": {
+    kind: "account",
+    args: () => [{ name: "Matrix Person", locale: "en", timeZone: "" }],
+    fuzz: { name: "Matrix Person", locale: "en", timeZone: "Europe/Paris" },
+  },
+  "app/account/actions.ts#changeAccountPasswordAction": {
+    kind: "account",
+    args: () => [{ currentPassword: "correct horse battery staple", ...newPasswords }],
+    fuzz: { currentPassword: "correct horse battery staple", ...newPasswords },
+  },
+  "app/account/security/actions.ts#renameFactorAction": {
+    kind: "account",
+    args: (w) => [{ factorId: w.twoStep.pendingFactorId, name: "Renamed phone" }],
+    fuzz: { factorId: "6f1c2f7e-5d1a-4f8e-9a55-0a4a7c3c9b11", name: "Phone" },
+  },
+  "app/account/security/actions.ts#removeFactorAction": {
+    kind: "account",
+    args: (w) => [{ factorId: w.twoStep.pendingFactorId }],
+    fuzz: { factorId: "6f1c2f7e-5d1a-4f8e-9a55-0a4a7c3c9b11" },
+  },
+  "app/account/security/actions.ts#regenerateRecoveryCodesAction": { kind: "account", args: () => [] },
+  "app/two-step/setup/actions.ts#startTotpAction": { kind: "account", args: () => [] },
+  "app/two-step/setup/actions.ts#confirmTotpAction": {
+    kind: "account",
+    args: (w) => [{ factorId: w.twoStep.pendingFactorId, code: "123456" }],
+    fuzz: { factorId: "6f1c2f7e-5d1a-4f8e-9a55-0a4a7c3c9b11", code: "123456" },
+  },
+  "app/two-step/setup/actions.ts#passkeyOptionsAction": { kind: "account", args: () => [] },
+  "app/two-step/setup/actions.ts#registerPasskeyAction": {
+    kind: "account",
+    args: () => [{ response: samplePasskeyRegistration, state: "sealed-state" }],
+    fuzz: { response: samplePasskeyRegistration, state: "sealed-state" },
+  },
+  "app/sign-in/actions.ts#passkeySignInOptionsAction": {
+    kind: "public",
+    reason: "options for a passkey sign-in: a fresh challenge, sealed, naming no account",
+  },
+  "app/sign-in/actions.ts#passkeySignInAction": {
+    kind: "public",
+    reason: "sign-in with a passkey: needs an assertion signed by a registered credential; rate-limited",
+    fuzz: { response: samplePasskeyAssertion, state: "sealed-state", callbackUrl: "/" },
+  },
+  "app/sign-in/two-step/actions.ts#verifySecondStepAction": {
+    kind: "public",
+    reason: "the second step: needs the sealed state of a password step and a factor of its account; rate-limited",
+    fuzz: { method: "totp", code: "123456" },
+  },
+  "app/sign-in/two-step/actions.ts#secondStepPasskeyOptionsAction": {
+    kind: "public",
+    reason: "passkey options of the pending sign-in's own account: refused without its sealed state",
+  },
+  "app/sign-in/two-step/actions.ts#cancelSecondStepAction": {
+    kind: "public",
+    reason: "forgets the caller's own pending sign-in only",
   },
   "app/reset-password/actions.ts#resetPasswordAction": {
     kind: "public",
