@@ -1,9 +1,9 @@
 import { useTranslations } from "next-intl";
 
-export type ErrorViewText = { title: string; body: string; reference: string | null; retry: string; goHome: string };
+type ErrorViewText = { title: string; body: string; reference: string | null; retry: string; goHome: string };
 
 /** The page an unexpected error shows: what happened, the reference the log line carries, a way on. */
-export function ErrorView({ text, onRetry }: { text: ErrorViewText; onRetry: () => void }) {
+function ErrorView({ text, onRetry }: { text: ErrorViewText; onRetry: () => void }) {
   return (
     <main className="mx-auto max-w-lg px-6 py-24 text-center">
       <h1 className="text-2xl font-semibold">{text.title}</h1>

@@ -107,7 +107,7 @@ export async function getDb(): Promise<Database> {
   return (await getHandle()).db;
 }
 
-export function getHandle(): Promise<Handle> {
+function getHandle(): Promise<Handle> {
   if (!store[globalKey]) {
     store[globalKey] = open().catch((error: unknown) => {
       store[globalKey] = undefined;
@@ -129,4 +129,3 @@ export async function closeDb(): Promise<void> {
 }
 
 export type { Handle as DatabaseHandle };
-export { schema };

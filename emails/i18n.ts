@@ -12,8 +12,6 @@ export function emailTranslator(locale: AppLocale) {
   return createTranslator({ locale, messages: loadMessages(locale) as EmailMessages, namespace: "emails" });
 }
 
-export type EmailTranslator = ReturnType<typeof emailTranslator>;
-
 /**
  * A moment as the recipient reads it, with its time zone: "December 4, 2026 at 18:00 UTC" /
  * "4 décembre 2026 à 18:00 UTC". Accounts carry no time zone, so every email speaks UTC.

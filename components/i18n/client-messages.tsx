@@ -5,7 +5,7 @@ import { defaultLocale, isLocale } from "@/lib/i18n/config";
 import { loadMessages, pickMessages } from "@/lib/i18n/messages";
 
 /** What every page's client components may need: the shell, form validation, the error page. */
-export const BASE_CLIENT_NAMESPACES = ["common", "nav", "validation", "errors", "errorPage"] as const;
+const BASE_CLIENT_NAMESPACES = ["common", "nav", "validation", "errors", "errorPage"] as const;
 
 /**
  * Gives the client components below it the catalog namespaces they use, and only those: the

@@ -17,8 +17,8 @@ import { countAttempt, giveBackAttempt, minutesUntil, type RateLimitRule } from 
 import type { AccountPasswordInput } from "@/lib/validations/account";
 
 /** Guessing the current password from a stolen session is as slow as guessing it at sign-in. */
-export const CURRENT_PASSWORD_LIMIT = { limit: 5, windowSeconds: 15 * 60 } satisfies RateLimitRule;
-export const currentPasswordRateLimitKey = (accountId: string) => `account-password:${accountId}`;
+const CURRENT_PASSWORD_LIMIT = { limit: 5, windowSeconds: 15 * 60 } satisfies RateLimitRule;
+const currentPasswordRateLimitKey = (accountId: string) => `account-password:${accountId}`;
 
 /**
  * For the signed-in account itself (a permanent password): checks the current password (counted

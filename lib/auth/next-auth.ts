@@ -11,9 +11,6 @@ declare module "next-auth" {
     sessionVersion?: number;
     sessionId?: string;
   }
-  interface Session {
-    sessionVersion?: number;
-  }
 }
 
 /**
@@ -25,7 +22,7 @@ function cookieOptions(secure: boolean) {
   return { httpOnly: true, sameSite: "lax" as const, path: "/", secure };
 }
 
-export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
+export const { handlers, signIn, signOut } = NextAuth(() => ({
   secret: env.AUTH_SECRET,
   trustHost: true,
   session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
@@ -59,12 +56,5 @@ export const { handlers, auth, signIn, signOut } = NextAuth(() => ({
       if (session) await revokeSession(session);
     },
   },
-  callbacks: {
-    jwt: sessionClaims,
-    session({ session, token }) {
-      session.user = { ...session.user, id: token.sub ?? "" };
-      session.sessionVersion = typeof token.sv === "number" ? token.sv : undefined;
-      return session;
-    },
-  },
+  callbacks: { jwt: sessionClaims },
 }));

@@ -5,7 +5,7 @@ import type { Executor } from "@/db/client";
 import { memberships, organizationSettings } from "@/db/schema";
 import { DomainError } from "@/lib/errors";
 
-export const MAX_PASSWORD_LENGTH = 128;
+const MAX_PASSWORD_LENGTH = 128;
 /** The minimum for an account that belongs to no organization (the settings' default). */
 export const DEFAULT_MIN_PASSWORD_LENGTH = 12;
 
@@ -17,11 +17,11 @@ function commonPasswords(): Set<string> {
 }
 
 /** Length in characters as a person counts them (code points), after NFKC normalization. */
-export function passwordLength(password: string): number {
+function passwordLength(password: string): number {
   return [...password.normalize("NFKC")].length;
 }
 
-export function isCommonPassword(password: string): boolean {
+function isCommonPassword(password: string): boolean {
   return commonPasswords().has(password.normalize("NFKC").toLowerCase());
 }
 

@@ -19,7 +19,7 @@ import { recordAuditSql } from "@/lib/audit/record";
 import { prepareNewPassword, queuePasswordChangedEmail, recordAccountAudit, storeNewPassword } from "./new-password";
 import type { RequestMeta } from "./request-meta";
 
-export const PASSWORD_RESET_VALIDITY_MS = 60 * 60 * 1000;
+const PASSWORD_RESET_VALIDITY_MS = 60 * 60 * 1000;
 
 /**
  * Reset requests count per address and IP, so that a stranger cannot use up the owner's
@@ -33,7 +33,7 @@ export const PASSWORD_RESET_LIMITS = {
   attemptsPerReset: { limit: 10, windowSeconds: 15 * 60 },
 } satisfies Record<string, RateLimitRule>;
 
-export const passwordResetRateLimitKeys = {
+const passwordResetRateLimitKeys = {
   requestIp: (ip: string | null) => `reset:request:ip:${ip ?? "unknown"}`,
   requestAddressAndIp: (email: string, ip: string | null) =>
     `reset:request:address-ip:${normalizeEmail(email)}|${ip ?? "unknown"}`,
@@ -108,7 +108,7 @@ export async function requestPasswordReset(
   logger.info("password reset requested", { resetId, accountId: account.id });
 }
 
-export type PasswordResetState = "valid" | "invalid" | "expired" | "used";
+type PasswordResetState = "valid" | "invalid" | "expired" | "used";
 
 async function loadReset(db: Executor, resetId: string) {
   const [row] = await db

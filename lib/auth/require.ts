@@ -6,7 +6,7 @@ import { can, type Actor } from "./actor";
 import { getMembershipAccess, type MembershipAccess } from "./current";
 
 /** The enrollment page, where an administrator without a factor is held, and where it returns after. */
-export function twoStepSetupPath(returnTo: string): string {
+function twoStepSetupPath(returnTo: string): string {
   return `/two-step/setup?next=${encodeURIComponent(returnTo)}`;
 }
 

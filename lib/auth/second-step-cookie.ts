@@ -4,7 +4,7 @@ import { env } from "@/lib/env";
 import { SECOND_STEP_LIFETIME_MS } from "./second-step";
 
 /** The sealed second-step state: httpOnly, sent only to the sign-in pages, gone after five minutes. */
-export const SECOND_STEP_COOKIE = "gatehouse.second-step";
+const SECOND_STEP_COOKIE = "gatehouse.second-step";
 const PATH = "/sign-in";
 
 /** Hands the browser its sealed second-step state. Call from a server action. */

@@ -36,14 +36,14 @@ export const SECOND_STEP_LIMITS = {
 } satisfies Record<string, RateLimitRule>;
 
 /** A passkey alone is a whole sign-in: limited per address, like the password's address-wide count. */
-export const PASSKEY_SIGN_IN_LIMITS = {
+const PASSKEY_SIGN_IN_LIMITS = {
   perIp: { limit: 30, windowSeconds: 15 * 60 },
 } satisfies Record<string, RateLimitRule>;
 
 // Outlives any state, so that a spent nonce is remembered for as long as its state could be shown.
 const SPENT_RULE: RateLimitRule = { limit: 1, windowSeconds: (2 * SECOND_STEP_LIFETIME_MS) / 1000 };
 
-export const secondStepRateLimitKeys = {
+const secondStepRateLimitKeys = {
   ip: (ip: string | null) => `two-step:ip:${ip ?? "unknown"}`,
   accountAndIp: (accountId: string, ip: string | null) => `two-step:account-ip:${accountId}|${ip ?? "unknown"}`,
   account: (accountId: string) => `two-step:account:${accountId}`,

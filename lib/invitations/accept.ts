@@ -42,7 +42,7 @@ export const INVITATION_ATTEMPT_LIMITS = {
   perIp: { limit: 30, windowSeconds: 15 * 60 },
 } satisfies Record<string, RateLimitRule>;
 
-export type ClosedInvitationState = "invalid" | "expired" | "revoked" | "accepted" | "declined";
+type ClosedInvitationState = "invalid" | "expired" | "revoked" | "accepted" | "declined";
 
 /** What the invitation page may show: the details only to the holder of a valid key. */
 export type PendingInvitation = {

@@ -10,7 +10,7 @@ import { notFound } from "@/lib/errors";
 import type { MemberListStatus, MemberTag } from "@/lib/validations/members";
 import type { EmailDelivery, MemberRow } from "./list";
 
-export type MemberInvitation = {
+type MemberInvitation = {
   id: string;
   email: string;
   role: MemberRow["role"];
@@ -26,7 +26,7 @@ export type MemberInvitation = {
   delivery: EmailDelivery | null;
 };
 
-export type MemberSignIn = { at: Date; ip: string | null; userAgent: string | null };
+type MemberSignIn = { at: Date; ip: string | null; userAgent: string | null };
 
 export type MemberDetail = {
   member: MemberRow;

@@ -43,7 +43,7 @@ export type MemberList = {
 };
 
 /** `%text%` for LIKE, with LIKE's own metacharacters taken literally. */
-export function containsPattern(text: string): string {
+function containsPattern(text: string): string {
   return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 

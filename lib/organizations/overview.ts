@@ -7,9 +7,9 @@ import { activeAdministratorCondition } from "@/lib/members/list";
 
 /** How far back a failed email still counts on the Overview. */
 export const FAILED_EMAIL_WINDOW_DAYS = 30;
-export const OVERVIEW_EVENT_COUNT = 10;
+const OVERVIEW_EVENT_COUNT = 10;
 
-export type OverviewEvent = {
+type OverviewEvent = {
   id: number;
   createdAt: Date;
   action: string;

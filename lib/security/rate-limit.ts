@@ -90,13 +90,6 @@ export async function countAttempt(db: Executor, checks: readonly RateLimitCheck
   return { allowed: !refused, counted, refused };
 }
 
-/** `countAttempt` for one key: the state after counting, `allowed` while within the limit. */
-export async function hitRateLimit(db: Executor, key: string, rule: RateLimitRule): Promise<RateLimitState> {
-  const { counted } = await countAttempt(db, [[key, rule]]);
-  const { hits, allowed, limited, retryAfterSeconds } = counted[0]!;
-  return { hits, allowed, limited, retryAfterSeconds };
-}
-
 /**
  * Gives back what a successful attempt counted, so that legitimate use is not throttled; a
  * counter back at zero is deleted. Only a count of the same window is given back: a window that

@@ -12,7 +12,7 @@ export const PEER_HEADER = "x-gatehouse-peer";
  * address in its place. A client can therefore never choose the value; when the socket has
  * already gone (no address), the header stays absent and the app treats the address as unknown.
  */
-export function stampPeer(req) {
+function stampPeer(req) {
   // Node builds `headers` and `headersDistinct` lazily from rawHeaders and a count taken at parse
   // time: build both first, so that shortening rawHeaders below cannot desynchronise them.
   const { headers, headersDistinct } = req;

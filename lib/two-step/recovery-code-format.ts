@@ -6,7 +6,7 @@ import { env } from "@/lib/env";
 // slow password hash would add nothing but cost. The key comes from AUTH_SECRET, so a copy of the
 // database alone does not allow checking guesses offline.
 
-export const RECOVERY_CODE_COUNT = 10;
+const RECOVERY_CODE_COUNT = 10;
 /** Letters and digits that cannot be mistaken for one another (no 0/o, 1/l/i). */
 export const RECOVERY_CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz";
 const CODE_LENGTH = 10;

@@ -8,10 +8,10 @@ import { createTOTPKeyURI, generateHOTP } from "@oslojs/otp";
 // accepted step can be stored and a replay refused, which a time-based check alone cannot do.
 
 export const TOTP_PERIOD_SECONDS = 30;
-export const TOTP_DIGITS = 6;
-export const TOTP_ISSUER = "Gatehouse";
+const TOTP_DIGITS = 6;
+const TOTP_ISSUER = "Gatehouse";
 /** Steps accepted on either side of the current one, for clocks that drift a little. */
-export const TOTP_WINDOW = 1;
+const TOTP_WINDOW = 1;
 
 /** A fresh 160-bit secret, the size RFC 4226 recommends for SHA-1. */
 export function newTotpSecret(): Uint8Array {

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { confirmed, newPasswordShape } from "./password";
 
 /** The invitation ID and key, from the link or typed by hand (spaces around them ignored). */
-export const invitationKeyShape = {
+const invitationKeyShape = {
   invitationId: z
     .string({ error: "required" })
     .trim()

@@ -38,7 +38,7 @@ export function splitAddresses(raw: string): string[] {
 }
 
 /** The lookup's verdicts that can be invited; any other one is a reason not to. */
-export const invitableOutcomes = ["existing", "new"] as const;
+const invitableOutcomes = ["existing", "new"] as const;
 
 /**
  * What the Email step tells about a paste, from the lookup's verdict on each address: the

@@ -4,12 +4,7 @@ import { inviteOptionsIssues, MAX_ADDRESSES_PER_INVITE, splitAddresses } from ".
 // The server's schemas for the wizard: the same rules as the browser's (./invitation-rules),
 // applied again to the whole payload, since earlier steps are never trusted.
 
-export {
-  MAX_ADDRESSES_PER_INVITE,
-  PERSONAL_MESSAGE_MAX,
-  accessExpiryInstant,
-  splitAddresses,
-} from "./invitation-rules";
+export { accessExpiryInstant, splitAddresses } from "./invitation-rules";
 
 const addressCheck = z.email();
 
@@ -43,7 +38,6 @@ export const inviteOptionsSchema = z
     for (const issue of inviteOptionsIssues(options))
       ctx.addIssue({ code: "custom", path: [issue.field], message: issue.message });
   });
-export type InviteOptionsInput = z.infer<typeof inviteOptionsSchema>;
 
 /** The whole wizard, as Send Invite submits it. `idempotencyKey` is one per wizard run. */
 export const sendInviteSchema = z.object({

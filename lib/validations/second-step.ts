@@ -4,12 +4,12 @@ import { passkeyAuthenticationSchema } from "./two-step";
 // The sign-in's second step and the passkey-only sign-in, shared by the browser and the actions.
 
 // The sign-in pages carry the `auth` catalog only, so the messages are its keys.
-export const secondStepCodeField = z
+const secondStepCodeField = z
   .string({ error: "auth.secondStep.codeShape" })
   .transform((v) => v.replace(/\s+/g, ""))
   .pipe(z.string().regex(/^\d{6}$/, { error: "auth.secondStep.codeShape" }));
 
-export const recoveryCodeField = z
+const recoveryCodeField = z
   .string({ error: "auth.secondStep.recoveryShape" })
   .trim()
   .min(1, { error: "auth.secondStep.recoveryShape" })
@@ -20,7 +20,6 @@ export const secondStepSchema = z.discriminatedUnion("method", [
   z.object({ method: z.literal("recovery"), code: recoveryCodeField }),
   passkeyAuthenticationSchema.extend({ method: z.literal("passkey") }),
 ]);
-export type SecondStepInput = z.input<typeof secondStepSchema>;
 
 export const passkeySignInSchema = passkeyAuthenticationSchema.extend({
   callbackUrl: z.string().max(2048).optional(),

@@ -14,7 +14,7 @@ export const twoStepRequirements = [
   "off",
   "required",
 ] as const satisfies readonly OrganizationSettings["twoStepRequirement"][];
-export const invitationLocales = ["en", "fr"] as const satisfies readonly OrganizationSettings["defaultLocale"][];
+const invitationLocales = ["en", "fr"] as const satisfies readonly OrganizationSettings["defaultLocale"][];
 
 export const SETTINGS_LIMITS = {
   validityDays: { min: 1, max: 30 },
@@ -27,12 +27,12 @@ export const SETTINGS_LIMITS = {
 const DOMAIN = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/;
 
 /** Entries typed in the form (one a line; commas and semicolons also separate), trimmed and lower-cased. */
-export function splitDomains(value: string | readonly string[]): string[] {
+function splitDomains(value: string | readonly string[]): string[] {
   const parts = typeof value === "string" ? value.split(/[\r\n,;]+/) : value;
   return parts.map((d) => d.trim().toLowerCase()).filter(Boolean);
 }
 
-export function isDomain(value: string): boolean {
+function isDomain(value: string): boolean {
   return DOMAIN.test(value);
 }
 

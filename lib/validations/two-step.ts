@@ -4,23 +4,21 @@ import { hasControlCharacters } from "./text";
 
 // Forms and payloads of two-step verification, shared by the browser and the server actions.
 
-export const factorNameField = z
+const factorNameField = z
   .string({ error: "two-step.nameRequired" })
   .trim()
   .min(1, { error: "two-step.nameRequired" })
   .max(60, { error: "two-step.nameTooLong" })
   .refine((v) => !hasControlCharacters(v), { error: "controlCharacters" });
 
-export const totpCodeField = z
+const totpCodeField = z
   .string({ error: "two-step.codeShape" })
   .transform((v) => v.replace(/\s+/g, ""))
   .pipe(z.string().regex(/^\d{6}$/, { error: "two-step.codeShape" }));
 
 export const confirmTotpSchema = z.object({ factorId: z.uuid(), code: totpCodeField });
-export type ConfirmTotpInput = z.input<typeof confirmTotpSchema>;
 
 export const renameFactorSchema = z.object({ factorId: z.uuid(), name: factorNameField });
-export type RenameFactorInput = z.input<typeof renameFactorSchema>;
 
 export const factorIdSchema = z.object({ factorId: z.uuid() });
 

@@ -17,7 +17,7 @@ import { clearRateLimits, inviteManually, isRateLimited, resultOf } from "./link
 type Input = { db: Database; standIn: StandIn; baseUrl: string; actions: ActionInfo[] };
 
 /** One limiter under one kind of attack. */
-export type Trial = {
+type Trial = {
   limiter: string;
   /** `one address`: every request from the suite's own address; `forged XFF`: each with another X-Forwarded-For. */
   variant: "one address" | "forged XFF";
@@ -44,7 +44,7 @@ const ATTEMPTS = 40;
  * lookup.ts, lib/auth/password-reset.ts); each trial sends more than its limit. The per-account
  * ones are spread over three organizations, each kept under its own per-organization limit.
  */
-export const LIMITS = {
+const LIMITS = {
   signInPerAddressAndIp: 5,
   signInPerIp: 30,
   temporaryPasswordPerInvitation: 10,

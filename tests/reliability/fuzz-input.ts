@@ -12,7 +12,7 @@ const MESSAGE_CONTROLS = ["\u0001", "\u0007", "\u001b[31m", "\u0085", "\u009b"];
 /** Over the server-actions body limit (1 MB by default) whatever it is set to within reason. */
 const OVERSIZED_BYTES = 3 * 1024 * 1024;
 
-export type InputFuzzKind = "nul" | "control" | "oversized" | "query";
+type InputFuzzKind = "nul" | "control" | "oversized" | "query";
 export type InputFuzzTotals = {
   cases: number;
   unhandled: number;

@@ -14,7 +14,7 @@ import { clearRateLimits, inviteManually, linkMailedTo } from "./links";
  * newlines, userinfo, IDNA and look-alike hosts, very long, non-ASCII, absolute URLs. Every one
  * names evil.test, which the browser is never allowed to reach.
  */
-export const REDIRECT_PAYLOADS: string[] = [
+const REDIRECT_PAYLOADS: string[] = [
   "//evil.test",
   "//evil.test/phish",
   "///evil.test",
@@ -76,7 +76,7 @@ const PAGE_PAYLOADS = [0, 4, 9, 14, 22, 35, 42, 45].map((i) => REDIRECT_PAYLOADS
 /** For a quicker run while working on the suite: only the first N payloads (the goal then fails). */
 const LIMIT = Number(process.env.RELIABILITY_REDIRECT_PAYLOADS ?? REDIRECT_PAYLOADS.length);
 
-export type RedirectCase = { via: string; payload: string; finalUrl: string; offSite: boolean; blocked: string[] };
+type RedirectCase = { via: string; payload: string; finalUrl: string; offSite: boolean; blocked: string[] };
 export type RedirectsOutcome = {
   figures: { cases: number; offSite: number; flowFailures: number; payloads: number };
   offSiteCases: RedirectCase[];

@@ -1,5 +1,5 @@
 /** What a route handler is sent: query string (with its `?`), body and its type. */
-export type RouteRequest = { query?: string; body?: string | URLSearchParams; contentType?: string };
+type RouteRequest = { query?: string; body?: string | URLSearchParams; contentType?: string };
 /** Inputs only the running world can give: a password-sheet token issued to the target's administrator. */
 export type RouteInput = { sheetToken: string };
 

@@ -11,9 +11,9 @@ import { clearRateLimits, inviteManually, linkMailedTo, resultOf } from "./links
 type Input = { db: Database; standIn: StandIn; baseUrl: string; actions: ActionInfo[] };
 
 /** One stale temporary password tried where a temporary password is used. */
-export type StaleCheck = { scenario: string; where: "sign-in" | "acceptance"; accepted: boolean };
+type StaleCheck = { scenario: string; where: "sign-in" | "acceptance"; accepted: boolean };
 /** The current credential of the scenario, where it must still work. */
-export type Control = { scenario: string; what: string; ok: boolean; detail: string };
+type Control = { scenario: string; what: string; ok: boolean; detail: string };
 
 export type TempPasswordsOutcome = {
   figures: { scenarios: number; staleTried: number; accepted: number; controls: number; controlsOk: number };
