@@ -18,13 +18,15 @@ const DENIED_FEATURES = [
   "midi",
   "payment",
   "picture-in-picture",
-  "publickey-credentials-get",
   "screen-wake-lock",
   "serial",
   "usb",
   "xr-spatial-tracking",
   "browsing-topics",
 ];
+
+/** Features the app uses itself (passkeys: registration, sign-in, second step), and no frame of another origin. */
+const SELF_ONLY_FEATURES = ["publickey-credentials-create", "publickey-credentials-get"];
 
 /** A fresh, unguessable nonce for one response. */
 export function createNonce(): string {
@@ -59,7 +61,10 @@ export function securityHeaders(pathname: string, production: boolean): Record<s
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": noReferrer ? "no-referrer" : "strict-origin-when-cross-origin",
-    "Permissions-Policy": DENIED_FEATURES.map((feature) => `${feature}=()`).join(", "),
+    "Permissions-Policy": [
+      ...DENIED_FEATURES.map((feature) => `${feature}=()`),
+      ...SELF_ONLY_FEATURES.map((feature) => `${feature}=(self)`),
+    ].join(", "),
     "Cross-Origin-Opener-Policy": "same-origin",
     ...(production ? { "Strict-Transport-Security": "max-age=63072000; includeSubDomains" } : {}),
   };

@@ -60,6 +60,15 @@ describe("security headers", () => {
     }
     expect(headers["Permissions-Policy"]).not.toContain("clipboard-write");
   });
+
+  it("lets the app's own pages, and no frame of another origin, create and use passkeys", () => {
+    for (const path of ["/sign-in", "/sign-in/two-step", "/account/security", "/two-step/setup"]) {
+      const policy = securityHeaders(path, true)["Permissions-Policy"];
+      expect(policy, path).toContain("publickey-credentials-get=(self)");
+      expect(policy, path).toContain("publickey-credentials-create=(self)");
+      expect(policy, path).not.toContain("publickey-credentials-get=()");
+    }
+  });
 });
 
 describe("the log line of an unexpected error", () => {
