@@ -46,7 +46,7 @@ export type World = {
   /** A pending invitation into the target organization, with its key (for acceptance calls). */
   invitation: { id: string; key: string; email: string };
   /** Memberships of the target organization that an administrator could act on. */
-  members: { user: string; secondAdmin: string; held: string };
+  members: { user: string; secondAdmin: string; held: string; pending: string };
   /** An existing account invited into the target organization (the acceptance race). */
   existingInvitee: { login: { email: string; password: string }; invitationId: string; key: string; accountId: string };
   accounts: Record<IdentityName | "admin", { email: string; password: string } | null>;
@@ -71,7 +71,7 @@ export async function seedWorld(db: Database): Promise<World> {
   // Two administrators of the target for the two-step identities: Paula enrolls an authenticator
   // app through the product before signing in (`enrollAuthenticator`), Hal has no factor.
   const pending = await createAccount(db, { name: "Paula Pending" });
-  await addMember(db, target.org.id, pending.id, { role: "administrator" });
+  const pendingMembership = await addMember(db, target.org.id, pending.id, { role: "administrator" });
   const held = await createAccount(db, { name: "Hal Held" });
   const heldMembership = await addMember(db, target.org.id, held.id, { role: "administrator" });
   const expired = await createAccount(db, { name: "Eve Expired" });
@@ -132,7 +132,12 @@ export async function seedWorld(db: Database): Promise<World> {
     target,
     other,
     invitation: { id: invitation!.id, key, email: temporary.email },
-    members: { user: userMembership.id, secondAdmin: secondAdmin.id, held: heldMembership.id },
+    members: {
+      user: userMembership.id,
+      secondAdmin: secondAdmin.id,
+      held: heldMembership.id,
+      pending: pendingMembership.id,
+    },
     existingInvitee: {
       login: login(invitee.email),
       invitationId: existingInvitation!.id,

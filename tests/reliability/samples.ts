@@ -151,6 +151,10 @@ export const samples: Record<string, Sample> = {
   "app/o/[slug]/admin/users/actions.ts#transferOwnershipAction": org((w) => ({ membershipId: w.members.secondAdmin }), {
     membershipId: "6f1c2f7e-5d1a-4f8e-9a55-0a4a7c3c9b11",
   }),
+  // The factors of the pending second step's account: resetting them would end its pending state too.
+  "app/o/[slug]/admin/users/actions.ts#resetTwoStepAction": org((w) => ({ membershipId: w.members.pending }), {
+    membershipId: "6f1c2f7e-5d1a-4f8e-9a55-0a4a7c3c9b11",
+  }),
   "app/o/[slug]/admin/users/actions.ts#previewReinviteAction": org((w) => ({ invitationId: w.invitation.id }), {
     invitationId: "6f1c2f7e-5d1a-4f8e-9a55-0a4a7c3c9b11",
   }),
