@@ -7,7 +7,10 @@ import { TIME_ZONE_COOKIE, validTimeZone } from "./time-zone";
 
 export const LOCALE_COOKIE = "gatehouse-locale";
 
-/** The account's choice, else the visitor's cookie, else the browser's languages, else English. */
+/**
+ * The signed-in account's language, else the one last saved on this browser's account page (its
+ * cookie, kept after sign-out), else the browser's Accept-Language, else English.
+ */
 export async function resolveLocale(): Promise<AppLocale> {
   const account = await getCurrentAccount();
   if (account?.locale) return account.locale;
@@ -16,7 +19,7 @@ export async function resolveLocale(): Promise<AppLocale> {
   return localeFromAcceptLanguage((await headers()).get("accept-language")) ?? defaultLocale;
 }
 
-/** The account's chosen zone, else the browser's from its cookie, else UTC. */
+/** The account's chosen zone, else the browser's own (its cookie, written by <TimeZoneCookie>), else UTC. */
 async function resolveTimeZone(): Promise<string> {
   const chosen = validTimeZone((await getCurrentAccount())?.timeZone ?? undefined);
   if (chosen) return chosen;

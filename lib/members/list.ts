@@ -53,7 +53,8 @@ export const activeAdministratorCondition = (alias: string): SQL =>
     `${alias}.role = 'administrator' and ${alias}.status = 'active' and (${alias}.access_expires_at is null or ${alias}.access_expires_at > now())`,
   );
 
-// The invited member's open invitation: the pending one, else the latest expired one.
+// The invited member's open invitation: the pending one (which may have lapsed, until the worker
+// marks it), else the latest one marked expired. Cancelled and declined ones are not open.
 const openInvitation = sql`
   left join lateral (
     select i.id, i.status, i.expires_at, i.send_count, i.last_email_id, i.invited_by_account_id, i.created_at
@@ -79,8 +80,11 @@ const statusConditions: Record<MemberListStatus, SQL> = {
   expired: sql`m.status = 'invited' and not ${hasLiveInvitation}`,
 };
 
-/** The rows of the list: memberships, joined to their accounts only when searching by name or email. */
-
+/**
+ * The list's search and filters as conditions on memberships `m` alone (no join): the search on
+ * `m.search_text`, role, status (an invited member's invitation decides Invited or Invitation
+ * expired), two-step.
+ */
 function filters(actor: Actor, query: MembersQuery): SQL {
   const conditions: SQL[] = [sql`m.organization_id = ${actor.organizationId}`];
   if (query.q) {
@@ -135,8 +139,9 @@ function delivery(row: RawRow): EmailDelivery | null {
 }
 
 /**
- * For members who may read the member list: one page of the organization's members and open
- * invitations, searched and filtered in the database. One query whatever the page or its size.
+ * For members who may read the member list: one page of the organization's members, an invited
+ * one with its open invitation, searched and filtered in the database. One query whatever the
+ * page or its size.
  */
 export async function listMembers(actor: Actor, query: MembersQuery): Promise<MemberList> {
   assertCan(actor, "members:read");
