@@ -53,6 +53,7 @@ const schema = z
     EMAIL_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(5_000),
     EMAIL_SEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
     EMAIL_LEASE_MS: z.coerce.number().int().min(500).max(3_600_000).default(120_000),
+    EMAIL_RATE_PER_SECOND: z.coerce.number().min(0.01).max(10_000).default(2),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
     ORGANIZATION_CREATION: z
       .enum(["anyone", "administrators", "setup-only"], {

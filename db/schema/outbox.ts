@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { doublePrecision, index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { emailStatusEnum, localeEnum } from "./enums";
 import { organizations } from "./organizations";
 
@@ -27,6 +27,13 @@ export const emailOutbox = pgTable(
     providerMessageId: text("provider_message_id"),
     /** Sent with every attempt so the provider drops a duplicate of an attempt that did arrive. */
     idempotencyKey: uuid("idempotency_key").notNull().defaultRandom(),
+    /**
+     * The idempotency key of the batch request the message goes out in. Set when a claim groups
+     * it with others (only messages never attempted are grouped) and kept across retries: a batch
+     * is always sent again whole, with the same messages and key, so the provider drops a repeat
+     * of one that did arrive. A message attempted alone stays alone, under its own key.
+     */
+    batchKey: uuid("batch_key"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     sentAt: timestamp("sent_at", { withTimezone: true }),
   },
@@ -35,5 +42,19 @@ export const emailOutbox = pgTable(
       .on(t.nextAttemptAt)
       .where(sql`${t.status} in ('queued', 'retrying', 'sending')`),
     index("email_outbox_organization_idx").on(t.organizationId, t.createdAt),
+    index("email_outbox_batch_idx")
+      .on(t.batchKey)
+      .where(sql`${t.batchKey} is not null`),
   ],
 );
+
+/**
+ * The provider's request rate, shared by every worker of the deployment: a token bucket per
+ * provider account. A claim of outbox messages refills it (`refilled_at`), takes the requests it
+ * will make, and may reserve a little ahead (`tokens` below zero), in the same statement.
+ */
+export const emailRateBuckets = pgTable("email_rate_buckets", {
+  name: text("name").primaryKey(),
+  tokens: doublePrecision("tokens").notNull(),
+  refilledAt: timestamp("refilled_at", { withTimezone: true }).notNull().defaultNow(),
+});

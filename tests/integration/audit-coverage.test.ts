@@ -17,6 +17,7 @@ const BOOKKEEPING_TABLES: Record<string, string> = {
   rateLimits: "attempt counters (sign-in, lookups, keys)",
   idempotencyRecords: "replay protection for double submissions",
   emailOutbox: "email delivery; the change that sends an email is audited itself",
+  emailRateBuckets: "the provider's request rate, shared by the delivery workers",
   spentPasswordSheets: "single-use marks of downloaded password sheets",
 };
 

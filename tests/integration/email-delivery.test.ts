@@ -46,9 +46,11 @@ beforeEach(async () => {
 const resend = (timeoutMs = 10_000) =>
   createResendTransport({ apiKey: "re_test", baseUrl: standIn.url, timeoutMs, now });
 
+// These tests read time from their own clock; the provider's rate is tested in email-batches.test.ts.
 function worker(overrides: Partial<OutboxWorkerOptions> = {}) {
   return createOutboxWorker({
     transport: resend(),
+    ratePerSecond: null,
     retryBaseMs: BASE_MS,
     leaseMs: LEASE_MS,
     now,
