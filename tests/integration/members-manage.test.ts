@@ -344,8 +344,9 @@ describe("administrators acting at the same moment", () => {
     expect(await t.db().$count(memberships, eq(memberships.organizationId, org.id))).toBe(2);
   });
 
-  it.each([1, 2, 3, 4])(
-    "an owner and two administrators transferring, demoting, re-promoting, disabling and removing each other at once: no deadlock, one valid owner (round %i)",
+  // PGlite serves one statement at a time: only PostgreSQL can deadlock or interleave these calls.
+  it.runIf(usingPostgres).each([1, 2, 3, 4])(
+    "owner and two administrators transferring, demoting, re-promoting, disabling, removing each other at once: no deadlock, one owner (round %i, PostgreSQL)",
     async (round) => {
       const { org, actor: o, membership: om } = await createOrganizationWithOwner(t.db(), "Trio");
       const a = await memberOf(org.id, { name: "Ann" });
