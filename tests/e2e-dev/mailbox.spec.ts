@@ -12,7 +12,7 @@ import {
   test,
 } from "../e2e/support/fixtures";
 
-test("the invite flow's email appears in the development mailbox, with its HTML and plain-text parts, and no secret of the flow reaches the server's output", async ({
+test("the invite email appears in the development mailbox, HTML and plain text; no secret of the flow reaches the server's output", async ({
   page,
   db,
 }) => {

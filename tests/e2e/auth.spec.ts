@@ -33,7 +33,7 @@ test("sign in, a wrong password, and sign out", async ({ page, db }) => {
   await expect(page).toHaveURL(/\/sign-in/);
 });
 
-test("a disabled account's session ends at its next request", async ({ page, db }) => {
+test("a session older than its account's session version ends at its next request", async ({ page, db }) => {
   const { owner, org } = await seedOrganization(db, "Hooli");
   await signIn(page, owner.email);
   await expect(page).toHaveURL(new RegExp(`/o/${org.slug}`));

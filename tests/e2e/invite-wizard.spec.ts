@@ -339,7 +339,7 @@ test("Not send: no question asked, the password is shown once; several addresses
   expect(rows.find((r) => r.emailNormalized === first)?.passwordDelivery).toBe("manual");
 });
 
-test("a paste with refused addresses: each named, Next once the valid ones are confirmed; the result counts; leaving while the password shows asks; Invite another starts over", async ({
+test("refused addresses in a paste: each named, Next once the valid are confirmed; result counts; leaving asks; Invite another starts over", async ({
   page,
   db,
 }) => {
