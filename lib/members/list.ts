@@ -157,19 +157,30 @@ export async function listMembers(actor: Actor, query: MembersQuery): Promise<Me
 
   // One statement: the page and the counts. The page is chosen on memberships alone, in the order
   // of memberships_organization_list_idx (sort_name is the account's lower-cased name, kept by
-  // the database), so even page 400 walks one index; the details are joined for the page's rows
-  // only. The counts come back on every row, and on a single row of nulls when the page is empty.
+  // the database), walking that one index; the details are joined for the page's rows only. A
+  // page in the second half of the list walks the index from its end (backward, the reverse
+  // order), so the last page costs what the first does however long the list; only one of the
+  // two branches runs (the other's condition is false before it starts). The counts come back on
+  // every row, and on a single row of nulls when the page is empty.
   const result = await db.execute(sql`
-    with page as (
-      select m.id, m.is_owner, m.sort_name
+    with total as (select ${totalSql} as n),
+    page as (
+      (select m.id, m.is_owner, m.sort_name
       from memberships m
-      where ${where}
+      where ${where} and ${offset}::int * 2 <= (select n from total)
       order by m.is_owner desc nulls last, m.sort_name, m.id
-      limit ${MEMBERS_PAGE_SIZE} offset ${offset}
+      limit ${MEMBERS_PAGE_SIZE} offset ${offset})
+      union all
+      (select m.id, m.is_owner, m.sort_name
+      from memberships m
+      where ${where} and ${offset}::int * 2 > (select n from total)
+      order by m.is_owner asc nulls first, m.sort_name desc nulls first, m.id desc nulls first
+      limit greatest(0, least(${MEMBERS_PAGE_SIZE}::int, (select n from total) - ${offset}::int))
+      offset greatest(0, (select n from total) - ${offset}::int - ${MEMBERS_PAGE_SIZE}::int))
     ),
     counts as (
       select
-        ${totalSql} as total,
+        (select n from total) as total,
         -- Whether there is exactly one: two found are enough to know, however many there are.
         (select count(*)::int from (
           select 1 from memberships m where m.organization_id = ${actor.organizationId} and ${activeAdministratorCondition("m")} limit 2

@@ -247,4 +247,44 @@ describe("the member list", () => {
     expect(await found("anything")).toEqual([]);
     expect(await found("king")).toEqual(["Augusta King"]);
   });
+  it("gives every member once, in order, page after page: the second half of the list read from its end", async () => {
+    const db = t.db();
+    const { org, owner, actor } = await createOrganizationWithOwner(db, "Pages");
+    await fillOrganization(db, org.id, {
+      members: 110,
+      invitations: 11,
+      passwordHash: testPasswordHash("seeded"),
+      invitedByAccountId: owner.id,
+    });
+    // The whole list in the page's order, read without paging.
+    const expected = async (condition: ReturnType<typeof sql>) =>
+      rowsOf<{ id: string }>(
+        await db.execute(sql`
+          select m.id from memberships m where m.organization_id = ${org.id} and ${condition}
+          order by m.is_owner desc nulls last, m.sort_name, m.id`),
+      ).map((r) => r.id);
+    const walk = async (q: Partial<MembersQuery>) => {
+      const first = await listMembers(actor, query(q));
+      const ids = first.rows.map((r) => r.membershipId);
+      for (let page = 2; page <= first.pageCount + 1; page++) {
+        const next = await listMembers(actor, query({ ...q, page }));
+        expect(next.total).toBe(first.total);
+        ids.push(...next.rows.map((r) => r.membershipId));
+      }
+      return { ids, total: first.total, pageCount: first.pageCount };
+    };
+
+    // 122 memberships: pages of 25, 25, 25, 25 and 22 (pages 3 to 5 are past the middle), then none.
+    const all = await walk({});
+    expect(all.total).toBe(122);
+    expect(all.pageCount).toBe(5);
+    expect(all.ids).toEqual(await expected(sql`true`));
+    // Filtered, the total is counted, and the last page is read from the end of the matches.
+    const administrators = await walk({ role: "administrator" });
+    expect(administrators.ids).toEqual(await expected(sql`m.role = 'administrator'`));
+    expect(administrators.ids.length).toBe(administrators.total);
+    const searched = await walk({ q: "a" });
+    expect(searched.ids).toEqual(await expected(sql`m.search_text like '%a%'`));
+    expect(searched.ids.length).toBeGreaterThan(50);
+  });
 });
