@@ -305,9 +305,6 @@ try {
   const fastProvider = mergeLoads(fastRounds);
   const slowProvider = mergeLoads(slowRounds);
 
-  log("wizard first-load JavaScript");
-  const wizardFirstLoadJs = await wizardJs(cookie);
-
   const growth = await measureGrowth(growthSeed, {
     base,
     cookie,
@@ -315,6 +312,9 @@ try {
     seconds: Number(args["growth-seconds"]),
     log,
   });
+
+  log("wizard first-load JavaScript");
+  const wizardFirstLoadJs = await wizardJs(cookie);
 
   const ratio = (a: number, b: number) => (b === 0 ? 0 : round(a / b, 3));
   const results = {
