@@ -213,7 +213,8 @@ describe("the member list", () => {
     expect((await listMembers(actor, query({ role: "user" }))).total).toBe(10);
     const drift = rowsOf<{ n: number }>(
       await db.execute(
-        sql`select count(*)::int as n from organization_member_counts c where c.member_count <> (select count(*) from memberships m where m.organization_id = c.organization_id)`,
+        sql`select count(*)::int as n from organization_member_counts c
+          where c.member_count <> (select count(*) from memberships m where m.organization_id = c.organization_id)`,
       ),
     );
     expect(drift[0]!.n).toBe(0);
