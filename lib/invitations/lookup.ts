@@ -1,14 +1,15 @@
 import "server-only";
-import { and, eq, inArray, sql, type SQL } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
+import { z } from "zod";
 import { getDb, type Executor } from "@/db/client";
 import { rowsOf } from "@/db/rows";
-import { accounts, invitations, memberships, type MembershipRole, type MembershipStatus } from "@/db/schema";
+import { locales, membershipRoles, membershipStatuses, temporaryPasswordPolicies } from "@/db/schema";
 import { assertActorMembership, assertCan, type Actor } from "@/lib/auth/actor";
 import { DomainError } from "@/lib/errors";
 import type { AppLocale } from "@/lib/i18n/config";
 import { emailDomain, normalizeEmail } from "@/lib/security/email";
 import { type Permission, rolesWithPermission } from "@/lib/permissions";
-import { minutesUntil, rateLimitHitSql, rateLimitState } from "@/lib/security/rate-limit";
+import { minutesUntil, rateLimitHitSql, rateLimitState, type RateLimitRule } from "@/lib/security/rate-limit";
 import type { SettingsSnapshot } from "@/lib/settings/read";
 import { isWellFormedAddress, splitAddresses, type LookupInviteeInput } from "@/lib/validations/invitations";
 
@@ -57,16 +58,59 @@ function domainAllowed(address: string, allowed: string[]): boolean {
   return allowed.some((d) => normalizeEmail(d) === domain);
 }
 
-/** `name` and `locale` are null unless the account shares an organization with the inviter. */
-type FoundAccount = {
-  id: string;
-  emailNormalized: string;
-  shared: boolean;
-  name: string | null;
-  locale: AppLocale | null;
-};
-type FoundMembership = { id: string; status: MembershipStatus; emailNormalized: string };
-type FoundInvitation = { id: string; emailNormalized: string };
+/**
+ * The rows found for the candidate addresses: accounts (`name` and `locale` are null unless the
+ * account shares an organization with the inviter), the organization's memberships and its
+ * pending invitations. The statement returns them as one JSON document, checked here.
+ */
+const foundRowsSchema = z.object({
+  found: z.array(
+    z.object({
+      id: z.string(),
+      emailNormalized: z.string(),
+      shared: z.boolean(),
+      name: z.string().nullable(),
+      locale: z.enum(locales).nullable(),
+    }),
+  ),
+  members: z.array(z.object({ id: z.string(), status: z.enum(membershipStatuses), emailNormalized: z.string() })),
+  pending: z.array(z.object({ id: z.string(), emailNormalized: z.string() })),
+});
+type FoundRows = z.infer<typeof foundRowsSchema>;
+
+/** A JSON column sent as text (the same on postgres.js and PGlite), parsed and checked. */
+const jsonText = <T extends z.ZodType>(schema: T) =>
+  z
+    .string()
+    .transform((text): unknown => JSON.parse(text))
+    .pipe(schema);
+
+// Lists go in one array parameter each: the statement's text is the same whatever the number of
+// addresses, so each connection prepares it once.
+const anyOf = (column: SQL, values: string[]) => sql`${column} = any(${sql.param(values)}::text[])`;
+
+/**
+ * The rows of `FoundRows` for the normalized addresses as one JSON text, read only when `when`
+ * holds (SQL evaluated in the same statement). `sharedIds` is an SQL array of the account ids
+ * whose name and locale may be read.
+ */
+function foundRowsSql(organizationId: string, normalized: string[], sharedIds: SQL, when: SQL): SQL {
+  return sql`json_build_object(
+    'found', (select coalesce(json_agg(json_build_object(
+        'id', a.id, 'emailNormalized', a.email_normalized, 'shared', a.id = any(${sharedIds}::uuid[]),
+        'name', case when a.id = any(${sharedIds}::uuid[]) then a.name end,
+        'locale', case when a.id = any(${sharedIds}::uuid[]) then a.locale end)), '[]')
+      from accounts a
+      where ${anyOf(sql`a.email_normalized`, normalized)} and ${when}),
+    'members', (select coalesce(json_agg(json_build_object('id', m.id, 'status', m.status, 'emailNormalized', a.email_normalized)), '[]')
+      from memberships m join accounts a on a.id = m.account_id
+      where m.organization_id = ${organizationId} and ${anyOf(sql`a.email_normalized`, normalized)} and ${when}),
+    'pending', (select coalesce(json_agg(json_build_object('id', i.id, 'emailNormalized', i.email_normalized)), '[]')
+      from invitations i
+      where i.organization_id = ${organizationId} and i.status = 'pending'
+        and ${anyOf(sql`i.email_normalized`, normalized)} and ${when})
+  )::text`;
+}
 
 /** The addresses worth querying: well formed, and in an allowed domain when the domains are known. */
 function candidateAddresses(addresses: string[], settings?: Pick<SettingsSnapshot, "allowedEmailDomains">): string[] {
@@ -82,9 +126,7 @@ function candidateAddresses(addresses: string[], settings?: Pick<SettingsSnapsho
 function classifyAddresses(
   addresses: string[],
   settings: Pick<SettingsSnapshot, "allowedEmailDomains">,
-  found: FoundAccount[],
-  members: FoundMembership[],
-  pending: FoundInvitation[],
+  { found, members, pending }: FoundRows,
 ): ResolvedAddress[] {
   return addresses.map((email): ResolvedAddress => {
     const key = normalizeEmail(email);
@@ -110,10 +152,10 @@ function classifyAddresses(
 }
 
 /**
- * Classifies each address for one organization with three queries whatever the number of
- * addresses. Callers have checked the actor's permission; inside a transaction it sees what the
- * transaction sees (the send re-runs it there). It reads no account's name or locale: the send
- * shows none.
+ * Classifies each address for one organization with one statement whatever the number of
+ * addresses (the lookup's reads, without its access check and counters). Callers have checked
+ * the actor's permission; inside a transaction it sees what the transaction sees (the send
+ * re-runs it there). It reads no account's name or locale: the send shows none.
  */
 export async function resolveAddresses(
   db: Executor,
@@ -122,31 +164,13 @@ export async function resolveAddresses(
   settings: Pick<SettingsSnapshot, "allowedEmailDomains">,
 ): Promise<ResolvedAddress[]> {
   const normalized = candidateAddresses(addresses, settings);
-  const [found, members, pending] = normalized.length
-    ? await Promise.all([
-        db
-          .select({ id: accounts.id, emailNormalized: accounts.emailNormalized })
-          .from(accounts)
-          .where(inArray(accounts.emailNormalized, normalized))
-          .then((rows): FoundAccount[] => rows.map((r) => ({ ...r, shared: false, name: null, locale: null }))),
-        db
-          .select({ id: memberships.id, status: memberships.status, emailNormalized: accounts.emailNormalized })
-          .from(memberships)
-          .innerJoin(accounts, eq(accounts.id, memberships.accountId))
-          .where(and(eq(memberships.organizationId, organizationId), inArray(accounts.emailNormalized, normalized))),
-        db
-          .select({ id: invitations.id, emailNormalized: invitations.emailNormalized })
-          .from(invitations)
-          .where(
-            and(
-              eq(invitations.organizationId, organizationId),
-              eq(invitations.status, "pending"),
-              inArray(invitations.emailNormalized, normalized),
-            ),
-          ),
-      ])
-    : [[], [], []];
-  return classifyAddresses(addresses, settings, found, members, pending);
+  if (!normalized.length) return classifyAddresses(addresses, settings, { found: [], members: [], pending: [] });
+  const result = await db.execute(
+    sql`select ${foundRowsSql(organizationId, normalized, sql`'{}'`, sql`true`)} as rows`,
+  );
+  const [row] = z.array(z.object({ rows: jsonText(foundRowsSchema) })).parse(rowsOf(result));
+  if (!row) throw new Error("the address statement returned no row");
+  return classifyAddresses(addresses, settings, row.rows);
 }
 
 /** The part of a resolved address that may leave the server. */
@@ -168,25 +192,33 @@ export function publicLookup(resolved: ResolvedAddress): AddressLookup {
   }
 }
 
-type LookupRow = {
-  role: MembershipRole | null;
-  status: MembershipStatus | null;
-  access_expires_at: string | Date | null;
-  hits: number | null;
-  window_started_at: string | Date | null;
-  account_hits: number | null;
-  account_window_started_at: string | Date | null;
-  settings: string | null;
-  found: string;
-  members: string;
-  pending: string;
-};
+/** The lookup statement's one row; every column is null when the actor or a count refuses. */
+const lookupRowSchema = z.object({
+  role: z.enum(membershipRoles).nullable(),
+  status: z.enum(membershipStatuses).nullable(),
+  access_expires_at: z.coerce.date().nullable(),
+  hits: z.coerce.number().nullable(),
+  window_started_at: z.coerce.date().nullable(),
+  account_hits: z.coerce.number().nullable(),
+  account_window_started_at: z.coerce.date().nullable(),
+  settings: jsonText(
+    z.object({
+      temporaryPasswordPolicy: z.enum(temporaryPasswordPolicies),
+      defaultLocale: z.enum(locales),
+      allowedEmailDomains: z.array(z.string()),
+    }),
+  ).nullable(),
+  rows: jsonText(foundRowsSchema),
+});
 
 const PERMISSION = "invitations:manage" satisfies Permission;
-const date = (v: string | Date | null): Date | null => (v === null ? null : new Date(v));
-// Lists go in one array parameter each: the statement's text is the same whatever the number of
-// addresses, so each connection prepares it once.
-const anyOf = (column: SQL, values: string[]) => sql`${column} = any(${sql.param(values)}::text[])`;
+
+/** Throws the rate-limited error `code` when a counter read back after counting is over its rule. */
+function refuseOverLimit(hits: number, windowStartedAt: Date, rule: RateLimitRule, code: string, now: number): void {
+  const state = rateLimitState(hits, windowStartedAt, rule, now);
+  if (state.hits > rule.limit)
+    throw new DomainError(code, { status: 429, params: { minutes: minutesUntil(state.retryAfterSeconds) } });
+}
 
 /**
  * For members with `invitations:manage`: what inviting each address would do (link an
@@ -258,67 +290,33 @@ export async function lookupInvitee(actor: Actor, input: LookupInviteeInput): Pr
           'allowedEmailDomains', s.allowed_email_domains)
         from organization_settings s
         where s.organization_id = ${actor.organizationId} and exists (select 1 from open))::text as settings,
-      (select coalesce(json_agg(json_build_object(
-          'id', a.id, 'emailNormalized', a.email_normalized, 'shared', a.id = any(shared.ids),
-          'name', case when a.id = any(shared.ids) then a.name end,
-          'locale', case when a.id = any(shared.ids) then a.locale end)), '[]')
-        from accounts a, shared
-        where ${anyOf(sql`a.email_normalized`, normalized)} and exists (select 1 from open))::text as found,
-      (select coalesce(json_agg(json_build_object('id', m.id, 'status', m.status, 'emailNormalized', a.email_normalized)), '[]')
-        from memberships m join accounts a on a.id = m.account_id
-        where m.organization_id = ${actor.organizationId} and ${anyOf(sql`a.email_normalized`, normalized)} and exists (select 1 from open))::text as members,
-      (select coalesce(json_agg(json_build_object('id', i.id, 'emailNormalized', i.email_normalized)), '[]')
-        from invitations i
-        where i.organization_id = ${actor.organizationId} and i.status = 'pending' and ${anyOf(sql`i.email_normalized`, normalized)}
-          and exists (select 1 from open))::text as pending
+      ${foundRowsSql(actor.organizationId, normalized, sql`(select ids from shared)`, sql`exists (select 1 from open)`)} as rows
     from (select 1) one
     left join actor on true
     left join hit on true
     left join account_hit on true`);
-  const [row] = rowsOf<LookupRow>(result);
+  const [row] = z.array(lookupRowSchema).parse(rowsOf(result));
   if (!row) throw new Error("the lookup statement returned no row");
 
   assertActorMembership(
-    row.role && row.status
-      ? { role: row.role, status: row.status, accessExpiresAt: date(row.access_expires_at) }
-      : undefined,
+    row.role && row.status ? { role: row.role, status: row.status, accessExpiresAt: row.access_expires_at } : undefined,
     PERMISSION,
     now,
   );
   if (row.hits === null || row.window_started_at === null) throw new Error("the lookup was allowed but not counted");
-  const limit = rateLimitState(Number(row.hits), new Date(row.window_started_at), LOOKUP_LIMIT, now);
-  if (limit.hits > LOOKUP_LIMIT.limit) {
-    throw new DomainError("invite-wizard.lookupRateLimited", {
-      status: 429,
-      params: { minutes: minutesUntil(limit.retryAfterSeconds) },
-    });
-  }
+  refuseOverLimit(row.hits, row.window_started_at, LOOKUP_LIMIT, "invite-wizard.lookupRateLimited", now);
   if (row.account_hits === null || row.account_window_started_at === null)
     throw new Error("the lookup was within the administrator's limit but not counted for the account");
-  const accountLimit = rateLimitState(
-    Number(row.account_hits),
-    new Date(row.account_window_started_at),
+  refuseOverLimit(
+    row.account_hits,
+    row.account_window_started_at,
     LOOKUP_ACCOUNT_LIMIT,
+    "invite-wizard.lookupAccountRateLimited",
     now,
   );
-  if (accountLimit.hits > LOOKUP_ACCOUNT_LIMIT.limit) {
-    throw new DomainError("invite-wizard.lookupAccountRateLimited", {
-      status: 429,
-      params: { minutes: minutesUntil(accountLimit.retryAfterSeconds) },
-    });
-  }
-  if (row.settings === null) throw new Error(`organization ${actor.organizationId} has no settings row`);
-  const settings = JSON.parse(row.settings) as Pick<
-    SettingsSnapshot,
-    "temporaryPasswordPolicy" | "defaultLocale" | "allowedEmailDomains"
-  >;
-  const resolved = classifyAddresses(
-    addresses,
-    settings,
-    JSON.parse(row.found) as FoundAccount[],
-    JSON.parse(row.members) as FoundMembership[],
-    JSON.parse(row.pending) as FoundInvitation[],
-  );
+  const { settings } = row;
+  if (settings === null) throw new Error(`organization ${actor.organizationId} has no settings row`);
+  const resolved = classifyAddresses(addresses, settings, row.rows);
   return {
     organizationName: actor.organizationName,
     passwordPolicy: settings.temporaryPasswordPolicy,
