@@ -22,12 +22,12 @@ import { round } from "./lib/stats";
 const FILTERED_ACTION = "member.updated";
 const OTHER_ACTIONS = ["invitation.created", "invitation.accepted", "account.password_changed", "settings.updated"];
 /** The export's size in the largest log; a smaller log is exported whole. */
-export const EXPORT_EVENTS = 100_000;
+const EXPORT_EVENTS = 100_000;
 /** The audit log page reached by following cursors (or the log's last page when it is shorter). */
 const AUDIT_CURSOR_PAGE = 200;
 
-export type GrowthMembersOrg = { members: number; invitations: number; slug: string; lastPage: number };
-export type GrowthAuditOrg = {
+type GrowthMembersOrg = { members: number; invitations: number; slug: string; lastPage: number };
+type GrowthAuditOrg = {
   events: number;
   slug: string;
   /** The page the cursor opens: 200, or the last one in a shorter log. */
@@ -136,7 +136,7 @@ function rssMb(pid: number): number {
   return kb / 1024;
 }
 
-export type GrowthFigure = {
+type GrowthFigure = {
   size: number;
   requests: number;
   rps: number;
@@ -148,7 +148,7 @@ export type GrowthFigure = {
   rpsRatio: number;
 };
 
-export type CsvExportFigure = { events: number; rows: number; seconds: number; rssBeforeMb: number; peakRssMb: number };
+type CsvExportFigure = { events: number; rows: number; seconds: number; rssBeforeMb: number; peakRssMb: number };
 
 type Target = { size: number; url: string };
 

@@ -71,7 +71,7 @@ export type OutboxWorkerOptions = {
   now?: () => Date;
 };
 
-export type ClaimedEmail = {
+type ClaimedEmail = {
   id: string;
   template: string;
   locale: "en" | "fr";

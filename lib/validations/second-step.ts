@@ -28,4 +28,3 @@ export const passkeySignInSchema = passkeyAuthenticationSchema.extend({
 /** The code forms of the second-step page: one field, validated as the server will. */
 export const totpProofSchema = z.object({ code: secondStepCodeField });
 export const recoveryProofSchema = z.object({ code: recoveryCodeField });
-export type CodeProofInput = z.input<typeof totpProofSchema>;

@@ -36,8 +36,6 @@ export const refusedIdentities: IdentityName[] = [
  * (`two-step.ts` turns the setting on around its own matrix): an administrator of the target
  * without a factor, signed in with a session, held at enrollment.
  */
-export const heldIdentities: IdentityName[] = ["heldAdministrator"];
-
 export type World = {
   /** The organization every refused identity tries to act on. */
   target: Awaited<ReturnType<typeof createOrganizationWithOwner>>;

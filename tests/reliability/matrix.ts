@@ -24,7 +24,7 @@ export const HOLD_CODE = "two-step.requiredForAdministrators";
  * How a refusal looks from outside: an error result that says so, a 4xx, or a redirect to sign
  * in, to the change-password page or to the two-step enrollment page.
  */
-export function isRefusal(response: ActionResponse): boolean {
+function isRefusal(response: ActionResponse): boolean {
   if (response.status >= 400 && response.status < 500) return true;
   if (response.redirect && /^\/(sign-in|change-password|two-step\/setup)([/?]|$)/.test(response.redirect)) return true;
   const result = response.result as { ok?: boolean; code?: string } | undefined;
@@ -36,7 +36,7 @@ export function isRefusal(response: ActionResponse): boolean {
  * without being listed), rate-limit counters aside: the servers' workers prune expired ones on
  * their own clock. A case wrote when any count differs after it.
  */
-export async function countAllRows(db: Database): Promise<Record<string, number>> {
+async function countAllRows(db: Database): Promise<Record<string, number>> {
   const tables = rowsOf<{ table_name: string }>(
     await db.execute(
       sql`select table_name from information_schema.tables
@@ -117,7 +117,7 @@ export async function runMatrix(
 }
 
 /** Route handlers that may answer a state-changing method for anyone, and why. */
-export const publicRoutes: Record<string, string> = {
+const publicRoutes: Record<string, string> = {
   "/api/auth/[...nextauth]":
     "next-auth's own endpoints: sessions are opened only with a 60-second grant signed by the server",
 };
@@ -135,7 +135,7 @@ export function loadRoutes(buildDir: string): string[] {
 }
 
 /** The methods a route handler serves, as Next.js lists them in its automatic OPTIONS answer. */
-export async function servedMethods(url: string): Promise<string[]> {
+async function servedMethods(url: string): Promise<string[]> {
   const response = await fetch(url, { method: "OPTIONS", redirect: "manual" });
   await response.arrayBuffer();
   return (response.headers.get("allow") ?? "")
@@ -160,7 +160,7 @@ export async function unmappedRoutes(baseUrl: string, world: World, routes: stri
   return out;
 }
 
-export function routeUrl(baseUrl: string, route: string, world: World): string {
+function routeUrl(baseUrl: string, route: string, world: World): string {
   return baseUrl + route.replace("[slug]", world.target.org.slug).replace(/\[[^\]]+\]/g, world.invitation.id);
 }
 

@@ -23,7 +23,7 @@ import { twoStepSecretForms } from "./secrets";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Pages of the build (`app/…/page` entries of its app-paths manifest), as route templates. */
-export function loadPages(buildDir: string): string[] {
+function loadPages(buildDir: string): string[] {
   const manifest = JSON.parse(readFileSync(path.join(buildDir, "server", "app-paths-manifest.json"), "utf8")) as Record<
     string,
     string
@@ -35,9 +35,9 @@ export function loadPages(buildDir: string): string[] {
 }
 
 /** The organization's pages: every one under /o/[slug]. */
-export const organizationPages = (pages: string[]) => pages.filter((p) => p.startsWith("/o/[slug]"));
+const organizationPages = (pages: string[]) => pages.filter((p) => p.startsWith("/o/[slug]"));
 /** The pages of a signed-in account outside any organization. */
-export const accountPages = (pages: string[]) =>
+const accountPages = (pages: string[]) =>
   pages.filter((p) => /^\/(account|two-step|orgs|change-password)(\/|$)/.test(p));
 
 function pageUrl(baseUrl: string, page: string, world: World): string {
