@@ -155,10 +155,12 @@ type Target = { size: number; url: string };
 /**
  * Each page at every size, the sizes taking turns in `rounds` rounds so that the machine's drift
  * weighs on all alike; the server's CPU time is read around every run and divided by its requests.
+ * A round is a number of requests rather than a time, so that a busy machine still gives every
+ * size the same sample.
  */
 async function measurePages(
   pages: Record<string, Target[]>,
-  options: { cookie: string; pid: number; seconds: number; rounds: number; connections: number },
+  options: { cookie: string; pid: number; requests: number; rounds: number; connections: number },
 ): Promise<Record<string, GrowthFigure[]>> {
   const headers = { cookie: options.cookie };
   const all = Object.values(pages).flat();
@@ -172,7 +174,7 @@ async function measurePages(
         url: target.url,
         headers,
         connections: options.connections,
-        durationSeconds: options.seconds / options.rounds,
+        amount: Math.ceil(options.requests / options.rounds),
       });
       entry.cpu += cpuMs(options.pid) - before;
       entry.loads.push(load);
@@ -230,7 +232,9 @@ async function measureExport(url: string, cookie: string, pid: number, events: n
 }
 
 export type GrowthResults = {
-  seconds: number;
+  /** Requests per page and size, in `rounds` rounds. */
+  requests: number;
+  rounds: number;
   connections: number;
   users: { sizes: number[]; pages: Record<string, GrowthFigure[]> };
   audit: { sizes: number[]; cursorPages: number[]; pages: Record<string, GrowthFigure[]> };
@@ -239,11 +243,11 @@ export type GrowthResults = {
 
 export async function measureGrowth(
   seed: GrowthSeed,
-  options: { base: string; cookie: string; pid: number; seconds: number; log: (message: string) => void },
+  options: { base: string; cookie: string; pid: number; requests: number; log: (message: string) => void },
 ): Promise<GrowthResults> {
   const { base, cookie, pid, log } = options;
   const connections = 8;
-  const rounds = 2;
+  const rounds = 3;
   const users = (query: (o: GrowthMembersOrg) => string) =>
     seed.members.map((o) => ({ size: o.members, url: `${base}/o/${o.slug}/admin/users${query(o)}` }));
   const audit = (query: (o: GrowthAuditOrg) => string) =>
@@ -258,7 +262,7 @@ export async function measureGrowth(
       searchEmpty: users(() => "?q=nobody-by-this-name"),
       last: users((o) => `?page=${o.lastPage}`),
     },
-    { cookie, pid, seconds: options.seconds, rounds, connections },
+    { cookie, pid, requests: options.requests, rounds, connections },
   );
   log("growth: the Audit log at each size");
   const auditPages = await measurePages(
@@ -267,7 +271,7 @@ export async function measureGrowth(
       filtered: audit(() => `?action=${FILTERED_ACTION}`),
       cursor: audit((o) => `?before=${o.cursor}`),
     },
-    { cookie, pid, seconds: options.seconds, rounds, connections },
+    { cookie, pid, requests: options.requests, rounds, connections },
   );
 
   log("growth: CSV export");
@@ -282,7 +286,8 @@ export async function measureGrowth(
     if (run.rows !== run.events) throw new Error(`the export gave ${run.rows} rows instead of ${run.events}`);
 
   return {
-    seconds: options.seconds,
+    requests: options.requests,
+    rounds,
     connections,
     users: { sizes: seed.members.map((o) => o.members), pages: userPages },
     audit: {

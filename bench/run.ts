@@ -42,10 +42,11 @@ const { values: args } = parseArgs({
     invitations: { type: "string", default: "2000" },
     seconds: { type: "string", default: "20" },
     port: { type: "string", default: "3900" },
-    // Growth: organizations of these sizes (members, audit events), each page measured this long.
+    // Growth: organizations of these sizes (members, audit events), each page and size measured
+    // over this many requests.
     "growth-members": { type: "string", default: "1000,10000,100000" },
     "growth-events": { type: "string", default: "1000,1000000" },
-    "growth-seconds": { type: "string", default: "6" },
+    "growth-requests": { type: "string", default: "150" },
   },
 });
 const seconds = Number(args.seconds);
@@ -310,7 +311,7 @@ try {
     base,
     cookie,
     pid: server.process.pid!,
-    seconds: Number(args["growth-seconds"]),
+    requests: Number(args["growth-requests"]),
     log,
   });
 
