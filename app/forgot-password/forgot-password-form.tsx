@@ -1,35 +1,26 @@
 "use client";
 
-import { zodResolver } from "@hookform/resolvers/zod";
 import Link from "next/link";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
-import { useForm } from "react-hook-form";
 import { FormError } from "@/components/forms/form-error";
-import { applyActionErrors, useValidationMessage } from "@/components/forms/use-action-errors";
-import { Button } from "@/components/ui/button";
+import { SubmitButton } from "@/components/forms/submit-button";
+import { useActionForm } from "@/components/forms/use-action-form";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
-import { forgotPasswordSchema, type ForgotPasswordInput } from "@/lib/validations/password";
+import { forgotPasswordSchema } from "@/lib/validations/password";
 import { forgotPasswordAction } from "./actions";
 
 /** Asks for a reset link; the answer is the same whether the address has an account or not. */
 export function ForgotPasswordForm({ title }: { title: string }) {
   const t = useTranslations("password");
-  const tv = useValidationMessage();
-  const [formError, setFormError] = useState<string>();
   const [sentTo, setSentTo] = useState<string>();
-  const { register, handleSubmit, setError, formState } = useForm<ForgotPasswordInput>({
-    resolver: zodResolver(forgotPasswordSchema),
+  const { register, onSubmit, formError, fieldError, isSubmitting } = useActionForm({
+    schema: forgotPasswordSchema,
     defaultValues: { email: "" },
-  });
-  const { errors, isSubmitting } = formState;
-
-  const onSubmit = handleSubmit(async (values) => {
-    setFormError(undefined);
-    const result = await forgotPasswordAction(values);
-    if (result.ok) setSentTo(values.email.trim());
-    else setFormError(applyActionErrors(result, setError, ["email"]));
+    fields: ["email"],
+    action: forgotPasswordAction,
+    onSuccess: (_, values) => setSentTo(values.email.trim()),
   });
 
   const back = (
@@ -54,12 +45,12 @@ export function ForgotPasswordForm({ title }: { title: string }) {
       <p className="mt-2 text-sm text-slate-700">{t("forgotIntro")}</p>
       <form method="post" onSubmit={onSubmit} noValidate className="mt-6 space-y-4">
         <FormError message={formError} />
-        <Field label={t("email")} error={tv(errors.email?.message)}>
+        <Field label={t("email")} error={fieldError("email")}>
           <Input type="email" autoComplete="username" {...register("email")} />
         </Field>
-        <Button type="submit" className="w-full" disabled={isSubmitting}>
-          {isSubmitting ? t("sending") : t("sendLink")}
-        </Button>
+        <SubmitButton className="w-full" pending={isSubmitting} pendingLabel={t("sending")}>
+          {t("sendLink")}
+        </SubmitButton>
       </form>
       <div className="mt-4">{back}</div>
     </>

@@ -1,35 +1,23 @@
 "use client";
 
-import { zodResolver } from "@hookform/resolvers/zod";
 import { useTranslations } from "next-intl";
-import { useState } from "react";
-import { useForm } from "react-hook-form";
 import { FormError } from "@/components/forms/form-error";
-import { applyActionErrors, useValidationMessage } from "@/components/forms/use-action-errors";
-import { Button } from "@/components/ui/button";
+import { SubmitButton } from "@/components/forms/submit-button";
+import { useActionForm } from "@/components/forms/use-action-form";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
-import { signInSchema, type SignInInput } from "@/lib/validations/auth";
+import { signInSchema } from "@/lib/validations/auth";
 import { signInAction } from "./actions";
 import { PasskeySignIn } from "./passkey-sign-in";
-
-const fields = ["email", "password"] as const;
 
 /** Password sign-in and "Sign in with a passkey", sharing one error region so the page announces one message. */
 export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
   const t = useTranslations("auth");
-  const tv = useValidationMessage();
-  const [formError, setFormError] = useState<string>();
-  const { register, handleSubmit, setError, formState } = useForm<SignInInput>({
-    resolver: zodResolver(signInSchema),
+  const { register, onSubmit, formError, setFormError, fieldError, isSubmitting } = useActionForm({
+    schema: signInSchema,
     defaultValues: { email: "", password: "", callbackUrl },
-  });
-  const { errors, isSubmitting } = formState;
-
-  const onSubmit = handleSubmit(async (values) => {
-    setFormError(undefined);
-    const result = await signInAction(values);
-    if (result && !result.ok) setFormError(applyActionErrors(result, setError, fields));
+    fields: ["email", "password"],
+    action: signInAction,
   });
 
   return (
@@ -38,15 +26,15 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
         <FormError message={formError} />
       </div>
       <form method="post" onSubmit={onSubmit} noValidate className="mt-4 space-y-4">
-        <Field label={t("email")} error={tv(errors.email?.message)}>
+        <Field label={t("email")} error={fieldError("email")}>
           <Input type="email" autoComplete="username" {...register("email")} />
         </Field>
-        <Field label={t("password")} error={tv(errors.password?.message)}>
+        <Field label={t("password")} error={fieldError("password")}>
           <Input type="password" autoComplete="current-password" {...register("password")} />
         </Field>
-        <Button type="submit" className="w-full" disabled={isSubmitting}>
-          {isSubmitting ? t("signingIn") : t("signIn")}
-        </Button>
+        <SubmitButton className="w-full" pending={isSubmitting} pendingLabel={t("signingIn")}>
+          {t("signIn")}
+        </SubmitButton>
       </form>
       <PasskeySignIn callbackUrl={callbackUrl} onError={setFormError} />
     </>

@@ -1,18 +1,13 @@
 "use client";
 
-import { zodResolver } from "@hookform/resolvers/zod";
 import { useTranslations } from "next-intl";
-import { useState } from "react";
-import { useForm } from "react-hook-form";
 import { FormError } from "@/components/forms/form-error";
-import { applyActionErrors, useValidationMessage } from "@/components/forms/use-action-errors";
-import { Button } from "@/components/ui/button";
+import { SubmitButton } from "@/components/forms/submit-button";
+import { useActionForm } from "@/components/forms/use-action-form";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import type { ActionResult } from "@/lib/action-result";
 import { changePasswordSchema, type ChangePasswordInput } from "@/lib/validations/password";
-
-const fields = ["newPassword", "confirmPassword"] as const;
 
 /**
  * New password and Confirm new password, then Update Password: the form shared by the first
@@ -31,35 +26,26 @@ export function NewPasswordForm({
   autoFocus?: boolean;
 }) {
   const t = useTranslations("password");
-  const tv = useValidationMessage();
-  const [formError, setFormError] = useState<string>();
-  const { register, handleSubmit, setError, formState } = useForm<ChangePasswordInput>({
-    resolver: zodResolver(changePasswordSchema),
+  const { register, onSubmit, formError, fieldError, isSubmitting } = useActionForm({
+    schema: changePasswordSchema,
     defaultValues: { newPassword: "", confirmPassword: "" },
-  });
-  const { errors, isSubmitting } = formState;
-
-  const onSubmit = handleSubmit(async (values) => {
-    setFormError(undefined);
-    const result = await submit(values);
-    if (result && !result.ok) {
-      setFormError(applyActionErrors(result, setError, fields));
-      onFailure?.(result);
-    }
+    fields: ["newPassword", "confirmPassword"],
+    action: submit,
+    onFailure,
   });
 
   return (
     <form method="post" onSubmit={onSubmit} noValidate className="mt-6 space-y-4">
       <FormError message={formError} />
-      <Field label={t("newPassword")} hint={t("rulesHint", { min: minLength })} error={tv(errors.newPassword?.message)}>
+      <Field label={t("newPassword")} hint={t("rulesHint", { min: minLength })} error={fieldError("newPassword")}>
         <Input type="password" autoComplete="new-password" autoFocus={autoFocus} {...register("newPassword")} />
       </Field>
-      <Field label={t("confirmPassword")} error={tv(errors.confirmPassword?.message)}>
+      <Field label={t("confirmPassword")} error={fieldError("confirmPassword")}>
         <Input type="password" autoComplete="new-password" {...register("confirmPassword")} />
       </Field>
-      <Button type="submit" className="w-full" disabled={isSubmitting}>
-        {isSubmitting ? t("updating") : t("update")}
-      </Button>
+      <SubmitButton className="w-full" pending={isSubmitting} pendingLabel={t("updating")}>
+        {t("update")}
+      </SubmitButton>
     </form>
   );
 }

@@ -1,14 +1,11 @@
 "use client";
 
-import { zodResolver } from "@hookform/resolvers/zod";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
-import { useForm } from "react-hook-form";
-import { z } from "zod";
 import { FormError } from "@/components/forms/form-error";
 import { NewPasswordForm } from "@/components/forms/new-password-form";
-import { applyActionErrors, useValidationMessage } from "@/components/forms/use-action-errors";
-import { Button } from "@/components/ui/button";
+import { SubmitButton } from "@/components/forms/submit-button";
+import { useActionForm } from "@/components/forms/use-action-form";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { temporaryPasswordSchema } from "@/lib/validations/accept-invitation";
@@ -16,7 +13,6 @@ import { completeNewAccountAction, verifyTemporaryPasswordAction } from "../acti
 import { useRefreshWhenStale } from "./use-state-refresh";
 
 const stepSchema = temporaryPasswordSchema.pick({ temporaryPassword: true });
-type StepInput = z.infer<typeof stepSchema>;
 
 /**
  * A new account: Temporary password → Continue (checked on the server, nothing changes), then
@@ -32,22 +28,22 @@ export function NewAccountPanel({
   minLength: number;
 }) {
   const t = useTranslations("invite");
-  const tv = useValidationMessage();
   const refreshWhenStale = useRefreshWhenStale();
   const [verified, setVerified] = useState<string>();
-  const [formError, setFormError] = useState<string>();
-  const { register, handleSubmit, setError, formState } = useForm<StepInput>({
-    resolver: zodResolver(stepSchema),
+  const {
+    register,
+    onSubmit: onContinue,
+    formError,
+    fieldError,
+    isSubmitting,
+  } = useActionForm({
+    schema: stepSchema,
     defaultValues: { temporaryPassword: "" },
-  });
-  const { errors, isSubmitting } = formState;
-
-  const onContinue = handleSubmit(async ({ temporaryPassword }) => {
-    setFormError(undefined);
-    const result = await verifyTemporaryPasswordAction({ invitationId, key: invitationKey, temporaryPassword });
-    if (result.ok) return setVerified(temporaryPassword);
-    setFormError(applyActionErrors(result, setError, ["temporaryPassword"]));
-    refreshWhenStale(result);
+    fields: ["temporaryPassword"],
+    action: ({ temporaryPassword }) =>
+      verifyTemporaryPasswordAction({ invitationId, key: invitationKey, temporaryPassword }),
+    onSuccess: (_, { temporaryPassword }) => setVerified(temporaryPassword),
+    onFailure: refreshWhenStale,
   });
 
   if (verified !== undefined) {
@@ -73,12 +69,12 @@ export function NewAccountPanel({
     <form method="post" onSubmit={onContinue} noValidate className="mt-6 space-y-4">
       <p className="text-sm text-slate-700">{t("newAccountIntro")}</p>
       <FormError message={formError} />
-      <Field label={t("temporaryPassword")} error={tv(errors.temporaryPassword?.message)}>
+      <Field label={t("temporaryPassword")} error={fieldError("temporaryPassword")}>
         <Input type="password" autoComplete="current-password" {...register("temporaryPassword")} />
       </Field>
-      <Button type="submit" className="w-full" disabled={isSubmitting}>
-        {isSubmitting ? t("checking") : t("continue")}
-      </Button>
+      <SubmitButton className="w-full" pending={isSubmitting} pendingLabel={t("checking")}>
+        {t("continue")}
+      </SubmitButton>
     </form>
   );
 }

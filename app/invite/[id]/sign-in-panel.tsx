@@ -1,56 +1,43 @@
 "use client";
 
-import { zodResolver } from "@hookform/resolvers/zod";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
-import { useState } from "react";
-import { useForm } from "react-hook-form";
 import { FormError } from "@/components/forms/form-error";
-import { applyActionErrors, useValidationMessage } from "@/components/forms/use-action-errors";
-import { Button } from "@/components/ui/button";
+import { SubmitButton } from "@/components/forms/submit-button";
+import { useActionForm } from "@/components/forms/use-action-form";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
-import { signInSchema, type SignInInput } from "@/lib/validations/auth";
+import { signInSchema } from "@/lib/validations/auth";
 import { signInToAcceptAction } from "../actions";
-
-const fields = ["email", "password"] as const;
 
 /** Not signed in, existing account: sign in right here; the page then offers Accept invitation. */
 export function SignInPanel({ email }: { email: string }) {
   const t = useTranslations("invite");
-  const tv = useValidationMessage();
   const router = useRouter();
-  const [formError, setFormError] = useState<string>();
-  const { register, handleSubmit, setError, formState } = useForm<SignInInput>({
-    resolver: zodResolver(signInSchema),
+  const { register, onSubmit, formError, fieldError, isSubmitting } = useActionForm({
+    schema: signInSchema,
     defaultValues: { email, password: "" },
-  });
-  const { errors, isSubmitting } = formState;
-
-  const onSubmit = handleSubmit(async (values) => {
-    setFormError(undefined);
+    fields: ["email", "password"],
     // The second step, when the account has one, comes back to this page (its key included).
-    const here = `${window.location.pathname}${window.location.search}`;
-    const result = await signInToAcceptAction({ ...values, callbackUrl: here });
-    if (!result.ok) setFormError(applyActionErrors(result, setError, fields));
-    else if (result.data.secondStep) router.push("/sign-in/two-step");
-    else router.refresh();
+    action: (values) =>
+      signInToAcceptAction({ ...values, callbackUrl: `${window.location.pathname}${window.location.search}` }),
+    onSuccess: ({ secondStep }) => (secondStep ? router.push("/sign-in/two-step") : router.refresh()),
   });
 
   return (
     <form method="post" onSubmit={onSubmit} noValidate className="mt-6 space-y-4">
       <FormError message={formError} />
-      <Field label={t("email")} error={tv(errors.email?.message)}>
+      <Field label={t("email")} error={fieldError("email")}>
         <Input type="email" autoComplete="username" {...register("email")} />
       </Field>
-      <Field label={t("password")} error={tv(errors.password?.message)}>
+      <Field label={t("password")} error={fieldError("password")}>
         <Input type="password" autoComplete="current-password" {...register("password")} />
       </Field>
       <div className="flex items-center justify-between gap-4">
-        <Button type="submit" disabled={isSubmitting}>
-          {isSubmitting ? t("signingIn") : t("signIn")}
-        </Button>
+        <SubmitButton pending={isSubmitting} pendingLabel={t("signingIn")}>
+          {t("signIn")}
+        </SubmitButton>
         <Link href="/forgot-password" className="text-sm font-medium text-indigo-700 underline">
           {t("forgotPassword")}
         </Link>

@@ -1,41 +1,32 @@
 "use client";
 
-import { zodResolver } from "@hookform/resolvers/zod";
 import { useTranslations } from "next-intl";
-import { useState } from "react";
-import { useForm } from "react-hook-form";
 import { FormError } from "@/components/forms/form-error";
-import { applyActionErrors, useValidationMessage } from "@/components/forms/use-action-errors";
-import { Button } from "@/components/ui/button";
+import { SubmitButton } from "@/components/forms/submit-button";
+import { useActionForm } from "@/components/forms/use-action-form";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
-import { createOrganizationSchema, type CreateOrganizationInput } from "@/lib/validations/auth";
+import { createOrganizationSchema } from "@/lib/validations/auth";
 import { createOrganizationAction } from "../actions";
 
 export function NewOrganizationForm() {
   const t = useTranslations("orgs");
-  const tv = useValidationMessage();
-  const [formError, setFormError] = useState<string>();
-  const { register, handleSubmit, setError, formState } = useForm<CreateOrganizationInput>({
-    resolver: zodResolver(createOrganizationSchema),
+  const { register, onSubmit, formError, fieldError, isSubmitting } = useActionForm({
+    schema: createOrganizationSchema,
     defaultValues: { name: "" },
-  });
-
-  const onSubmit = handleSubmit(async (values) => {
-    setFormError(undefined);
-    const result = await createOrganizationAction(values);
-    if (result && !result.ok) setFormError(applyActionErrors(result, setError, ["name"]));
+    fields: ["name"],
+    action: createOrganizationAction,
   });
 
   return (
     <form method="post" onSubmit={onSubmit} noValidate className="mt-6 space-y-4">
       <FormError message={formError} />
-      <Field label={t("name")} error={tv(formState.errors.name?.message)}>
+      <Field label={t("name")} error={fieldError("name")}>
         <Input autoComplete="organization" {...register("name")} />
       </Field>
-      <Button type="submit" disabled={formState.isSubmitting}>
-        {formState.isSubmitting ? t("creating") : t("create")}
-      </Button>
+      <SubmitButton pending={isSubmitting} pendingLabel={t("creating")}>
+        {t("create")}
+      </SubmitButton>
     </form>
   );
 }

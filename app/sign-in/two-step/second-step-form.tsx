@@ -1,51 +1,29 @@
 "use client";
 
-import { zodResolver } from "@hookform/resolvers/zod";
-import { browserSupportsWebAuthn, startAuthentication } from "@simplewebauthn/browser";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
-import { useForm } from "react-hook-form";
 import { FormError } from "@/components/forms/form-error";
-import { applyActionErrors, useValidationMessage } from "@/components/forms/use-action-errors";
+import { SubmitButton } from "@/components/forms/submit-button";
+import { useActionForm } from "@/components/forms/use-action-form";
+import { usePasskeyAuthentication } from "@/components/two-step/use-passkey-authentication";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
-import type { ActionResult } from "@/lib/action-result";
-import { recoveryProofSchema, totpProofSchema, type CodeProofInput } from "@/lib/validations/second-step";
+import { recoveryProofSchema, totpProofSchema } from "@/lib/validations/second-step";
 import { secondStepPasskeyOptionsAction, verifySecondStepAction } from "./actions";
 
 type Method = "totp" | "recovery";
-
-function failureMessage(result: Extract<ActionResult<unknown>, { ok: false }>): string | undefined {
-  return [result.formError, ...Object.values(result.fieldErrors ?? {}).flat()].filter(Boolean).join(" ") || undefined;
-}
 
 /** The second step: the authenticator's code, a recovery code, or a passkey, as the account has them. */
 export function SecondStepForm({ totp, passkey, recovery }: { totp: boolean; passkey: boolean; recovery: boolean }) {
   const t = useTranslations("auth");
   const [method, setMethod] = useState<Method | null>(totp ? "totp" : null);
   const [passkeyError, setPasskeyError] = useState<string>();
-  const [waiting, setWaiting] = useState(false);
-
-  async function verifyWithPasskey() {
-    setPasskeyError(undefined);
-    if (!browserSupportsWebAuthn()) return setPasskeyError(t("secondStep.passkeyUnsupported"));
-    setWaiting(true);
-    try {
-      const ceremony = await secondStepPasskeyOptionsAction();
-      if (!ceremony.ok) return setPasskeyError(failureMessage(ceremony));
-      let response: Awaited<ReturnType<typeof startAuthentication>>;
-      try {
-        response = await startAuthentication({ optionsJSON: ceremony.data.options });
-      } catch {
-        return setPasskeyError(t("secondStep.passkeyCancelled"));
-      }
-      const result = await verifySecondStepAction({ method: "passkey", response, state: ceremony.data.state });
-      if (result && !result.ok) setPasskeyError(failureMessage(result));
-    } finally {
-      setWaiting(false);
-    }
-  }
+  const { authenticate: verifyWithPasskey, waiting } = usePasskeyAuthentication({
+    options: secondStepPasskeyOptionsAction,
+    verify: (response, state) => verifySecondStepAction({ method: "passkey", response, state }),
+    setError: setPasskeyError,
+  });
 
   return (
     <div className="mt-4 space-y-4">
@@ -84,25 +62,18 @@ export function SecondStepForm({ totp, passkey, recovery }: { totp: boolean; pas
 
 function CodeForm({ method }: { method: Method }) {
   const t = useTranslations("auth");
-  const tv = useValidationMessage();
-  const [formError, setFormError] = useState<string>();
-  const { register, handleSubmit, setError, formState } = useForm<CodeProofInput>({
-    resolver: zodResolver(method === "totp" ? totpProofSchema : recoveryProofSchema),
+  const { register, onSubmit, formError, fieldError, isSubmitting } = useActionForm({
+    schema: method === "totp" ? totpProofSchema : recoveryProofSchema,
     defaultValues: { code: "" },
-  });
-  const { errors, isSubmitting } = formState;
-
-  const onSubmit = handleSubmit(async (values) => {
-    setFormError(undefined);
-    const result = await verifySecondStepAction({ method, code: values.code });
-    if (result && !result.ok) setFormError(applyActionErrors(result, setError, ["code"]));
+    fields: ["code"],
+    action: ({ code }) => verifySecondStepAction({ method, code }),
   });
 
   return (
     <form method="post" onSubmit={onSubmit} noValidate className="space-y-4">
       <FormError message={formError} />
       {method === "totp" ? (
-        <Field label={t("secondStep.code")} hint={t("secondStep.codeHint")} error={tv(errors.code?.message)}>
+        <Field label={t("secondStep.code")} hint={t("secondStep.codeHint")} error={fieldError("code")}>
           <Input
             autoFocus
             inputMode="numeric"
@@ -113,13 +84,13 @@ function CodeForm({ method }: { method: Method }) {
           />
         </Field>
       ) : (
-        <Field label={t("secondStep.recoveryCode")} error={tv(errors.code?.message)}>
+        <Field label={t("secondStep.recoveryCode")} error={fieldError("code")}>
           <Input autoFocus autoComplete="off" autoCapitalize="none" spellCheck={false} {...register("code")} />
         </Field>
       )}
-      <Button type="submit" className="w-full" disabled={isSubmitting}>
-        {isSubmitting ? t("secondStep.verifying") : t("secondStep.verify")}
-      </Button>
+      <SubmitButton className="w-full" pending={isSubmitting} pendingLabel={t("secondStep.verifying")}>
+        {t("secondStep.verify")}
+      </SubmitButton>
     </form>
   );
 }

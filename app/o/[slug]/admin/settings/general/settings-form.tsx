@@ -6,7 +6,7 @@ import { useId, useState } from "react";
 import { useForm, type UseFormRegisterReturn } from "react-hook-form";
 import { FormError } from "@/components/forms/form-error";
 import { applyActionErrors, useValidationMessage } from "@/components/forms/use-action-errors";
-import { Button } from "@/components/ui/button";
+import { SubmitRow } from "@/components/forms/submit-button";
 import { Card } from "@/components/ui/card";
 import { Field } from "@/components/ui/field";
 import { Input, Select, Textarea } from "@/components/ui/input";
@@ -96,21 +96,13 @@ export function SettingsForm({ organizationSlug, initial }: { organizationSlug: 
           register={register("temporaryPasswordPolicy")}
         />
 
-        <Field
+        <NumberField
           label={t("validityDays")}
           hint={t("validityDaysHint")}
           error={tv(errors.invitationValidityDays?.message)}
-        >
-          <Input
-            type="number"
-            inputMode="numeric"
-            min={SETTINGS_LIMITS.validityDays.min}
-            max={SETTINGS_LIMITS.validityDays.max}
-            step={1}
-            className="w-32"
-            {...register("invitationValidityDays", { valueAsNumber: true })}
-          />
-        </Field>
+          limits={SETTINGS_LIMITS.validityDays}
+          register={register("invitationValidityDays", { valueAsNumber: true })}
+        />
 
         <Field label={t("defaultLocale")} hint={t("defaultLocaleHint")} error={tv(errors.defaultLocale?.message)}>
           <Select className="w-48" {...register("defaultLocale")}>
@@ -142,21 +134,13 @@ export function SettingsForm({ organizationSlug, initial }: { organizationSlug: 
           />
         </Field>
 
-        <Field
+        <NumberField
           label={t("minPasswordLength")}
           hint={t("minPasswordLengthHint")}
           error={tv(errors.minPasswordLength?.message)}
-        >
-          <Input
-            type="number"
-            inputMode="numeric"
-            min={SETTINGS_LIMITS.minPasswordLength.min}
-            max={SETTINGS_LIMITS.minPasswordLength.max}
-            step={1}
-            className="w-32"
-            {...register("minPasswordLength", { valueAsNumber: true })}
-          />
-        </Field>
+          limits={SETTINGS_LIMITS.minPasswordLength}
+          register={register("minPasswordLength", { valueAsNumber: true })}
+        />
 
         <ChoiceGroup
           id={`${id}-two-step`}
@@ -171,16 +155,40 @@ export function SettingsForm({ organizationSlug, initial }: { organizationSlug: 
           register={register("twoStepRequirement")}
         />
 
-        <div className="flex items-center gap-4">
-          <Button type="submit" disabled={isSubmitting}>
-            {isSubmitting ? t("saving") : t("save")}
-          </Button>
-          <p role="status" aria-live="polite" className="text-sm text-emerald-800">
-            {status && t(status)}
-          </p>
-        </div>
+        <SubmitRow pending={isSubmitting} pendingLabel={t("saving")} status={status && t(status)}>
+          {t("save")}
+        </SubmitRow>
       </form>
     </Card>
+  );
+}
+
+/** A whole number within its limits. */
+function NumberField({
+  label,
+  hint,
+  error,
+  limits,
+  register,
+}: {
+  label: string;
+  hint: string;
+  error: string | undefined;
+  limits: { min: number; max: number };
+  register: UseFormRegisterReturn;
+}) {
+  return (
+    <Field label={label} hint={hint} error={error}>
+      <Input
+        type="number"
+        inputMode="numeric"
+        min={limits.min}
+        max={limits.max}
+        step={1}
+        className="w-32"
+        {...register}
+      />
+    </Field>
   );
 }
 

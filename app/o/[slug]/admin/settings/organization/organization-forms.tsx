@@ -1,83 +1,65 @@
 "use client";
 
-import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
-import { useForm, useWatch } from "react-hook-form";
+import { useWatch } from "react-hook-form";
 import { FormError } from "@/components/forms/form-error";
-import { applyActionErrors, useValidationMessage } from "@/components/forms/use-action-errors";
-import { Button } from "@/components/ui/button";
+import { SubmitButton, SubmitRow } from "@/components/forms/submit-button";
+import { useActionForm } from "@/components/forms/use-action-form";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import {
   deleteOrganizationSchema,
   organizationSlugSchema,
   renameOrganizationSchema,
-  type DeleteOrganizationInput,
-  type OrganizationSlugInput,
-  type RenameOrganizationInput,
 } from "@/lib/validations/organization";
 import { changeOrganizationSlugAction, deleteOrganizationAction, renameOrganizationAction } from "./actions";
 
 export function RenameOrganizationForm({ organizationSlug, name }: { organizationSlug: string; name: string }) {
   const t = useTranslations("org-settings");
-  const tv = useValidationMessage();
   const router = useRouter();
-  const [formError, setFormError] = useState<string>();
   const [status, setStatus] = useState<"renamed" | "unchanged">();
-  const { register, handleSubmit, setError, formState } = useForm<RenameOrganizationInput>({
-    resolver: zodResolver(renameOrganizationSchema),
+  const { register, onSubmit, formError, fieldError, isSubmitting } = useActionForm({
+    schema: renameOrganizationSchema,
     defaultValues: { name },
-  });
-  const onSubmit = handleSubmit(async (values) => {
-    setFormError(undefined);
-    setStatus(undefined);
-    const result = await renameOrganizationAction(organizationSlug, values);
-    if (!result.ok) {
-      setFormError(applyActionErrors(result, setError, ["name"]));
-      return;
-    }
-    setStatus(result.data.changed ? "renamed" : "unchanged");
-    // The shell and the page title show the name.
-    router.refresh();
+    fields: ["name"],
+    action: (values) => {
+      setStatus(undefined);
+      return renameOrganizationAction(organizationSlug, values);
+    },
+    onSuccess: ({ changed }) => {
+      setStatus(changed ? "renamed" : "unchanged");
+      // The shell and the page title show the name.
+      router.refresh();
+    },
   });
   return (
     <form method="post" onSubmit={onSubmit} noValidate className="mt-4 space-y-4">
       <FormError message={formError} />
-      <Field label={t("name")} error={tv(formState.errors.name?.message)}>
+      <Field label={t("name")} error={fieldError("name")}>
         <Input autoComplete="organization" {...register("name")} />
       </Field>
-      <div className="flex items-center gap-4">
-        <Button type="submit" disabled={formState.isSubmitting}>
-          {formState.isSubmitting ? t("renaming") : t("rename")}
-        </Button>
-        <p role="status" aria-live="polite" className="text-sm text-emerald-800">
-          {status && t(status)}
-        </p>
-      </div>
+      <SubmitRow pending={isSubmitting} pendingLabel={t("renaming")} status={status && t(status)}>
+        {t("rename")}
+      </SubmitRow>
     </form>
   );
 }
 
 export function OrganizationSlugForm({ organizationSlug, url }: { organizationSlug: string; url: string }) {
   const t = useTranslations("org-settings");
-  const tv = useValidationMessage();
-  const [formError, setFormError] = useState<string>();
-  const { register, handleSubmit, setError, formState } = useForm<OrganizationSlugInput>({
-    resolver: zodResolver(organizationSlugSchema),
+  const { register, onSubmit, formError, fieldError, isSubmitting } = useActionForm({
+    schema: organizationSlugSchema,
     defaultValues: { slug: organizationSlug },
-  });
-  const onSubmit = handleSubmit(async (values) => {
-    setFormError(undefined);
+    fields: ["slug"],
     // Success redirects to this page under the new URL name.
-    const result = await changeOrganizationSlugAction(organizationSlug, values);
-    if (result && !result.ok) setFormError(applyActionErrors(result, setError, ["slug"]));
+    action: (values) => changeOrganizationSlugAction(organizationSlug, values),
   });
   return (
     <form method="post" onSubmit={onSubmit} noValidate className="mt-4 space-y-4">
       <FormError message={formError} />
-      <Field label={t("slug")} hint={t("slugHint", { url })} error={tv(formState.errors.slug?.message)}>
+      <Field label={t("slug")} hint={t("slugHint", { url })} error={fieldError("slug")}>
         <Input
           spellCheck={false}
           autoCapitalize="none"
@@ -87,37 +69,37 @@ export function OrganizationSlugForm({ organizationSlug, url }: { organizationSl
         />
       </Field>
       <p className="text-sm text-slate-700">{t("slugRedirectNote")}</p>
-      <Button type="submit" disabled={formState.isSubmitting}>
-        {formState.isSubmitting ? t("changingSlug") : t("changeSlug")}
-      </Button>
+      <SubmitButton pending={isSubmitting} pendingLabel={t("changingSlug")}>
+        {t("changeSlug")}
+      </SubmitButton>
     </form>
   );
 }
 
 export function DeleteOrganizationForm({ organizationSlug, name }: { organizationSlug: string; name: string }) {
   const t = useTranslations("org-settings");
-  const tv = useValidationMessage();
-  const [formError, setFormError] = useState<string>();
-  const { register, handleSubmit, setError, formState, control } = useForm<DeleteOrganizationInput>({
-    resolver: zodResolver(deleteOrganizationSchema),
+  const { register, control, onSubmit, formError, fieldError, isSubmitting } = useActionForm({
+    schema: deleteOrganizationSchema,
     defaultValues: { confirmName: "" },
+    fields: ["confirmName"],
+    // Success redirects to the start page: the organization is gone.
+    action: (values) => deleteOrganizationAction(organizationSlug, values),
   });
   const typed = useWatch({ control, name: "confirmName" });
-  const onSubmit = handleSubmit(async (values) => {
-    setFormError(undefined);
-    // Success redirects to the start page: the organization is gone.
-    const result = await deleteOrganizationAction(organizationSlug, values);
-    if (result && !result.ok) setFormError(applyActionErrors(result, setError, ["confirmName"]));
-  });
   return (
     <form method="post" onSubmit={onSubmit} noValidate className="mt-4 space-y-4">
       <FormError message={formError} />
-      <Field label={t("confirmName", { organization: name })} error={tv(formState.errors.confirmName?.message)}>
+      <Field label={t("confirmName", { organization: name })} error={fieldError("confirmName")}>
         <Input autoComplete="off" spellCheck={false} {...register("confirmName")} />
       </Field>
-      <Button type="submit" variant="danger" disabled={formState.isSubmitting || typed.trim() !== name}>
-        {formState.isSubmitting ? t("deleting") : t("delete")}
-      </Button>
+      <SubmitButton
+        variant="danger"
+        pending={isSubmitting}
+        pendingLabel={t("deleting")}
+        disabled={typed.trim() !== name}
+      >
+        {t("delete")}
+      </SubmitButton>
     </form>
   );
 }
