@@ -97,8 +97,9 @@ export type OutboxWorker = {
   drain(): Promise<number>;
   /**
    * One turn of the background loop: drain(), then, at most once per `pruneIntervalMs`, the
-   * pruning of expired rate-limit counters, replay records and spent password-sheet tokens. A
-   * failed pruning is logged and retried at the next interval; it never fails the turn.
+   * retention tick (lib/retention.ts): expired rate-limit counters, replay records, spent
+   * password-sheet tokens and former URL names deleted, lapsed invitations marked expired. A
+   * failed tick is logged and retried at the next interval; it never fails the turn.
    */
   tick(): Promise<number>;
   /** Delivers in the background: woken by notifyOutbox(), polling every `pollMs` otherwise. */
@@ -586,13 +587,15 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     lastPrunedAt = at;
     try {
       const pruned = await pruneExpiredRows(await database(), pruneBatchSize);
-      if (pruned.rateLimits + pruned.idempotencyRecords + pruned.spentPasswordSheets > 0)
+      if (Object.values(pruned).some((n) => n > 0))
         // Named apart from the logger's secret patterns ("password"), which would blank the count.
         logger.info("expired rows pruned", {
           worker: id,
           rateLimits: pruned.rateLimits,
           idempotencyRecords: pruned.idempotencyRecords,
           spentSheets: pruned.spentPasswordSheets,
+          slugRedirects: pruned.slugRedirects,
+          invitationsExpired: pruned.expiredInvitations,
         });
     } catch (error) {
       logger.error("pruning expired rows failed", { worker: id, error });
