@@ -43,7 +43,8 @@ describe("a wizard run of new accounts", () => {
     expect(now).toBe(0);
     expect(peak).toBeGreaterThanOrEqual(2);
     expect(peak).toBeLessThanOrEqual(4);
-  });
+    // Twenty hashes: seconds on a busy machine.
+  }, 120_000);
 
   it("gives an unexpected failure a reference on its line and every later one, and commits nothing for them", async () => {
     const db = t.db();
