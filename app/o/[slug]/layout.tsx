@@ -10,20 +10,14 @@ import { getCurrentAccount } from "@/lib/auth/current";
 import { requireOrgAccess } from "@/lib/auth/require";
 import { accessEndingSoon } from "@/lib/members/access";
 import { listMyOrganizations, mayCreateOrganization } from "@/lib/organizations";
+import { organizationTitleTemplate } from "./title";
 
-/**
- * Tab titles under an organization read "Users · Acme — Gatehouse": the page names itself, this
- * layout adds the organization. Next.js substitutes every `%s` of a template, so one in the
- * organization's name is kept from being read as the placeholder.
- */
+/** Tab titles under an organization read "Users · Acme — Gatehouse" (see organizationTitleTemplate). */
 export async function generateMetadata({ params }: { params: Promise<{ slug: string }> }): Promise<Metadata> {
-  const access = await requireOrgAccess((await params).slug);
-  const organization = (access.kind === "ok" ? access.actor.organizationName : access.organizationName).replaceAll(
-    "%s",
-    "%\u200bs",
-  );
-  const appName = (await getTranslations("common"))("appName");
-  return { title: { default: organization, template: `%s · ${organization} — ${appName}` } };
+  const { slug } = await params;
+  const access = await requireOrgAccess(slug);
+  const organization = access.kind === "ok" ? access.actor.organizationName : access.organizationName;
+  return { title: { default: organization, template: await organizationTitleTemplate(slug) } };
 }
 
 export default async function OrganizationLayout({

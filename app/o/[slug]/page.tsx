@@ -11,9 +11,15 @@ import type { AuditAction } from "@/lib/audit/actions";
 import { can } from "@/lib/auth/actor";
 import { requireActor } from "@/lib/auth/require";
 import { FAILED_EMAIL_WINDOW_DAYS, getOrganizationOverview } from "@/lib/organizations/overview";
+import { organizationTitleTemplate } from "./title";
 
-export async function generateMetadata(): Promise<Metadata> {
-  return { title: (await getTranslations("nav"))("overview") };
+// The organization layout's title template applies below it, not to this page beside it.
+export async function generateMetadata({ params }: { params: Promise<{ slug: string }> }): Promise<Metadata> {
+  const [t, template] = await Promise.all([
+    getTranslations("nav"),
+    params.then(({ slug }) => organizationTitleTemplate(slug)),
+  ]);
+  return { title: { absolute: template.replace("%s", t("overview")) } };
 }
 
 /** The day of an instant in a time zone, as the Audit log's filters take it (YYYY-MM-DD). */
@@ -109,13 +115,13 @@ export default async function OrganizationOverview({ params }: { params: Promise
             href={usersHref(slug, { status: "invited" })}
           />
           <Count label={t("countEmails")} value={number(overview.emailsRetrying + overview.emailsFailed)}>
-            <p className="mt-1 text-xs text-slate-600">
+            <dd className="mt-1 text-xs text-slate-600">
               {t("countEmailsDetail", {
                 retrying: number(overview.emailsRetrying),
                 failed: number(overview.emailsFailed),
                 days: FAILED_EMAIL_WINDOW_DAYS,
               })}
-            </p>
+            </dd>
           </Count>
         </dl>
       </section>
