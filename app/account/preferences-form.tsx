@@ -61,7 +61,7 @@ export function AccountPreferencesForm({
         <Input value={email} readOnly type="email" className="bg-slate-50" />
       </Field>
       <Field label={t("language")} error={tv(errors.locale?.message)}>
-        <Select className="w-64" {...register("locale")}>
+        <Select className="max-w-md" {...register("locale")}>
           <option value="">{t("browserLanguage")}</option>
           <option value="en" lang="en">
             {tc("english")}
@@ -72,7 +72,7 @@ export function AccountPreferencesForm({
         </Select>
       </Field>
       <Field label={t("timeZone")} hint={t("timeZoneHint")} error={tv(errors.timeZone?.message)}>
-        <Select className="w-64" {...register("timeZone")}>
+        <Select className="max-w-md" {...register("timeZone")}>
           <option value="">{t("browserTimeZone")}</option>
           {timeZones.map((zone) => (
             <option key={zone} value={zone}>

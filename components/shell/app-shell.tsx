@@ -77,7 +77,7 @@ export async function AppShell({
             <form action={signOutAction}>
               <button
                 type="submit"
-                className="rounded-md px-2 py-1 text-slate-200 ring-1 ring-slate-600 hover:bg-slate-800"
+                className="whitespace-nowrap rounded-md px-2 py-1 text-slate-200 ring-1 ring-slate-600 hover:bg-slate-800"
               >
                 {t("signOut")}
               </button>

@@ -68,7 +68,8 @@ export function UsersTable({
         <thead>
           <tr>
             {COLUMNS.map((column) => (
-              <th key={column} scope="col">
+              // Headers stay on one line: "Two-step" and "Last sign-in" would otherwise break at their hyphen.
+              <th key={column} scope="col" className="whitespace-nowrap">
                 {t(`columns.${column}`)}
               </th>
             ))}
@@ -84,7 +85,7 @@ export function UsersTable({
             const isSelf = row.accountId === viewer.accountId;
             return (
               <tr key={row.membershipId}>
-                <th scope="row">
+                <th scope="row" className="sm:min-w-60">
                   <div id={nameId(row)} className="font-medium text-slate-900">
                     <Link
                       href={`/o/${organizationSlug}/admin/users/${row.membershipId}`}
