@@ -360,13 +360,18 @@ try {
       ([k, v]) => [`fuzz.${k} (unhandled/cases)`, `${v.unhandled}/${v.cases}`] as [string, string],
     ),
     ...Object.entries(bruteForce.figures).map(([k, v]) => [`bruteForce.${k}`, v] as [string, number]),
-    ...bruteForce.trials.map(
-      (t) =>
-        [
-          `bruteForce: ${t.limiter} (${t.variant})`,
-          `${t.checked}/${t.attempts} checked, limit ${t.limit}${t.rightSecretAccepted === null ? "" : t.rightSecretAccepted ? ", RIGHT SECRET ACCEPTED" : ", right secret refused"}`,
-        ] as [string, string],
-    ),
+    ...bruteForce.trials.map((t) => {
+      const rightSecret =
+        t.rightSecretAccepted === null
+          ? ""
+          : t.rightSecretAccepted
+            ? ", RIGHT SECRET ACCEPTED"
+            : ", right secret refused";
+      return [
+        `bruteForce: ${t.limiter} (${t.variant})`,
+        `${t.checked}/${t.attempts} checked, limit ${t.limit}${rightSecret}`,
+      ] as [string, string];
+    }),
     ...Object.entries(redirects.figures).map(([k, v]) => [`redirects.${k}`, v] as [string, number]),
     ...Object.entries(tempPasswords.figures).map(([k, v]) => [`tempPasswords.${k}`, v] as [string, number]),
     ...Object.entries(sessions.figures).map(([k, v]) => [`sessions.${k}`, v] as [string, number]),
