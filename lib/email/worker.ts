@@ -29,6 +29,7 @@ const templateNames: readonly EmailTemplateName[] = [
   "invitation-declined",
   "password-changed",
   "password-reset",
+  "two-step-changed",
 ];
 
 export type OutboxWorkerOptions = {
