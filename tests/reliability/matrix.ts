@@ -116,10 +116,13 @@ export async function runMatrix(
   return cases;
 }
 
-/** Route handlers that may answer a state-changing method for anyone, and why. */
+/** Route handlers left out of the matrix, and why: each may answer anyone. */
 const publicRoutes: Record<string, string> = {
   "/api/auth/[...nextauth]":
     "next-auth's own endpoints: sessions are opened only with a 60-second grant signed by the server",
+  "/apple-icon.png": "the app icon, a file of the build: the same bytes for anyone, nothing read or written",
+  "/favicon.ico": "the app icon, a file of the build: the same bytes for anyone, nothing read or written",
+  "/icon.svg": "the app icon, a file of the build: the same bytes for anyone, nothing read or written",
 };
 
 /** `app/o/[slug]/x/route` entries of the build's app-paths manifest, as route templates. */
