@@ -1,4 +1,5 @@
 import "server-only";
+import { randomBytes } from "node:crypto";
 import { render, toPlainText } from "@react-email/render";
 import { createElement } from "react";
 import { emailTemplates, type EmailTemplateProps } from "@/emails";
@@ -97,4 +98,62 @@ export async function renderEmail(message: EmailToRender): Promise<RenderedEmail
       });
     }
   }
+}
+
+// Stand for an invitation's own values while its shape is rendered: random per process, so no
+// text typed by a person can be taken for one.
+const nonce = randomBytes(6).toString("hex");
+const SENTINEL = { id: `GhId${nonce}`, key: `GhKey${nonce}`, password: `GhPassword${nonce}` };
+/** Values that read the same in a URL, in HTML text and in an attribute. */
+const PLAIN = /^[A-Za-z0-9_-]+$/;
+const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;" };
+const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+
+/**
+ * Renders several emails, each as renderEmail would, or the error that stopped it. Invitations
+ * that differ only in their ID, key and temporary password (a batch from one wizard run) are
+ * rendered once with stand-ins for those three, which are then put in place, escaped as React
+ * escapes text; the plain-text part is converted from each one's HTML.
+ */
+export async function renderEmails(messages: EmailToRender[]): Promise<(RenderedEmail | Error)[]> {
+  const shapes = new Map<string, RenderedEmail>();
+  const results: (RenderedEmail | Error)[] = [];
+  for (const message of messages) {
+    try {
+      if (message.template !== "invitation") {
+        results.push(await renderEmail(message));
+        continue;
+      }
+      const { payload, secret, locale } = message as EmailToRender<"invitation">;
+      if (!PLAIN.test(payload.invitationId) || !PLAIN.test(secret.key)) {
+        results.push(await renderEmail(message));
+        continue;
+      }
+      if (payload.variant === "new-with-password" && !secret.temporaryPassword) {
+        throw new Error("an invitation whose password is emailed has no temporary password");
+      }
+      const password = secret.temporaryPassword;
+      const shapeKey = JSON.stringify([locale, { ...payload, invitationId: null }, password !== undefined]);
+      let shape = shapes.get(shapeKey);
+      if (!shape) {
+        shape = await renderTemplate("invitation", {
+          ...payload,
+          invitationId: SENTINEL.id,
+          locale,
+          invitationKey: SENTINEL.key,
+          temporaryPassword: password === undefined ? undefined : SENTINEL.password,
+          link: invitationUrl(SENTINEL.id, SENTINEL.key),
+        });
+        shapes.set(shapeKey, shape);
+      }
+      const html = shape.html
+        .replaceAll(SENTINEL.id, payload.invitationId)
+        .replaceAll(SENTINEL.key, secret.key)
+        .replaceAll(SENTINEL.password, escapeHtml(password ?? ""));
+      results.push({ subject: shape.subject, html, text: toPlainText(html, htmlToTextOptions) });
+    } catch (error) {
+      results.push(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+  return results;
 }

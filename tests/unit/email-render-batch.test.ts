@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { renderEmail, renderEmails, type EmailToRender } from "@/lib/email/render";
+import type { EmailTemplates } from "@/lib/email/types";
+
+type Payload = EmailTemplates["invitation"]["payload"];
+
+const base: Omit<Payload, "invitationId" | "variant"> = {
+  organizationName: "Acme & <Co>",
+  inviterName: 'Olivia "O\'Neil" Owner',
+  inviterEmail: "olivia@acme.example",
+  role: "administrator",
+  expiresAt: "2026-12-04T18:00:00.000Z",
+  personalMessage: "Welcome <b>aboard</b> & see you\nMonday.",
+  twoStepRequired: true,
+};
+
+function invitation(
+  n: number,
+  variant: Payload["variant"],
+  locale: "en" | "fr",
+  secret: { key: string; temporaryPassword?: string },
+): EmailToRender<"invitation"> {
+  return {
+    template: "invitation",
+    locale,
+    payload: { ...base, invitationId: `0b6f3c1e-5a43-4f4e-9d1c-${String(n).padStart(12, "0")}`, variant },
+    secret,
+  };
+}
+
+describe("renderEmails", () => {
+  it("renders a batch of invitations byte for byte as each rendered alone, passwords with characters HTML escapes included", async () => {
+    const messages: EmailToRender[] = [
+      invitation(1, "new-with-password", "en", { key: "k3y-Value_1", temporaryPassword: `p&<w>"'1` }),
+      invitation(2, "new-with-password", "en", { key: "k3y-Value_2", temporaryPassword: "plum-orbit-quiet-7" }),
+      invitation(3, "new-with-password", "fr", { key: "k3y-Value_3", temporaryPassword: "Ünïcødé pass" }),
+      invitation(4, "existing", "en", { key: "k3y-Value_4" }),
+      invitation(5, "new-without-password", "fr", { key: "k3y-Value_5" }),
+      invitation(6, "existing", "en", { key: "k3y-Value_6" }),
+      // A key a URL must encode: rendered alone, the same way.
+      invitation(7, "existing", "en", { key: "k3y/+=" }),
+      {
+        template: "password-changed",
+        locale: "en",
+        payload: { accountName: "Ada", changedAt: "2026-12-01T10:00:00.000Z" },
+        secret: null,
+      },
+    ];
+    const batch = await renderEmails(messages);
+    expect(batch).toHaveLength(messages.length);
+    for (const [i, message] of messages.entries()) {
+      const alone = await renderEmail(message);
+      expect(batch[i], `message ${i + 1}`).toEqual(alone);
+    }
+    // Each one carries its own values, none of another's.
+    const first = batch[0] as { html: string; text: string };
+    expect(first.text).toContain(`p&<w>"'1`);
+    expect(first.html).toContain("p&amp;&lt;w&gt;&quot;&#x27;1");
+    expect(first.html).not.toContain("k3y-Value_2");
+    expect(first.html).toContain("/invite/0b6f3c1e-5a43-4f4e-9d1c-000000000001?key=k3y-Value_1");
+  });
+
+  it("answers an error for a message that cannot be rendered and renders the others", async () => {
+    const results = await renderEmails([
+      invitation(1, "new-with-password", "en", { key: "k1" }),
+      invitation(2, "existing", "en", { key: "k2" }),
+    ]);
+    expect(results[0]).toBeInstanceOf(Error);
+    expect((results[1] as { html: string }).html).toContain("key=k2");
+  });
+});
