@@ -7,6 +7,7 @@ import type { RequestMeta } from "@/lib/auth/request-meta";
 import { notFound } from "@/lib/errors";
 import {
   assertFactorId,
+  confirmedFactorsOf,
   countConfirmedFactors,
   factorSummaryColumns,
   lockAccount,
@@ -23,7 +24,7 @@ export async function listFactors(account: Pick<TwoStepAccount, "id">): Promise<
   return db
     .select(factorSummaryColumns)
     .from(twoStepFactors)
-    .where(and(eq(twoStepFactors.accountId, account.id), isNotNull(twoStepFactors.confirmedAt)))
+    .where(confirmedFactorsOf(account.id))
     .orderBy(asc(twoStepFactors.createdAt), asc(twoStepFactors.id));
 }
 

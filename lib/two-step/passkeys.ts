@@ -15,11 +15,11 @@ import { DomainError, isUniqueViolation } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import { openChallenge, sealChallenge } from "./challenge-state";
 import {
+  confirmedFactorsOf,
   countConfirmedFactors,
   factorSummaryColumns,
   lockAccount,
-  recordTwoStepChange,
-  replaceRecoveryCodes,
+  recordFactorAdded,
   type TwoStepAccount,
 } from "./shared";
 import type { ConfirmedFactor } from "./totp-enrollment";
@@ -39,13 +39,7 @@ async function passkeysOf(accountId: string): Promise<CredentialDescriptor[]> {
   const rows = await db
     .select({ id: twoStepFactors.credentialId, transports: twoStepFactors.transports })
     .from(twoStepFactors)
-    .where(
-      and(
-        eq(twoStepFactors.accountId, accountId),
-        eq(twoStepFactors.kind, "passkey"),
-        isNotNull(twoStepFactors.confirmedAt),
-      ),
-    );
+    .where(confirmedFactorsOf(accountId, "passkey"));
   return rows.flatMap((r) => (r.id ? [{ id: r.id, transports: r.transports ?? undefined }] : []));
 }
 
@@ -108,13 +102,7 @@ export async function verifyPasskeyRegistration(
           transports: credential.transports ?? [],
         })
         .returning(factorSummaryColumns);
-      if (!factor) throw new Error("factor insert returned no row");
-      const recoveryCodes = first ? await replaceRecoveryCodes(tx, owner.id) : null;
-      await recordTwoStepChange(tx, owner, "account.two_step_added", "passkey-added", meta, {
-        factorName: factor.name,
-        kind: "passkey",
-      });
-      return { factor, recoveryCodes };
+      return recordFactorAdded(tx, owner, factor, first, meta);
     });
   } catch (error) {
     if (isUniqueViolation(error, "two_step_factors_credential_id_key"))

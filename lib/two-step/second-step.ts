@@ -1,10 +1,10 @@
 import "server-only";
-import { and, eq, isNotNull, isNull, lt, or, sql } from "drizzle-orm";
+import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
 import { recoveryCodes, twoStepFactors } from "@/db/schema";
 import type { RequestMeta } from "@/lib/auth/request-meta";
 import { hashRecoveryCode } from "./recovery-code-format";
-import { lockAccount, recordTwoStepChange } from "./shared";
+import { confirmedFactorsOf, lockAccount, recordTwoStepChange } from "./shared";
 import { matchTotpStep } from "./totp";
 import { openTotpSecret } from "./totp-enrollment";
 
@@ -20,7 +20,7 @@ export async function availableSecondSteps(
   const factors = await db
     .select({ kind: twoStepFactors.kind })
     .from(twoStepFactors)
-    .where(and(eq(twoStepFactors.accountId, accountId), isNotNull(twoStepFactors.confirmedAt)));
+    .where(confirmedFactorsOf(accountId));
   const [codes] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(recoveryCodes)
@@ -47,13 +47,7 @@ export async function verifyTotpCode(accountId: string, code: string): Promise<b
       lastStep: twoStepFactors.totpLastStep,
     })
     .from(twoStepFactors)
-    .where(
-      and(
-        eq(twoStepFactors.accountId, accountId),
-        eq(twoStepFactors.kind, "totp"),
-        isNotNull(twoStepFactors.confirmedAt),
-      ),
-    );
+    .where(confirmedFactorsOf(accountId, "totp"));
   for (const factor of factors) {
     if (!factor.ciphertext) continue;
     const step = matchTotpStep(openTotpSecret(factor.ciphertext), code, { lastStep: factor.lastStep });

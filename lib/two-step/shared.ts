@@ -1,5 +1,5 @@
 import "server-only";
-import { and, eq, isNotNull, ne, sql } from "drizzle-orm";
+import { and, eq, isNotNull, ne, sql, type SQL } from "drizzle-orm";
 import type { Executor, Transaction } from "@/db/client";
 import { accounts, recoveryCodes, twoStepFactors } from "@/db/schema";
 import type { AuditAction } from "@/lib/audit/actions";
@@ -57,18 +57,21 @@ export async function lockAccount(tx: Transaction, accountId: string): Promise<T
   return row;
 }
 
+/** The condition for the account's confirmed factors, of one kind when given. */
+export function confirmedFactorsOf(accountId: string, kind?: FactorSummary["kind"]): SQL | undefined {
+  return and(
+    eq(twoStepFactors.accountId, accountId),
+    kind ? eq(twoStepFactors.kind, kind) : undefined,
+    isNotNull(twoStepFactors.confirmedAt),
+  );
+}
+
 /** How many confirmed factors the account has, leaving one out if given. */
 export async function countConfirmedFactors(db: Executor, accountId: string, except?: string): Promise<number> {
   const [row] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(twoStepFactors)
-    .where(
-      and(
-        eq(twoStepFactors.accountId, accountId),
-        isNotNull(twoStepFactors.confirmedAt),
-        except ? ne(twoStepFactors.id, except) : undefined,
-      ),
-    );
+    .where(and(confirmedFactorsOf(accountId), except ? ne(twoStepFactors.id, except) : undefined));
   return Number(row?.n ?? 0);
 }
 
@@ -83,6 +86,27 @@ export async function replaceRecoveryCodes(tx: Transaction, accountId: string): 
   });
   await tx.insert(recoveryCodes).values(rows);
   return codes;
+}
+
+/**
+ * A confirmed factor written in the transaction: the account's first one comes with a fresh set
+ * of recovery codes; audited as `account.two_step_added` and told to the account by email.
+ */
+export async function recordFactorAdded(
+  tx: Transaction,
+  owner: TwoStepAccount,
+  factor: FactorSummary | undefined,
+  first: boolean,
+  meta: RequestMeta,
+): Promise<{ factor: FactorSummary; recoveryCodes: string[] | null }> {
+  if (!factor) throw new Error("the factor's write returned no row");
+  const recoveryCodes = first ? await replaceRecoveryCodes(tx, owner.id) : null;
+  const change = factor.kind === "totp" ? "authenticator-added" : "passkey-added";
+  await recordTwoStepChange(tx, owner, "account.two_step_added", change, meta, {
+    factorName: factor.name,
+    kind: factor.kind,
+  });
+  return { factor, recoveryCodes };
 }
 
 /**

@@ -11,8 +11,7 @@ import {
   countConfirmedFactors,
   factorSummaryColumns,
   lockAccount,
-  recordTwoStepChange,
-  replaceRecoveryCodes,
+  recordFactorAdded,
   type FactorSummary,
   type TwoStepAccount,
 } from "./shared";
@@ -110,12 +109,6 @@ export async function confirmTotpEnrollment(
       .set({ confirmedAt: sql`now()`, totpLastStep: step })
       .where(eq(twoStepFactors.id, input.factorId))
       .returning(factorSummaryColumns);
-    if (!factor) throw new Error("factor update returned no row");
-    const recoveryCodes = first ? await replaceRecoveryCodes(tx, owner.id) : null;
-    await recordTwoStepChange(tx, owner, "account.two_step_added", "authenticator-added", meta, {
-      factorName: factor.name,
-      kind: "totp",
-    });
-    return { factor, recoveryCodes };
+    return recordFactorAdded(tx, owner, factor, first, meta);
   });
 }
