@@ -48,6 +48,8 @@ export default defineConfig({
         RESEND_BASE_URL: `http://127.0.0.1:${standInPort}`,
         EMAIL_RETRY_BASE_MS: "500",
         EMAIL_POLL_MS: "250",
+        // The stand-in has no rate of its own: the suite need not wait on the provider's default 2 a second.
+        EMAIL_RATE_PER_SECOND: "100",
         BCRYPT_COST: "4",
         LOG_LEVEL: "warn",
         NEXT_TELEMETRY_DISABLED: "1",
