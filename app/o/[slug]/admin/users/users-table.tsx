@@ -85,7 +85,7 @@ export function UsersTable({
             const isSelf = row.accountId === viewer.accountId;
             return (
               <tr key={row.membershipId}>
-                <th scope="row" className="sm:min-w-60">
+                <th scope="row">
                   <div id={nameId(row)} className="font-medium text-slate-900">
                     <Link
                       href={`/o/${organizationSlug}/admin/users/${row.membershipId}`}
