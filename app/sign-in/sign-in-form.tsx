@@ -1,11 +1,10 @@
 "use client";
 
 import { useTranslations } from "next-intl";
+import { CredentialFields } from "@/components/forms/credential-fields";
 import { FormError } from "@/components/forms/form-error";
 import { SubmitButton } from "@/components/forms/submit-button";
 import { useActionForm } from "@/components/forms/use-action-form";
-import { Field } from "@/components/ui/field";
-import { Input } from "@/components/ui/input";
 import { signInSchema } from "@/lib/validations/auth";
 import { signInAction } from "./actions";
 import { PasskeySignIn } from "./passkey-sign-in";
@@ -26,12 +25,12 @@ export function SignInForm({ callbackUrl }: { callbackUrl: string }) {
         <FormError message={formError} />
       </div>
       <form method="post" onSubmit={onSubmit} noValidate className="mt-4 space-y-4">
-        <Field label={t("email")} error={fieldError("email")}>
-          <Input type="email" autoComplete="username" {...register("email")} />
-        </Field>
-        <Field label={t("password")} error={fieldError("password")}>
-          <Input type="password" autoComplete="current-password" {...register("password")} />
-        </Field>
+        <CredentialFields
+          labels={{ email: t("email"), password: t("password") }}
+          errors={{ email: fieldError("email"), password: fieldError("password") }}
+          email={register("email")}
+          password={register("password")}
+        />
         <SubmitButton className="w-full" pending={isSubmitting} pendingLabel={t("signingIn")}>
           {t("signIn")}
         </SubmitButton>

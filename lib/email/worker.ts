@@ -310,6 +310,18 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     return (await claimRequests()).flatMap((r) => r.emails);
   }
 
+  /** The messages among `emails` this worker still holds: leased by it and still being sent. */
+  function stillLeased(emails: ClaimedEmail[]) {
+    return and(
+      inArray(
+        emailOutbox.id,
+        emails.map((e) => e.id),
+      ),
+      eq(emailOutbox.leasedBy, id),
+      eq(emailOutbox.status, "sending"),
+    );
+  }
+
   /**
    * Extends the lease of claimed messages right before they are sent: the requests of a claim go
    * one after the other, and the last may wait longer than the lease. False when a lease lapsed
@@ -320,16 +332,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     const renewed = await db
       .update(emailOutbox)
       .set({ leaseExpiresAt: new Date(now().getTime() + leaseMs) })
-      .where(
-        and(
-          inArray(
-            emailOutbox.id,
-            emails.map((e) => e.id),
-          ),
-          eq(emailOutbox.leasedBy, id),
-          eq(emailOutbox.status, "sending"),
-        ),
-      )
+      .where(stillLeased(emails))
       .returning({ id: emailOutbox.id });
     return renewed.length === emails.length;
   }
@@ -412,16 +415,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     const updated = await db
       .update(emailOutbox)
       .set(change)
-      .where(
-        and(
-          inArray(
-            emailOutbox.id,
-            emails.map((e) => e.id),
-          ),
-          eq(emailOutbox.leasedBy, id),
-          eq(emailOutbox.status, "sending"),
-        ),
-      )
+      .where(stillLeased(emails))
       .returning({ id: emailOutbox.id });
     return new Set(updated.map((u) => u.id));
   }

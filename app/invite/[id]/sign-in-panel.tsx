@@ -3,11 +3,10 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
+import { CredentialFields } from "@/components/forms/credential-fields";
 import { FormError } from "@/components/forms/form-error";
 import { SubmitButton } from "@/components/forms/submit-button";
 import { useActionForm } from "@/components/forms/use-action-form";
-import { Field } from "@/components/ui/field";
-import { Input } from "@/components/ui/input";
 import { signInSchema } from "@/lib/validations/auth";
 import { signInToAcceptAction } from "../actions";
 
@@ -28,12 +27,12 @@ export function SignInPanel({ email }: { email: string }) {
   return (
     <form method="post" onSubmit={onSubmit} noValidate className="mt-6 space-y-4">
       <FormError message={formError} />
-      <Field label={t("email")} error={fieldError("email")}>
-        <Input type="email" autoComplete="username" {...register("email")} />
-      </Field>
-      <Field label={t("password")} error={fieldError("password")}>
-        <Input type="password" autoComplete="current-password" {...register("password")} />
-      </Field>
+      <CredentialFields
+        labels={{ email: t("email"), password: t("password") }}
+        errors={{ email: fieldError("email"), password: fieldError("password") }}
+        email={register("email")}
+        password={register("password")}
+      />
       <div className="flex items-center justify-between gap-4">
         <SubmitButton pending={isSubmitting} pendingLabel={t("signingIn")}>
           {t("signIn")}
