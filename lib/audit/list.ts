@@ -28,11 +28,10 @@ export type AuditEventList = {
 
 export const AUDIT_PAGE_SIZE = 50;
 
-const columns = {
+/** The columns an event is shown from: what `toAuditEventView` reads. */
+export const auditEventColumns = {
   id: auditEvents.id,
   createdAt: auditEvents.createdAt,
-  // Microseconds, which a JavaScript Date would lose: the cursor must name the exact row.
-  position: sql<string>`to_char(${auditEvents.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
   action: auditEvents.action,
   actorAccountId: auditEvents.actorAccountId,
   actorName: auditEvents.actorName,
@@ -45,13 +44,20 @@ const columns = {
   userAgent: auditEvents.userAgent,
 };
 
+const columns = {
+  ...auditEventColumns,
+  // Microseconds, which a JavaScript Date would lose: the cursor must name the exact row.
+  position: sql<string>`to_char(${auditEvents.createdAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+};
+
 type Row = Awaited<ReturnType<typeof fetchRows>>[number];
 
 function encodeCursor(row: Pick<Row, "position" | "id">): string {
   return encodeAuditCursor({ time: row.position, id: row.id });
 }
 
-function toView(row: Row): AuditEventView {
+/** An event read with `auditEventColumns`, as the Audit log and a member's timeline show it. */
+export function toAuditEventView(row: Pick<Row, keyof typeof auditEventColumns>): AuditEventView {
   return {
     id: row.id,
     createdAt: row.createdAt,
@@ -132,7 +138,7 @@ export async function listAuditEvents(
   const last = shown.at(-1);
   const cameFromCursor = Boolean(decodeAuditCursor(page.before) || goingNewer);
   return {
-    events: shown.map(toView),
+    events: shown.map(toAuditEventView),
     newer: first && (goingNewer ? more : cameFromCursor) ? encodeCursor(first) : undefined,
     older: last && (goingNewer || more) ? encodeCursor(last) : undefined,
   };
@@ -152,7 +158,7 @@ export async function* auditEventBatches(
   let page: AuditPage = {};
   for (;;) {
     const rows = await fetchRows(actor.organizationId, filters, options.timeZone ?? "UTC", page, batchSize);
-    if (rows.length) yield rows.map(toView);
+    if (rows.length) yield rows.map(toAuditEventView);
     if (rows.length < batchSize) return;
     page = { before: encodeCursor(rows.at(-1)!) };
   }

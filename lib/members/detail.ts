@@ -4,7 +4,7 @@ import { alias } from "drizzle-orm/pg-core";
 import { getDb } from "@/db/client";
 import { accounts, auditEvents, emailOutbox, invitations, memberships, sessions } from "@/db/schema";
 import type { Invitation } from "@/db/schema";
-import type { AuditEventView } from "@/lib/audit/list";
+import { auditEventColumns, toAuditEventView, type AuditEventView } from "@/lib/audit/list";
 import { assertCan, type Actor } from "@/lib/auth/actor";
 import { notFound } from "@/lib/errors";
 import type { MemberListStatus, MemberTag } from "@/lib/validations/members";
@@ -147,20 +147,7 @@ export async function getMemberDetail(actor: Actor, membershipId: string): Promi
   }
   const [events, signIns] = await Promise.all([
     db
-      .select({
-        id: auditEvents.id,
-        createdAt: auditEvents.createdAt,
-        action: auditEvents.action,
-        actorAccountId: auditEvents.actorAccountId,
-        actorName: auditEvents.actorName,
-        actorEmail: auditEvents.actorEmail,
-        targetType: auditEvents.targetType,
-        targetId: auditEvents.targetId,
-        targetLabel: auditEvents.targetLabel,
-        details: auditEvents.details,
-        ip: auditEvents.ip,
-        userAgent: auditEvents.userAgent,
-      })
+      .select(auditEventColumns)
       .from(auditEvents)
       .where(and(eq(auditEvents.organizationId, actor.organizationId), or(...targets)))
       .orderBy(desc(auditEvents.createdAt), desc(auditEvents.id))
@@ -198,16 +185,7 @@ export async function getMemberDetail(actor: Actor, membershipId: string): Promi
     },
     joinedAt: row.joinedAt,
     invitations: memberInvitations,
-    timeline: events.map((e) => ({
-      id: e.id,
-      createdAt: e.createdAt,
-      action: e.action,
-      actor: { accountId: e.actorAccountId, name: e.actorName, email: e.actorEmail },
-      target: { type: e.targetType, id: e.targetId, label: e.targetLabel },
-      details: e.details,
-      ip: e.ip,
-      userAgent: e.userAgent,
-    })),
+    timeline: events.map(toAuditEventView),
     signIns,
   };
 }
