@@ -9,7 +9,13 @@ import { notifyOutbox } from "@/lib/email/outbox";
 import type { ChangePasswordInput } from "@/lib/validations/password";
 import type { CurrentAccount } from "./current";
 import { minimumPasswordLengthFor } from "./password-policy";
-import { prepareNewPassword, queuePasswordChangedEmail, recordAccountAudit, storeNewPassword } from "./new-password";
+import {
+  lockPasswordState,
+  prepareNewPassword,
+  queuePasswordChangedEmail,
+  recordAccountAudit,
+  storeNewPassword,
+} from "./new-password";
 import type { RequestMeta } from "./request-meta";
 
 /**
@@ -37,15 +43,7 @@ export async function changeTemporaryPassword(
   const result = await db.transaction(async (tx) => {
     // Invitations before the account: the same order as accepting through the link.
     const pending = await lockPendingInvitationsOf(tx, account.id);
-    const [locked] = await tx
-      .select({
-        passwordHash: accounts.passwordHash,
-        passwordIsTemporary: accounts.passwordIsTemporary,
-        temporaryPasswordInvitationId: accounts.temporaryPasswordInvitationId,
-      })
-      .from(accounts)
-      .where(eq(accounts.id, account.id))
-      .for("update");
+    const locked = await lockPasswordState(tx, account.id);
     if (!locked?.passwordIsTemporary || locked.passwordHash !== current?.passwordHash) throw forbidden();
     // Other pending invitations (for the account as it exists) are accepted through their links.
     const issuing = pending.find((p) => p.id === locked.temporaryPasswordInvitationId);

@@ -38,6 +38,26 @@ export async function prepareNewPassword(
   return hashPassword(password);
 }
 
+/** Inside the caller's transaction: locks the account and reads its password, temporary or not, and the invitation that issued it. */
+export async function lockPasswordState(
+  tx: Transaction,
+  accountId: string,
+): Promise<
+  | { passwordHash: string | null; passwordIsTemporary: boolean; temporaryPasswordInvitationId: string | null }
+  | undefined
+> {
+  const [row] = await tx
+    .select({
+      passwordHash: accounts.passwordHash,
+      passwordIsTemporary: accounts.passwordIsTemporary,
+      temporaryPasswordInvitationId: accounts.temporaryPasswordInvitationId,
+    })
+    .from(accounts)
+    .where(eq(accounts.id, accountId))
+    .for("update");
+  return row;
+}
+
 /**
  * Inside the caller's transaction: stores the new hash, makes the password permanent (no
  * invitation owns it any more), forgets that an invitation created the account, and bumps the

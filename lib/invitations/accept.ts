@@ -7,6 +7,7 @@ import { accounts, invitations, memberships, organizations, organizationSettings
 import { recordAudit } from "@/lib/audit/record";
 import type { CurrentAccount } from "@/lib/auth/current";
 import {
+  lockPasswordState,
   prepareNewPassword,
   queuePasswordChangedEmail,
   recordAccountAudit,
@@ -478,15 +479,7 @@ export async function completeNewAccount(
 
   const result = await db.transaction(async (tx) => {
     const locked = await lockPending(tx, input);
-    const [account] = await tx
-      .select({
-        passwordHash: accounts.passwordHash,
-        passwordIsTemporary: accounts.passwordIsTemporary,
-        temporaryPasswordInvitationId: accounts.temporaryPasswordInvitationId,
-      })
-      .from(accounts)
-      .where(eq(accounts.id, locked.accountId))
-      .for("update");
+    const account = await lockPasswordState(tx, locked.accountId);
     // A re-invite since the check may have rotated the password or handed it to another invitation.
     if (
       !account?.passwordIsTemporary ||
