@@ -18,6 +18,7 @@ import { verifyAgainstDecoy, verifyPassword } from "@/lib/auth/password";
 import { minimumPasswordLengthFor } from "@/lib/auth/password-policy";
 import type { RequestMeta } from "@/lib/auth/request-meta";
 import { enqueueEmail, notifyOutbox } from "@/lib/email/outbox";
+import type { EmailMessage } from "@/lib/email/types";
 import { DomainError, forbidden } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import {
@@ -328,21 +329,33 @@ export async function acceptLockedInvitation(
     target: { type: "invitation", id: row.id, label: row.email },
     details: { role: row.role, membershipId, newAccount: options.newAccount },
   });
-  if (row.invitedByAccountId && row.inviterEmail) {
-    await enqueueEmail(tx, {
-      organizationId: row.organizationId,
-      template: "invitation-accepted",
-      locale: row.inviterLocale ?? (await readSettings(tx, row.organizationId)).defaultLocale,
-      to: row.inviterEmail,
-      payload: {
-        organizationName: row.organizationName,
-        inviteeName: account.name,
-        inviteeEmail: account.email,
-        acceptedAt: acceptedAt.toISOString(),
-      },
-    });
-  }
+  await tellInviter(tx, row, {
+    template: "invitation-accepted",
+    payload: {
+      organizationName: row.organizationName,
+      inviteeName: account.name,
+      inviteeEmail: account.email,
+      acceptedAt: acceptedAt.toISOString(),
+    },
+  });
   return { invitationId: row.id, organizationSlug: row.organizationSlug };
+}
+
+/** Inside the caller's transaction: queues the invitee's answer to the inviter, in the inviter's language, while the inviter has an account. */
+async function tellInviter(
+  tx: Transaction,
+  row: LoadedInvitation,
+  answer:
+    | Pick<EmailMessage<"invitation-accepted">, "template" | "payload">
+    | Pick<EmailMessage<"invitation-declined">, "template" | "payload">,
+): Promise<void> {
+  if (!row.invitedByAccountId || !row.inviterEmail) return;
+  await enqueueEmail(tx, {
+    organizationId: row.organizationId,
+    locale: row.inviterLocale ?? (await readSettings(tx, row.organizationId)).defaultLocale,
+    to: row.inviterEmail,
+    ...answer,
+  });
 }
 
 function assertSameAccount(row: LoadedInvitation, account: CurrentAccount): void {
@@ -409,19 +422,14 @@ export async function declineInvitation(
       action: "invitation.declined",
       target: { type: "invitation", id: locked.id, label: locked.email },
     });
-    if (locked.invitedByAccountId && locked.inviterEmail) {
-      await enqueueEmail(tx, {
-        organizationId: locked.organizationId,
-        template: "invitation-declined",
-        locale: locked.inviterLocale ?? (await readSettings(tx, locked.organizationId)).defaultLocale,
-        to: locked.inviterEmail,
-        payload: {
-          organizationName: locked.organizationName,
-          inviteeEmail: locked.email,
-          declinedAt: declinedAt.toISOString(),
-        },
-      });
-    }
+    await tellInviter(tx, locked, {
+      template: "invitation-declined",
+      payload: {
+        organizationName: locked.organizationName,
+        inviteeEmail: locked.email,
+        declinedAt: declinedAt.toISOString(),
+      },
+    });
   });
   notifyOutbox();
   logger.info("invitation declined", { invitationId: input.invitationId, accountId: account.id });
