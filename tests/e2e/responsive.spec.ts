@@ -41,6 +41,15 @@ async function expectNoHorizontalOverflow(page: Page) {
   expect(overflow, "horizontal overflow in px").toBeLessThanOrEqual(0);
 }
 
+/** The Users table fits its frame: no row action waits past the right edge behind a sideways scroll. */
+async function expectTableFits(page: Page) {
+  const hidden = await page
+    .getByRole("main")
+    .locator("table")
+    .evaluate((table) => table.parentElement!.scrollWidth - table.parentElement!.clientWidth);
+  expect(hidden, "Users table width beyond its frame in px").toBeLessThanOrEqual(0);
+}
+
 /** Each part of an address (up to and including an "@" or a dot) sits on one line: no mid-word break. */
 async function expectAddressUnbroken(address: Locator) {
   const parts = await address.evaluate((el) =>
@@ -77,6 +86,7 @@ for (const locale of ["en", "fr"] as const) {
         await expect(page.locator("html")).toHaveAttribute("lang", locale);
         await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
         await expectNoHorizontalOverflow(page);
+        if (name === "users" && viewport === DESKTOP) await expectTableFits(page);
         if (name === "users" || name === "member")
           await expectAddressUnbroken(page.locator("main span").filter({ hasText: grace.email }).first());
         await expectAccessible(page);
