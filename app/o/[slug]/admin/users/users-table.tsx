@@ -3,7 +3,7 @@
 import { Crown } from "lucide-react";
 import Link from "next/link";
 import { useLocale, useTimeZone, useTranslations } from "next-intl";
-import { useState } from "react";
+import { Fragment, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { EmailAddress } from "@/components/ui/email-address";
 import { dateFormatter } from "@/lib/i18n/formatters";
@@ -68,9 +68,16 @@ export function UsersTable({
         <thead>
           <tr>
             {COLUMNS.map((column) => (
-              // Headers stay on one line: "Two-step" and "Last sign-in" would otherwise break at their hyphen.
-              <th key={column} scope="col" className="whitespace-nowrap">
-                {t(`columns.${column}`)}
+              // Headers wrap between words ("Dernière / connexion"), never at a hyphen ("Two-step" stays whole).
+              <th key={column} scope="col">
+                {t(`columns.${column}`)
+                  .split(" ")
+                  .map((word, i) => (
+                    <Fragment key={i}>
+                      {i > 0 && " "}
+                      <span className="whitespace-nowrap">{word}</span>
+                    </Fragment>
+                  ))}
               </th>
             ))}
             {canManage && (
@@ -108,7 +115,7 @@ export function UsersTable({
                     </span>
                   )}
                 </td>
-                <td {...cell("status")} className="min-w-40">
+                <td {...cell("status")} className="min-w-32">
                   <span className={`badge badge-${row.status}`}>{t(`statuses.${row.status}`)}</span>
                   {statusDetail(row).map((line) => (
                     <div key={line} className="detail">
