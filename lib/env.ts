@@ -54,6 +54,7 @@ const schema = z
     EMAIL_SEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
     EMAIL_LEASE_MS: z.coerce.number().int().min(500).max(3_600_000).default(120_000),
     EMAIL_RATE_PER_SECOND: z.coerce.number().min(0.01).max(10_000).default(2),
+    EMAIL_BATCH_SIZE: z.coerce.number().int().min(1).max(100).default(100),
     LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
     ORGANIZATION_CREATION: z
       .enum(["anyone", "administrators", "setup-only"], {

@@ -28,6 +28,8 @@ export function createResendTransport(options: {
   apiKey: string;
   baseUrl?: string;
   timeoutMs?: number;
+  /** Invitations per batch request, at most Resend's 100; 1 sends every message alone. */
+  maxBatchSize?: number;
   now?: () => Date;
 }): EmailTransport {
   const resend = new Resend(options.apiKey, options.baseUrl ? { baseUrl: options.baseUrl } : undefined);
@@ -63,7 +65,7 @@ export function createResendTransport(options: {
 
   return {
     name: "resend",
-    maxBatchSize: RESEND_MAX_BATCH_SIZE,
+    maxBatchSize: Math.min(options.maxBatchSize ?? RESEND_MAX_BATCH_SIZE, RESEND_MAX_BATCH_SIZE),
     async send(email): Promise<SendOutcome> {
       const signal = AbortSignal.timeout(timeoutMs);
       const { data, error, headers } = await resend.emails.send(message(email), {

@@ -684,6 +684,7 @@ export function transportFromEnv(): EmailTransport {
         apiKey: env.RESEND_API_KEY ?? "",
         baseUrl: env.RESEND_BASE_URL,
         timeoutMs: env.EMAIL_SEND_TIMEOUT_MS,
+        maxBatchSize: env.EMAIL_BATCH_SIZE,
       })
     : createMailboxTransport();
 }

@@ -26,6 +26,8 @@ type Row = {
   status: string;
   attempts: number;
   idempotencyKey: string;
+  /** Set when the message went out in a batch request: the request's idempotency key. */
+  batchKey: string | null;
   toAddress: string;
   leasedBy: string | null;
   leaseExpiresAt: Date | null;
@@ -67,6 +69,7 @@ export async function runFaults({ db, standIn, urls, actions, env, sendTimeoutMs
     status: emailOutbox.status,
     attempts: emailOutbox.attempts,
     idempotencyKey: emailOutbox.idempotencyKey,
+    batchKey: emailOutbox.batchKey,
     toAddress: emailOutbox.toAddress,
     leasedBy: emailOutbox.leasedBy,
     leaseExpiresAt: emailOutbox.leaseExpiresAt,
@@ -89,7 +92,12 @@ export async function runFaults({ db, standIn, urls, actions, env, sendTimeoutMs
     before.length
       ? db.select(selectRow).from(emailOutbox).where(notInArray(emailOutbox.id, before))
       : db.select(selectRow).from(emailOutbox);
-  const requestsOf = (key: string) => standIn.requests.filter((r) => r.idempotencyKey === key);
+  // A message's requests: its own (sent alone) and its batch's (invitations go 100 to a request).
+  const requestsOf = (row: Pick<Row, "idempotencyKey" | "batchKey">) =>
+    standIn.requests.filter(
+      (r) =>
+        r.idempotencyKey !== null && (r.idempotencyKey === row.idempotencyKey || r.idempotencyKey === row.batchKey),
+    );
 
   // Three inviters (the 50 an hour per inviter is far off), each signed in on both instances, and
   // existing accounts of other organizations to invite alongside new addresses.
@@ -171,9 +179,7 @@ export async function runFaults({ db, standIn, urls, actions, env, sendTimeoutMs
     await sendBatch(stage, 2);
     const reached = await waitFor(async () => {
       const rows = await phaseRows();
-      return (
-        rows.length > 0 && rows.every((row) => requestsOf(row.idempotencyKey).some((r) => answerIs(r.answer, stage)))
-      );
+      return rows.length > 0 && rows.every((row) => requestsOf(row).some((r) => answerIs(r.answer, stage)));
     }, 120_000);
     if (reached) stagesReached++;
   }
@@ -218,7 +224,7 @@ export async function runFaults({ db, standIn, urls, actions, env, sendTimeoutMs
         // never recorded, the others of its batch are claimed and not sent.
         await waitFor(
           async () => {
-            const keys = new Set((await held()).map((r) => r.idempotencyKey));
+            const keys = new Set((await held()).flatMap((r) => [r.idempotencyKey, r.batchKey]));
             return standIn.requests.some(
               (r) => r.idempotencyKey && keys.has(r.idempotencyKey) && r.answer === undefined,
             );
@@ -243,7 +249,7 @@ export async function runFaults({ db, standIn, urls, actions, env, sendTimeoutMs
   await waitFor(async () => (await phaseRows()).every((r) => SETTLED.includes(r.status)), 120_000);
 
   const rows = await phaseRows();
-  const keys = new Set(rows.map((r) => r.idempotencyKey));
+  const keys = new Set(rows.flatMap((r) => [r.idempotencyKey, ...(r.batchKey ? [r.batchKey] : [])]));
   const recipients = new Set(rows.map((r) => r.toAddress.toLowerCase()));
   // Every address of the phase was invited once: a second email to one reached a mailbox twice.
   const acceptedTo = new Map<string, number>();
@@ -252,7 +258,8 @@ export async function runFaults({ db, standIn, urls, actions, env, sendTimeoutMs
     if (recipients.has(to)) acceptedTo.set(to, (acceptedTo.get(to) ?? 0) + 1);
   }
   const duplicates = [...acceptedTo.values()].reduce((sum, n) => sum + Math.max(0, n - 1), 0);
-  const acceptedKeys = new Set(standIn.emails.map((e) => e.idempotencyKey));
+  // A stored email names its message (X-Entity-Ref-ID), whether it came alone or in a batch.
+  const acceptedKeys = new Set(standIn.emails.flatMap((e) => [e.messageKey, e.idempotencyKey]));
   const requests = standIn.requests.filter((r) => r.idempotencyKey && keys.has(r.idempotencyKey));
   let retryAfterEarly = 0;
   for (const key of keys) {
@@ -276,9 +283,9 @@ export async function runFaults({ db, standIn, urls, actions, env, sendTimeoutMs
       r.attempts >= 2 &&
       (r.sentAt?.getTime() ?? 0) >= leaseOf.get(r.id)!,
   ).length;
-  const inFlightAtKill = claimed.filter((c) => requestsOf(c.idempotencyKey).some((r) => r.at <= killedAt)).length;
+  const inFlightAtKill = claimed.filter((c) => requestsOf(c).some((r) => r.at <= killedAt)).length;
   // The message on its way when the worker died reached the provider; its redelivery is answered as a repeat.
-  const repeatsAfterKill = claimed.filter((c) => requestsOf(c.idempotencyKey).some((r) => r.repeat)).length;
+  const repeatsAfterKill = claimed.filter((c) => requestsOf(c).some((r) => r.repeat)).length;
   const byAnswer = (answer: StandInRequest["answer"]) => requests.filter((r) => r.answer === answer).length;
 
   const figures = {

@@ -103,6 +103,10 @@ try {
     EMAIL_POLL_MS: "200",
     // The stand-in has no rate of its own: the suite need not wait on the provider's default 2 a second.
     EMAIL_RATE_PER_SECOND: "100",
+    // The faults phase follows each message through the provider one request at a time (its kill
+    // scenario needs a worker holding messages of its own); batches under faults are covered by
+    // tests/integration/email-batches.test.ts.
+    EMAIL_BATCH_SIZE: "1",
     EMAIL_SEND_TIMEOUT_MS: String(SEND_TIMEOUT_MS),
     LOG_LEVEL: "debug",
   };
