@@ -11,7 +11,7 @@ import { PRUNE_BATCH_SIZE, pruneExpiredRows } from "@/lib/retention";
 import { createMailboxTransport } from "./mailbox";
 import { onOutboxNotified } from "./outbox";
 import { renderEmails, type EmailToRender } from "./render";
-import { createResendTransport } from "./resend-transport";
+import { createResendTransport, RESEND_MAX_BATCH_SIZE } from "./resend-transport";
 import { openSecret } from "./secret-box";
 import type { BatchOutcome, EmailTransport, OutgoingEmail, SendOutcome } from "./transport";
 import type { EmailTemplateName } from "./types";
@@ -171,6 +171,13 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
     }
     const due = sql`((status in ('queued', 'retrying') and next_attempt_at <= ${at.toISOString()}::timestamptz)
         or (status = 'sending' and lease_expires_at <= ${at.toISOString()}::timestamptz))`;
+    // Only rows that may travel in a batch are locked beyond one per request, so another worker's
+    // claim skips no more messages than this one can send. A batch that went out before is claimed
+    // whole whatever today's batch size is (it was at most Resend's), so lowering the size never
+    // strands a batch waiting for its retry.
+    const newInvitation =
+      perRequest > 1 ? sql`(batch_key is null and template = 'invitation' and attempts = 0)` : sql`false`;
+    const batchRetryLimit = options.transport.sendBatch ? Math.max(perRequest, RESEND_MAX_BATCH_SIZE) : perRequest;
     const grant = limited
       ? sql`bucket as (
           select greatest(refilled_at, now()) as base,
@@ -187,12 +194,25 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
             from grant_ g where b.name = ${bucketName} returning b.tokens)`
       : sql``;
     const result = await db.execute(sql`with ${grant},
-      due as (
+      retried as (
         select id, template, batch_key, attempts, next_attempt_at from email_outbox
-         where ${due}
+         where ${due} and batch_key is not null
          order by next_attempt_at, batch_key, id
+         limit coalesce((select n from grant_), 0) * ${batchRetryLimit}::int
+         for update skip locked),
+      fresh as (
+        select id, template, batch_key, attempts, next_attempt_at from email_outbox
+         where ${due} and ${newInvitation}
+         order by next_attempt_at, id
          limit coalesce((select n from grant_), 0) * ${perRequest}::int
          for update skip locked),
+      single as (
+        select id, template, batch_key, attempts, next_attempt_at from email_outbox
+         where ${due} and batch_key is null and not ${newInvitation}
+         order by next_attempt_at, id
+         limit coalesce((select n from grant_), 0)
+         for update skip locked),
+      due as (select * from retried union all select * from fresh union all select * from single),
       units as (
         select id, batch_key, next_attempt_at,
                case when batch_key is not null then 'b:' || batch_key::text

@@ -1,6 +1,6 @@
 import { eq, inArray } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { openPostgres } from "@/db/client";
+import { openPostgres, type Database } from "@/db/client";
 import { emailOutbox, emailRateBuckets } from "@/db/schema";
 import { enqueueEmail } from "@/lib/email/outbox";
 import { createResendTransport } from "@/lib/email/resend-transport";
@@ -182,6 +182,24 @@ describe("invitations in batches", () => {
     expect(standIn.duplicates()).toBe(1);
   });
 
+  it("retries a batch whole after the batch size was lowered", async () => {
+    const ids = await queueInvitations(4);
+    standIn.faults.push({ kind: "timeout", delayMs: 1_500, deliver: true });
+    expect(await worker({ ratePerSecond: null, transport: resend(500) }).runOnce()).toBe(4);
+    const batchKey = (await rows(ids))[0]!.batchKey;
+    expect(batchKey).not.toBeNull();
+
+    // EMAIL_BATCH_SIZE=1 and one request per claim (as under a rate limit): the batch of four that
+    // went out before still goes again whole, under its key, rather than wait for a claim of four.
+    advance(BASE_MS);
+    const single = createResendTransport({ apiKey: "re_test", baseUrl: standIn.url, maxBatchSize: 1, now });
+    expect(await worker({ ratePerSecond: null, batchSize: 1, transport: single }).runOnce()).toBe(4);
+    expect((await rows(ids)).every((r) => r.status === "sent" && r.batchKey === batchKey)).toBe(true);
+    expect(batchRequests().map((r) => r.idempotencyKey)).toEqual([batchKey, batchKey]);
+    expect(standIn.emails).toHaveLength(4);
+    expect(standIn.duplicates()).toBe(0);
+  });
+
   it("retries a batch answered 500 whole, after the backoff, and never splits it", async () => {
     const ids = await queueInvitations(3);
     standIn.faults.push({ kind: "status", status: 500 });
@@ -298,6 +316,24 @@ describe.runIf(usingPostgres)("one bucket for two workers (PostgreSQL)", () => {
       await queueNotices(40);
       const apart = await claimFor((i) => `apart-${i}`);
       expect(apart.some((ms, i) => i + 1 > bound(ms))).toBe(true);
+    } finally {
+      await Promise.all(handles.map((h) => h.close()));
+    }
+  }, 60_000);
+
+  it("a claim of single messages locks only what it takes: another worker claiming meanwhile gets the rest", async () => {
+    const handles = await Promise.all([0, 1].map(() => openPostgres(t.url()!, { migrate: false, max: 2 })));
+    try {
+      const notices = await queueNotices(12);
+      // The first claim stays open (its transaction holds its row locks) while the second runs.
+      await handles[0]!.db.transaction(async (tx) => {
+        const held = worker({ db: tx as unknown as Database, id: "held", ratePerSecond: null, batchSize: 3 });
+        const first = (await held.claim()).map((e) => e.id);
+        expect(first).toHaveLength(3);
+        const other = worker({ db: handles[1]!.db, id: "other", ratePerSecond: null, batchSize: 20 });
+        const second = (await other.claim()).map((e) => e.id);
+        expect(second.sort()).toEqual(notices.filter((id) => !first.includes(id)).sort());
+      });
     } finally {
       await Promise.all(handles.map((h) => h.close()));
     }
