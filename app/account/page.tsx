@@ -6,7 +6,7 @@ import { getTranslations } from "next-intl/server";
 import { signOutEverywhereAction } from "@/app/sign-in/actions";
 import { ClientMessages } from "@/components/i18n/client-messages";
 import { Button } from "@/components/ui/button";
-import { Card } from "@/components/ui/card";
+import { CardSection } from "@/components/ui/card";
 import { getAccountProfile } from "@/lib/account/profile";
 import { getCurrentAccount } from "@/lib/auth/current";
 import { AccountPasswordForm } from "./password-form";
@@ -36,23 +36,18 @@ export default async function AccountPage() {
       </p>
       <h1 className="text-2xl font-semibold">{t("title")}</h1>
       <ClientMessages namespaces={["account", "password"]}>
-        <Card>
-          <h2 className="text-lg font-semibold">{t("profileTitle")}</h2>
+        <CardSection title={t("profileTitle")}>
           <AccountPreferencesForm
             email={profile.email}
             initial={{ name: profile.name, locale: profile.locale ?? "", timeZone: profile.timeZone ?? "" }}
             timeZones={Intl.supportedValuesOf("timeZone")}
           />
-        </Card>
-        <Card>
-          <h2 className="text-lg font-semibold">{t("passwordTitle")}</h2>
-          <p className="mt-1 text-sm text-slate-700">{t("passwordIntro")}</p>
+        </CardSection>
+        <CardSection title={t("passwordTitle")} intro={t("passwordIntro")}>
           <AccountPasswordForm minLength={profile.minPasswordLength} />
-        </Card>
+        </CardSection>
       </ClientMessages>
-      <Card>
-        <h2 className="text-lg font-semibold">{t("sessionsTitle")}</h2>
-        <p className="mt-1 text-sm text-slate-700">{t("sessionsIntro")}</p>
+      <CardSection title={t("sessionsTitle")} intro={t("sessionsIntro")}>
         <div className="mt-4 flex flex-wrap items-center gap-3">
           <Button asChild variant="secondary">
             <Link href="/account/security">{t("securityLink")}</Link>
@@ -66,7 +61,7 @@ export default async function AccountPage() {
         <p id="account-sign-out-everywhere-hint" className="mt-2 text-xs text-slate-600">
           {tn("signOutEverywhereHint")}
         </p>
-      </Card>
+      </CardSection>
     </main>
   );
 }

@@ -12,6 +12,7 @@ import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { accountPreferencesSchema, type AccountPreferencesInput } from "@/lib/validations/account";
 import { updateAccountPreferencesAction } from "./actions";
+import { LanguageOptions } from "@/components/i18n/language-options";
 
 const fields = ["name", "locale", "timeZone"] as const;
 
@@ -26,7 +27,6 @@ export function AccountPreferencesForm({
   timeZones: string[];
 }) {
   const t = useTranslations("account");
-  const tc = useTranslations("common");
   const tv = useValidationMessage();
   const router = useRouter();
   const [formError, setFormError] = useState<string>();
@@ -63,12 +63,7 @@ export function AccountPreferencesForm({
       <Field label={t("language")} error={tv(errors.locale?.message)}>
         <Select className="max-w-md" {...register("locale")}>
           <option value="">{t("browserLanguage")}</option>
-          <option value="en" lang="en">
-            {tc("english")}
-          </option>
-          <option value="fr" lang="fr">
-            {tc("french")}
-          </option>
+          <LanguageOptions />
         </Select>
       </Field>
       <Field label={t("timeZone")} hint={t("timeZoneHint")} error={tv(errors.timeZone?.message)}>

@@ -3,11 +3,10 @@ import { redirect } from "next/navigation";
 import { connection } from "next/server";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { signOutAction } from "@/app/sign-in/actions";
-import { Button } from "@/components/ui/button";
-import { Card } from "@/components/ui/card";
 import { describeTemporaryPasswordChange } from "@/lib/auth/change-password";
 import { getCurrentAccount } from "@/lib/auth/current";
 import { ChangePasswordForm } from "./change-password-form";
+import { CardPage, CardPageExit } from "@/components/ui/card-page";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("password"))("changeTitle") };
@@ -25,22 +24,14 @@ export default async function ChangePasswordPage() {
     describeTemporaryPasswordChange(account),
   ]);
   return (
-    <main className="mx-auto max-w-md px-6 py-16">
-      <Card>
-        <h1 className="text-2xl font-semibold">{t("changeTitle")}</h1>
-        <p className="mt-2 text-sm text-slate-700">{t("changeIntro")}</p>
-        {info.joining.length > 0 && (
-          <p className="mt-2 text-sm text-slate-700">
-            {t("changeJoining", { organizations: format.list(info.joining, { type: "conjunction" }) })}
-          </p>
-        )}
-        <ChangePasswordForm minLength={info.minPasswordLength} />
-        <form action={signOutAction} className="mt-4">
-          <Button type="submit" variant="ghost" className="w-full">
-            {t("signOut")}
-          </Button>
-        </form>
-      </Card>
-    </main>
+    <CardPage title={t("changeTitle")} intro={t("changeIntro")}>
+      {info.joining.length > 0 && (
+        <p className="mt-2 text-sm text-slate-700">
+          {t("changeJoining", { organizations: format.list(info.joining, { type: "conjunction" }) })}
+        </p>
+      )}
+      <ChangePasswordForm minLength={info.minPasswordLength} />
+      <CardPageExit action={signOutAction} label={t("signOut")} />
+    </CardPage>
   );
 }

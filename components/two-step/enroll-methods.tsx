@@ -14,12 +14,8 @@ import {
   startTotpAction,
   type EnrolledFactor,
 } from "@/app/two-step/setup/actions";
-import type { ActionResult } from "@/lib/action-result";
+import { failureMessage } from "@/lib/action-result";
 import type { TotpEnrollment } from "@/lib/two-step/totp-enrollment";
-
-function failureMessage(result: Extract<ActionResult<unknown>, { ok: false }>): string {
-  return [result.formError, ...Object.values(result.fieldErrors ?? {}).flat()].filter(Boolean).join(" ");
-}
 
 /**
  * "Set up authenticator app" (QR code, key, Code (6 digits), Verify) and "Add a passkey" (the

@@ -3,16 +3,10 @@
 import { browserSupportsWebAuthn, startAuthentication } from "@simplewebauthn/browser";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
-import type { ActionResult } from "@/lib/action-result";
+import { failureMessage, type ActionResult } from "@/lib/action-result";
 
-type Failure = Extract<ActionResult<unknown>, { ok: false }>;
 type RequestOptions = Parameters<typeof startAuthentication>[0]["optionsJSON"];
 type AuthenticationResponse = Awaited<ReturnType<typeof startAuthentication>>;
-
-/** A failed action's messages as one line: there is no field to put them on. */
-function failureMessage(result: Failure): string | undefined {
-  return [result.formError, ...Object.values(result.fieldErrors ?? {}).flat()].filter(Boolean).join(" ") || undefined;
-}
 
 /**
  * A passkey authentication: the server's options, the browser's prompt, then `verify` with the

@@ -2,19 +2,16 @@
 
 import { useTranslations } from "next-intl";
 import { useState, type FormEvent } from "react";
-import { FormError } from "@/components/forms/form-error";
 import { Button } from "@/components/ui/button";
+import { ConfirmDialogContent } from "@/components/ui/confirm-dialog";
 import { Dialog, DialogClose, DialogContent } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
-import type { ActionResult } from "@/lib/action-result";
+import { failureMessage } from "@/lib/action-result";
 import { removeFactorAction, renameFactorAction } from "./actions";
+import { DataTable } from "@/components/ui/data-table";
 
 export type FactorRow = { id: string; kind: "totp" | "passkey"; name: string; added: string; lastUsed: string | null };
-
-function failureMessage(result: Extract<ActionResult<unknown>, { ok: false }>): string {
-  return [result.formError, ...Object.values(result.fieldErrors ?? {}).flat()].filter(Boolean).join(" ");
-}
 
 function RenameDialog({ factor, onDone }: { factor: FactorRow; onDone: (message: string) => void }) {
   const t = useTranslations("two-step");
@@ -76,44 +73,24 @@ function RemoveDialog({
 }) {
   const t = useTranslations("two-step");
   const [open, setOpen] = useState(false);
-  const [error, setError] = useState<string>();
-  const [pending, setPending] = useState(false);
-
-  async function confirm() {
-    setPending(true);
-    const result = await removeFactorAction({ factorId: factor.id });
-    setPending(false);
-    if (!result.ok) return setError(failureMessage(result));
-    setOpen(false);
-    onDone(t("removed", { name: factor.name }));
-  }
-
   return (
-    <Dialog
-      open={open}
-      onOpenChange={(next) => {
-        setOpen(next);
-        setError(undefined);
-      }}
-    >
+    <Dialog open={open} onOpenChange={setOpen}>
       <Button variant="danger" size="sm" onClick={() => setOpen(true)}>
         {t("remove")}
         <span className="sr-only"> {factor.name}</span>
       </Button>
-      <DialogContent
+      <ConfirmDialogContent
         title={t("removeTitle", { name: factor.name })}
         description={last ? t("removeLastBody") : t("removeBody")}
-      >
-        <FormError message={error} />
-        <div className="mt-6 flex justify-end gap-3">
-          <DialogClose asChild>
-            <Button variant="ghost">{t("cancel")}</Button>
-          </DialogClose>
-          <Button variant="danger" onClick={confirm} disabled={pending}>
-            {pending ? t("removing") : t("remove")}
-          </Button>
-        </div>
-      </DialogContent>
+        confirmLabel={t("remove")}
+        pendingLabel={t("removing")}
+        danger
+        run={() => removeFactorAction({ factorId: factor.id })}
+        onDone={() => {
+          setOpen(false);
+          onDone(t("removed", { name: factor.name }));
+        }}
+      />
     </Dialog>
   );
 }
@@ -131,46 +108,24 @@ export function FactorList({ factors }: { factors: FactorRow[] }) {
         {message}
       </p>
       {factors.length > 0 && (
-        <table className="w-full text-left text-sm">
-          <caption className="sr-only">{t("factors")}</caption>
-          <thead className="border-b border-slate-200 text-slate-600">
-            <tr>
-              <th scope="col" className="py-2 pr-4 font-medium">
-                {t("name")}
+        <DataTable caption={t("factors")} columns={[t("name"), t("type"), t("addedAt"), t("lastUsed"), t("actions")]}>
+          {factors.map((factor) => (
+            <tr key={factor.id}>
+              <th scope="row" className="font-medium">
+                {factor.name}
               </th>
-              <th scope="col" className="py-2 pr-4 font-medium">
-                {t("type")}
-              </th>
-              <th scope="col" className="py-2 pr-4 font-medium">
-                {t("addedAt")}
-              </th>
-              <th scope="col" className="py-2 pr-4 font-medium">
-                {t("lastUsed")}
-              </th>
-              <th scope="col" className="py-2 font-medium">
-                {t("actions")}
-              </th>
+              <td>{t("kind", { kind: factor.kind })}</td>
+              <td className="nowrap">{factor.added}</td>
+              <td className="nowrap">{factor.lastUsed ?? t("never")}</td>
+              <td>
+                <div className="flex gap-2">
+                  <RenameDialog factor={factor} onDone={setMessage} />
+                  <RemoveDialog factor={factor} last={factors.length === 1} onDone={setMessage} />
+                </div>
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {factors.map((factor) => (
-              <tr key={factor.id} className="border-b border-slate-100">
-                <th scope="row" className="py-2 pr-4 font-medium">
-                  {factor.name}
-                </th>
-                <td className="py-2 pr-4">{t("kind", { kind: factor.kind })}</td>
-                <td className="py-2 pr-4">{factor.added}</td>
-                <td className="py-2 pr-4">{factor.lastUsed ?? t("never")}</td>
-                <td className="py-2">
-                  <div className="flex gap-2">
-                    <RenameDialog factor={factor} onDone={setMessage} />
-                    <RemoveDialog factor={factor} last={factors.length === 1} onDone={setMessage} />
-                  </div>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       )}
     </div>
   );

@@ -5,12 +5,13 @@ import { connection } from "next/server";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { signOutEverywhereAction } from "@/app/sign-in/actions";
 import { Button } from "@/components/ui/button";
-import { Card } from "@/components/ui/card";
+import { CardSection } from "@/components/ui/card";
 import { getCurrentAccount } from "@/lib/auth/current";
 import { readSessionToken } from "@/lib/auth/session-token";
 import { listFactors, listRecentSignIns, recoveryCodeStatus } from "@/lib/two-step";
 import { FactorList } from "./factor-list";
 import { AddMethods, RegenerateRecoveryCodes } from "./recovery-section";
+import { DataTable } from "@/components/ui/data-table";
 
 export async function generateMetadata(): Promise<Metadata> {
   return { title: (await getTranslations("two-step"))("securityTitle") };
@@ -49,82 +50,47 @@ export default async function AccountSecurityPage() {
         <p className="mt-1 text-sm text-slate-700">{t("securityIntro", { email: account.email })}</p>
       </div>
 
-      <Card>
-        <section aria-labelledby="two-step-title">
-          <h2 id="two-step-title" className="text-lg font-semibold">
-            {t("twoStepTitle")}
-          </h2>
-          <p className="mt-1 text-sm text-slate-700">{rows.length > 0 ? t("statusOn") : t("statusOff")}</p>
-          <FactorList factors={rows} />
-          <AddMethods email={account.email} />
-        </section>
-      </Card>
+      <CardSection title={t("twoStepTitle")} intro={rows.length > 0 ? t("statusOn") : t("statusOff")}>
+        <FactorList factors={rows} />
+        <AddMethods email={account.email} />
+      </CardSection>
 
-      <Card>
-        <section aria-labelledby="recovery-title">
-          <h2 id="recovery-title" className="text-lg font-semibold">
-            {t("recoveryTitle")}
-          </h2>
-          {codes.total > 0 ? (
-            <>
-              <p className="mt-1 text-sm text-slate-700">{t("recoveryRemaining", codes)}</p>
-              <RegenerateRecoveryCodes email={account.email} />
-            </>
-          ) : (
-            <p className="mt-1 text-sm text-slate-700">{t("recoveryNone")}</p>
-          )}
-        </section>
-      </Card>
+      <CardSection
+        title={t("recoveryTitle")}
+        intro={codes.total > 0 ? t("recoveryRemaining", codes) : t("recoveryNone")}
+      >
+        {codes.total > 0 && <RegenerateRecoveryCodes email={account.email} />}
+      </CardSection>
 
-      <Card>
-        <section aria-labelledby="sign-ins-title">
-          <h2 id="sign-ins-title" className="text-lg font-semibold">
-            {t("signInsTitle")}
-          </h2>
-          <table className="mt-4 w-full text-left text-sm">
-            <caption className="sr-only">{t("signInsCaption")}</caption>
-            <thead className="border-b border-slate-200 text-slate-600">
-              <tr>
-                <th scope="col" className="py-2 pr-4 font-medium">
-                  {t("when")}
-                </th>
-                <th scope="col" className="py-2 pr-4 font-medium">
-                  {t("address")}
-                </th>
-                <th scope="col" className="py-2 pr-4 font-medium">
-                  {t("device")}
-                </th>
-                <th scope="col" className="py-2 font-medium">
-                  {t("status")}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {signIns.map((s) => (
-                <tr key={s.id} className="border-b border-slate-100">
-                  <td className="py-2 pr-4">{when(s.at)}</td>
-                  <td className="py-2 pr-4 font-mono">{s.ip ?? t("unknown")}</td>
-                  <td className="py-2 pr-4">
-                    {t("deviceValue", {
-                      browser: s.device.browser ?? t("unknown"),
-                      os: s.device.os ?? t("unknown"),
-                    })}
-                  </td>
-                  <td className="py-2">{s.current ? t("thisBrowser") : s.active ? t("active") : t("ended")}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-          <form action={signOutEverywhereAction} className="mt-4">
-            <Button type="submit" variant="secondary" aria-describedby="sign-out-everywhere-hint">
-              {t("signOutEverywhere")}
-            </Button>
-          </form>
-          <p id="sign-out-everywhere-hint" className="mt-1 text-xs text-slate-600">
-            {t("signOutEverywhereHint")}
-          </p>
-        </section>
-      </Card>
+      <CardSection title={t("signInsTitle")}>
+        <DataTable
+          className="mt-4"
+          caption={t("signInsCaption")}
+          columns={[t("when"), t("address"), t("device"), t("status")]}
+        >
+          {signIns.map((s) => (
+            <tr key={s.id}>
+              <td className="nowrap">{when(s.at)}</td>
+              <td className="font-mono">{s.ip ?? t("unknown")}</td>
+              <td>
+                {t("deviceValue", {
+                  browser: s.device.browser ?? t("unknown"),
+                  os: s.device.os ?? t("unknown"),
+                })}
+              </td>
+              <td>{s.current ? t("thisBrowser") : s.active ? t("active") : t("ended")}</td>
+            </tr>
+          ))}
+        </DataTable>
+        <form action={signOutEverywhereAction} className="mt-4">
+          <Button type="submit" variant="secondary" aria-describedby="sign-out-everywhere-hint">
+            {t("signOutEverywhere")}
+          </Button>
+        </form>
+        <p id="sign-out-everywhere-hint" className="mt-1 text-xs text-slate-600">
+          {t("signOutEverywhereHint")}
+        </p>
+      </CardSection>
     </main>
   );
 }

@@ -2,11 +2,11 @@
 
 import { useTranslations } from "next-intl";
 import { useState } from "react";
-import { FormError } from "@/components/forms/form-error";
 import { EnrollMethods } from "@/components/two-step/enroll-methods";
 import { RecoveryCodesPanel } from "@/components/two-step/recovery-codes-panel";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogClose, DialogContent } from "@/components/ui/dialog";
+import { ConfirmDialogContent } from "@/components/ui/confirm-dialog";
+import { Dialog } from "@/components/ui/dialog";
 import type { EnrolledFactor } from "@/app/two-step/setup/actions";
 import { regenerateRecoveryCodesAction } from "./actions";
 
@@ -15,41 +15,24 @@ export function RegenerateRecoveryCodes({ email }: { email: string }) {
   const t = useTranslations("two-step");
   const [open, setOpen] = useState(false);
   const [codes, setCodes] = useState<string[] | null>(null);
-  const [error, setError] = useState<string>();
-  const [pending, setPending] = useState(false);
-
-  async function confirm() {
-    setPending(true);
-    const result = await regenerateRecoveryCodesAction();
-    setPending(false);
-    if (!result.ok) return setError(result.formError);
-    setOpen(false);
-    setCodes(result.data);
-  }
 
   if (codes) return <RecoveryCodesPanel codes={codes} email={email} onContinue={() => setCodes(null)} />;
   return (
-    <Dialog
-      open={open}
-      onOpenChange={(next) => {
-        setOpen(next);
-        setError(undefined);
-      }}
-    >
+    <Dialog open={open} onOpenChange={setOpen}>
       <Button variant="secondary" className="mt-3" onClick={() => setOpen(true)}>
         {t("regenerate")}
       </Button>
-      <DialogContent title={t("regenerateTitle")} description={t("regenerateBody")}>
-        <FormError message={error} />
-        <div className="mt-6 flex justify-end gap-3">
-          <DialogClose asChild>
-            <Button variant="ghost">{t("cancel")}</Button>
-          </DialogClose>
-          <Button onClick={confirm} disabled={pending}>
-            {pending ? t("regenerating") : t("regenerate")}
-          </Button>
-        </div>
-      </DialogContent>
+      <ConfirmDialogContent
+        title={t("regenerateTitle")}
+        description={t("regenerateBody")}
+        confirmLabel={t("regenerate")}
+        pendingLabel={t("regenerating")}
+        run={regenerateRecoveryCodesAction}
+        onDone={(fresh) => {
+          setOpen(false);
+          setCodes(fresh);
+        }}
+      />
     </Dialog>
   );
 }

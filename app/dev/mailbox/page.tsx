@@ -5,6 +5,7 @@ import { getFormatter, getTranslations } from "next-intl/server";
 import { Alert } from "@/components/ui/alert";
 import { listMailbox } from "@/lib/email/mailbox";
 import { env } from "@/lib/env";
+import { DataTable } from "@/components/ui/data-table";
 
 export async function generateMetadata() {
   return { title: (await getTranslations("emails.dev"))("mailboxTitle") };
@@ -27,36 +28,21 @@ export default async function MailboxPage() {
       {messages.length === 0 ? (
         <p className="mt-6 text-slate-600">{t("mailboxEmpty")}</p>
       ) : (
-        <table className="mt-6 w-full border-collapse text-left text-sm">
-          <thead>
-            <tr className="border-b border-slate-300">
-              <th scope="col" className="py-2 pr-4 font-medium">
-                {t("to")}
-              </th>
-              <th scope="col" className="py-2 pr-4 font-medium">
-                {t("subject")}
-              </th>
-              <th scope="col" className="py-2 font-medium">
-                {t("sentAt")}
-              </th>
+        <DataTable className="card mt-6 p-0" caption={t("mailboxTitle")} columns={[t("to"), t("subject"), t("sentAt")]}>
+          {messages.map((m) => (
+            <tr key={m.id}>
+              <td>{m.to}</td>
+              <td>
+                <Link href={`/dev/mailbox/${m.id}`} className="font-medium text-indigo-700 underline">
+                  {m.subject}
+                </Link>
+              </td>
+              <td className="nowrap">
+                {format.dateTime(new Date(m.sentAt), { dateStyle: "medium", timeStyle: "medium" })}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {messages.map((m) => (
-              <tr key={m.id} className="border-b border-slate-200">
-                <td className="py-2 pr-4">{m.to}</td>
-                <td className="py-2 pr-4">
-                  <Link href={`/dev/mailbox/${m.id}`} className="font-medium text-indigo-700 underline">
-                    {m.subject}
-                  </Link>
-                </td>
-                <td className="py-2 whitespace-nowrap text-slate-600">
-                  {format.dateTime(new Date(m.sentAt), { dateStyle: "medium", timeStyle: "medium" })}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       )}
     </>
   );

@@ -5,7 +5,7 @@ import { useTranslations } from "next-intl";
 import { useState, useTransition } from "react";
 import { FormError } from "@/components/forms/form-error";
 import { Button } from "@/components/ui/button";
-import type { ActionResult } from "@/lib/action-result";
+import { failureMessage, type ActionResult } from "@/lib/action-result";
 import { acceptInvitationAction, declineInvitationAction } from "../actions";
 import { useRefreshWhenStale } from "./use-state-refresh";
 
@@ -26,12 +26,7 @@ export function AcceptPanel({ invitationId, invitationKey }: { invitationId: str
       const result: ActionResult<unknown> | undefined =
         which === "accept" ? await acceptInvitationAction(input) : await declineInvitationAction(input);
       if (result && !result.ok) {
-        setFormError(
-          result.formError ??
-            Object.values(result.fieldErrors ?? {})
-              .flat()
-              .join(" "),
-        );
+        setFormError(failureMessage(result));
         refreshWhenStale(result);
       } else if (which === "decline") {
         router.refresh();

@@ -3,8 +3,8 @@ import Link from "next/link";
 import { connection } from "next/server";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { Alert } from "@/components/ui/alert";
-import { Card } from "@/components/ui/card";
 import { NoticeCard } from "@/components/ui/notice-card";
+import { CardPage } from "@/components/ui/card-page";
 import { getCurrentAccount } from "@/lib/auth/current";
 import { getRequestMeta } from "@/lib/auth/request-meta";
 import { viewInvitation, type PendingInvitation } from "@/lib/invitations/accept";
@@ -31,13 +31,9 @@ export default async function InvitationPage({ params, searchParams }: Props) {
 
   if (!key) {
     return (
-      <main className="mx-auto max-w-md px-6 py-16">
-        <Card>
-          <h1 className="text-2xl font-semibold">{t("manualTitle")}</h1>
-          <p className="mt-2 text-sm text-slate-700">{t("manualIntro")}</p>
-          <InvitationKeyForm invitationId={id} />
-        </Card>
-      </main>
+      <CardPage title={t("manualTitle")} intro={t("manualIntro")}>
+        <InvitationKeyForm invitationId={id} />
+      </CardPage>
     );
   }
 
@@ -124,29 +120,26 @@ async function PendingInvitationPage({
   ];
 
   return (
-    <main className="mx-auto max-w-lg px-6 py-16">
-      <Card>
-        <h1 className="text-2xl font-semibold">{t("title", { organization })}</h1>
-        <p className="mt-2 text-slate-700">
-          {invitation.inviterName
-            ? t("leadWithInviter", { inviter: invitation.inviterName, organization })
-            : t("lead", { organization })}
-        </p>
-        <dl aria-label={t("detailsLabel")} className="mt-6 grid grid-cols-[auto_1fr] gap-x-6 gap-y-2 text-sm">
-          {details.map(([term, value]) => (
-            <div key={term} className="contents">
-              <dt className="font-medium text-slate-600">{term}</dt>
-              <dd className="break-words text-slate-900">{value}</dd>
-            </div>
-          ))}
-        </dl>
-        {invitation.twoStepRequired && (
-          <Alert tone="info" className="mt-6">
-            {t("twoStepRequired", { organization })}
-          </Alert>
-        )}
-        {panel}
-      </Card>
-    </main>
+    <CardPage wide title={t("title", { organization })}>
+      <p className="mt-2 text-slate-700">
+        {invitation.inviterName
+          ? t("leadWithInviter", { inviter: invitation.inviterName, organization })
+          : t("lead", { organization })}
+      </p>
+      <dl aria-label={t("detailsLabel")} className="mt-6 grid grid-cols-[auto_1fr] gap-x-6 gap-y-2 text-sm">
+        {details.map(([term, value]) => (
+          <div key={term} className="contents">
+            <dt className="font-medium text-slate-600">{term}</dt>
+            <dd className="break-words text-slate-900">{value}</dd>
+          </div>
+        ))}
+      </dl>
+      {invitation.twoStepRequired && (
+        <Alert tone="info" className="mt-6">
+          {t("twoStepRequired", { organization })}
+        </Alert>
+      )}
+      {panel}
+    </CardPage>
   );
 }

@@ -2,8 +2,8 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { connection } from "next/server";
 import { getTranslations } from "next-intl/server";
-import { Card } from "@/components/ui/card";
 import { NoticeCard } from "@/components/ui/notice-card";
+import { CardPage } from "@/components/ui/card-page";
 import { viewPasswordReset } from "@/lib/auth/password-reset";
 import { ResetPasswordForm } from "./reset-password-form";
 
@@ -31,12 +31,8 @@ export default async function ResetPasswordPage({ params, searchParams }: Props)
     );
   }
   return (
-    <main className="mx-auto max-w-md px-6 py-16">
-      <Card>
-        <h1 className="text-2xl font-semibold">{t("resetTitle")}</h1>
-        <p className="mt-2 text-sm text-slate-700">{t("resetIntro", { email: view.email })}</p>
-        <ResetPasswordForm resetId={id} resetKey={key} minLength={view.minPasswordLength} />
-      </Card>
-    </main>
+    <CardPage title={t("resetTitle")} intro={t("resetIntro", { email: view.email })}>
+      <ResetPasswordForm resetId={id} resetKey={key} minLength={view.minPasswordLength} />
+    </CardPage>
   );
 }

@@ -1,10 +1,9 @@
-import Link from "next/link";
 import { connection } from "next/server";
 import { notFound } from "next/navigation";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { readMailboxMessage } from "@/lib/email/mailbox";
 import { env } from "@/lib/env";
-import { EmailParts } from "../../email-parts";
+import { EmailView } from "../../email-view";
 
 export async function generateMetadata() {
   return { title: (await getTranslations("emails.dev"))("mailboxTitle") };
@@ -17,11 +16,13 @@ export default async function MailboxMessagePage({ params }: { params: Promise<{
   if (!message) notFound();
   const [t, format] = await Promise.all([getTranslations("emails.dev"), getFormatter()]);
   return (
-    <>
-      <Link href="/dev/mailbox" className="text-sm font-medium text-indigo-700 underline">
-        {t("backToMailbox")}
-      </Link>
-      <h1 className="mt-4 text-2xl font-semibold">{message.subject}</h1>
+    <EmailView
+      back={{ href: "/dev/mailbox", label: t("backToMailbox") }}
+      subject={message.subject}
+      frameTitle={message.subject}
+      html={message.html}
+      text={message.text}
+    >
       <dl className="mt-4 grid grid-cols-[max-content_1fr] gap-x-4 gap-y-1 text-sm">
         <dt className="font-medium">{t("from")}</dt>
         <dd>{message.from}</dd>
@@ -30,7 +31,6 @@ export default async function MailboxMessagePage({ params }: { params: Promise<{
         <dt className="font-medium">{t("sentAt")}</dt>
         <dd>{format.dateTime(new Date(message.sentAt), { dateStyle: "medium", timeStyle: "medium" })}</dd>
       </dl>
-      <EmailParts title={message.subject} html={message.html} text={message.text} />
-    </>
+    </EmailView>
   );
 }

@@ -1,4 +1,3 @@
-import Link from "next/link";
 import { connection } from "next/server";
 import { notFound } from "next/navigation";
 import { getTranslations } from "next-intl/server";
@@ -7,7 +6,7 @@ import { renderTemplate } from "@/lib/email/render";
 import type { EmailTemplateName } from "@/lib/email/types";
 import { env } from "@/lib/env";
 import { defaultLocale, isLocale } from "@/lib/i18n/config";
-import { EmailParts } from "../../../email-parts";
+import { EmailView } from "../../../email-view";
 
 function isTemplate(name: string): name is EmailTemplateName {
   return Object.hasOwn(emailTemplates, name);
@@ -31,15 +30,16 @@ export default async function EmailPreviewPage({
   const locale = isLocale(requested) ? requested : defaultLocale;
   const [t, email] = await Promise.all([getTranslations("emails.dev"), renderTemplate(template, { ...props, locale })]);
   return (
-    <>
-      <Link href="/dev/emails" className="text-sm font-medium text-indigo-700 underline">
-        {t("previewsTitle")}
-      </Link>
-      <h1 className="mt-4 text-2xl font-semibold">{email.subject}</h1>
+    <EmailView
+      back={{ href: "/dev/emails", label: t("previewsTitle") }}
+      subject={email.subject}
+      frameTitle={t("previewOf", { name: `${template} ${preview}` })}
+      html={email.html}
+      text={email.text}
+    >
       <p className="mt-1 font-mono text-sm text-slate-600">
         {template} · {preview} · {locale}
       </p>
-      <EmailParts title={t("previewOf", { name: `${template} ${preview}` })} html={email.html} text={email.text} />
-    </>
+    </EmailView>
   );
 }

@@ -11,6 +11,7 @@ import { listAuditActors, listAuditEvents } from "@/lib/audit/list";
 import { actionLabelKey, auditDetails, auditSentence, detailValueText } from "@/lib/audit/present";
 import { requireActor } from "@/lib/auth/require";
 import { EmailAddress } from "@/components/ui/email-address";
+import { DataTable } from "@/components/ui/data-table";
 
 type Props = {
   params: Promise<{ slug: string }>;
@@ -99,78 +100,58 @@ export default async function AuditLogPage({ params, searchParams }: Props) {
       {list.events.length === 0 ? (
         <p className="rounded-lg bg-white p-6 text-slate-700 shadow-sm ring-1 ring-slate-200">{t("noEvents")}</p>
       ) : (
-        <div className="overflow-x-auto rounded-lg bg-white shadow-sm ring-1 ring-slate-200">
-          <table className="min-w-full divide-y divide-slate-200 text-sm">
-            <caption className="sr-only">{t("events")}</caption>
-            <thead className="bg-slate-50 text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
-              <tr>
-                <th scope="col" className="px-3 py-2">
-                  {t("when")}
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  {t("who")}
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  {t("whatAndDetails")}
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  {t("target")}
-                </th>
-                <th scope="col" className="px-3 py-2">
-                  {t("fromWhere")}
-                </th>
+        <DataTable
+          className="rounded-lg bg-white shadow-sm ring-1 ring-slate-200"
+          caption={t("events")}
+          columns={[t("when"), t("who"), t("whatAndDetails"), t("target"), t("fromWhere")]}
+        >
+          {list.events.map((event) => {
+            const details = auditDetails(event.details, t, formatDate);
+            return (
+              <tr key={event.id}>
+                <td className="whitespace-nowrap px-3 py-2 text-slate-700">
+                  <time dateTime={event.createdAt.toISOString()}>{formatDate(event.createdAt)}</time>
+                </td>
+                <td className="min-w-40 px-3 py-2">
+                  <div className="font-medium text-slate-900">{event.actor.name ?? t("system")}</div>
+                  {event.actor.email && (
+                    <div className="text-xs text-slate-600">
+                      <EmailAddress email={event.actor.email} />
+                    </div>
+                  )}
+                </td>
+                <td className="min-w-64 px-3 py-2">
+                  <div className="text-slate-900">{auditSentence(event, t)}</div>
+                  {details.length > 0 && (
+                    <dl aria-label={t("details")} className="mt-1 space-y-0.5 text-xs text-slate-700">
+                      {details.map((d) => (
+                        <div key={d.label} className="flex flex-wrap gap-x-1">
+                          <dt className="font-medium text-slate-900">{t("detailLabel", { label: d.label })}</dt>
+                          <dd className="[overflow-wrap:anywhere]">{detailValueText(d)}</dd>
+                        </div>
+                      ))}
+                    </dl>
+                  )}
+                </td>
+                <td className="min-w-36 px-3 py-2 text-slate-700 [overflow-wrap:anywhere]">
+                  {event.target.label ?? t("none")}
+                </td>
+                <td className="px-3 py-2 text-slate-700">
+                  <div>
+                    <span className="sr-only">{t("detailLabel", { label: t("ip") })} </span>
+                    {event.ip ?? t("unknown")}
+                  </div>
+                  {event.userAgent && (
+                    <div className="max-w-44 truncate text-xs text-slate-600" title={event.userAgent}>
+                      <span className="sr-only">{t("detailLabel", { label: t("userAgent") })} </span>
+                      {event.userAgent}
+                    </div>
+                  )}
+                </td>
               </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100 align-top">
-              {list.events.map((event) => {
-                const details = auditDetails(event.details, t, formatDate);
-                return (
-                  <tr key={event.id}>
-                    <td className="whitespace-nowrap px-3 py-2 text-slate-700">
-                      <time dateTime={event.createdAt.toISOString()}>{formatDate(event.createdAt)}</time>
-                    </td>
-                    <td className="min-w-40 px-3 py-2">
-                      <div className="font-medium text-slate-900">{event.actor.name ?? t("system")}</div>
-                      {event.actor.email && (
-                        <div className="text-xs text-slate-600">
-                          <EmailAddress email={event.actor.email} />
-                        </div>
-                      )}
-                    </td>
-                    <td className="min-w-64 px-3 py-2">
-                      <div className="text-slate-900">{auditSentence(event, t)}</div>
-                      {details.length > 0 && (
-                        <dl aria-label={t("details")} className="mt-1 space-y-0.5 text-xs text-slate-700">
-                          {details.map((d) => (
-                            <div key={d.label} className="flex flex-wrap gap-x-1">
-                              <dt className="font-medium text-slate-900">{t("detailLabel", { label: d.label })}</dt>
-                              <dd className="[overflow-wrap:anywhere]">{detailValueText(d)}</dd>
-                            </div>
-                          ))}
-                        </dl>
-                      )}
-                    </td>
-                    <td className="min-w-36 px-3 py-2 text-slate-700 [overflow-wrap:anywhere]">
-                      {event.target.label ?? t("none")}
-                    </td>
-                    <td className="px-3 py-2 text-slate-700">
-                      <div>
-                        <span className="sr-only">{t("detailLabel", { label: t("ip") })} </span>
-                        {event.ip ?? t("unknown")}
-                      </div>
-                      {event.userAgent && (
-                        <div className="max-w-44 truncate text-xs text-slate-600" title={event.userAgent}>
-                          <span className="sr-only">{t("detailLabel", { label: t("userAgent") })} </span>
-                          {event.userAgent}
-                        </div>
-                      )}
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
+            );
+          })}
+        </DataTable>
       )}
 
       {(list.newer || list.older || page.before || page.after) && (

@@ -4,7 +4,7 @@ import { useTranslations } from "next-intl";
 import { useState } from "react";
 import { Dialog } from "@/components/ui/dialog";
 import { cancelInvitationAction, removeMemberAction, resetTwoStepAction, transferOwnershipAction } from "./actions";
-import { ConfirmDialogContent } from "./confirm-dialog";
+import { ConfirmDialogContent } from "@/components/ui/confirm-dialog";
 import { EditMemberDialogContent } from "./edit-member-dialog";
 import { ReinviteDialogContent, ReinvitedContent, type Reinvited } from "./reinvite-dialog";
 import type { MemberActionTarget, RowAction } from "./row-actions";

@@ -4,11 +4,11 @@ import { useTranslations } from "next-intl";
 import { useEffect, useId, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { DialogClose, DialogContent } from "@/components/ui/dialog";
-import type { ActionResult } from "@/lib/action-result";
+import { failureMessage, type ActionResult } from "@/lib/action-result";
 import type { ReinvitePreview } from "@/lib/invitations/manage";
 import { passwordDeliveryChoices, type PasswordDeliveryChoice } from "@/lib/validations/invitations";
 import { previewReinviteAction, reinviteAction } from "./actions";
-import { ConfirmDialogContent } from "./confirm-dialog";
+import { ConfirmDialogContent } from "@/components/ui/confirm-dialog";
 import { PasswordSheetDownload } from "./password-sheet-download";
 import { TemporaryPassword } from "./temporary-password";
 
@@ -76,10 +76,7 @@ export function ReinviteDialogContent({
     >
       {preview && !preview.ok && (
         <p role="alert" className="mb-3 text-sm text-red-700">
-          {preview.formError ??
-            Object.values(preview.fieldErrors ?? {})
-              .flat()
-              .join(" ")}
+          {failureMessage(preview)}
         </p>
       )}
       {policy && <p className="mb-3 text-sm text-slate-700">{t(noticeFor[policy])}</p>}

@@ -1,3 +1,4 @@
+import type { MemberRow } from "@/lib/members/list";
 import type { MemberListStatus, MemberTag } from "@/lib/validations/members";
 
 /** What a row's dialogs need to know about its member or invitation. */
@@ -15,6 +16,36 @@ export type MemberActionTarget = {
   /** Whether the account holds a confirmed two-step factor; unknown where it is not read. */
   twoStep?: boolean;
 };
+
+/** A member as the dialogs see it, from the Users page's row or the member page. */
+export function actionTarget(
+  row: Pick<
+    MemberRow,
+    | "membershipId"
+    | "name"
+    | "email"
+    | "role"
+    | "status"
+    | "isOwner"
+    | "tags"
+    | "accessExpiresAt"
+    | "invitation"
+    | "twoStep"
+  >,
+): MemberActionTarget {
+  return {
+    membershipId: row.membershipId,
+    name: row.name,
+    email: row.email,
+    role: row.role,
+    status: row.status,
+    isOwner: row.isOwner,
+    tags: row.tags,
+    accessExpiresAt: row.accessExpiresAt?.toISOString() ?? null,
+    invitationId: row.invitation?.id ?? null,
+    twoStep: row.twoStep,
+  };
+}
 
 export type RowAction = "edit" | "delete" | "owner" | "reinvite" | "cancel" | "resetTwoStep";
 

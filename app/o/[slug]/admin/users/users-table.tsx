@@ -1,15 +1,15 @@
 "use client";
 
-import { Crown } from "lucide-react";
 import Link from "next/link";
 import { useLocale, useTimeZone, useTranslations } from "next-intl";
 import { Fragment, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { EmailAddress } from "@/components/ui/email-address";
+import { OwnerBadge } from "@/components/ui/owner-badge";
 import { dateFormatter } from "@/lib/i18n/formatters";
 import type { MemberRow } from "@/lib/members/list";
 import { MemberActionDialog, type OpenAction } from "./member-actions";
-import { offeredActions, rowActionLabels, type MemberActionTarget } from "./row-actions";
+import { actionTarget, offeredActions, rowActionLabels } from "./row-actions";
 
 /** The columns before the row actions, in order: the header row and the cells' labels. */
 const COLUMNS = ["name", "role", "status", "tags", "lastSignIn", "invitedBy", "twoStep"] as const;
@@ -108,12 +108,7 @@ export function UsersTable({
                 </th>
                 <td {...cell("role")} className="whitespace-nowrap">
                   <div>{t(`roles.${row.role}`)}</div>
-                  {row.isOwner && (
-                    <span className="badge badge-owner mt-1">
-                      <Crown aria-hidden className="size-3.5" />
-                      {t("owner")}
-                    </span>
-                  )}
+                  {row.isOwner && <OwnerBadge label={t("owner")} className="mt-1" />}
                 </td>
                 <td {...cell("status")} className="min-w-32">
                   <span className={`badge badge-${row.status}`}>{t(`statuses.${row.status}`)}</span>
@@ -194,21 +189,6 @@ export function UsersTable({
       )}
     </div>
   );
-}
-
-function actionTarget(row: MemberRow): MemberActionTarget {
-  return {
-    membershipId: row.membershipId,
-    name: row.name,
-    email: row.email,
-    role: row.role,
-    status: row.status,
-    isOwner: row.isOwner,
-    tags: row.tags,
-    accessExpiresAt: row.accessExpiresAt?.toISOString() ?? null,
-    invitationId: row.invitation?.id ?? null,
-    twoStep: row.twoStep,
-  };
 }
 
 /** The id of a row's name, which describes the row actions whose own name does not say whose row it is. */

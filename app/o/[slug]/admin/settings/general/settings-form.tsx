@@ -21,6 +21,7 @@ import {
   type SettingsInput,
 } from "@/lib/validations/settings";
 import { readSettingsAction, updateSettingsAction } from "./actions";
+import { LanguageOptions } from "@/components/i18n/language-options";
 
 const fields = [
   "temporaryPasswordPolicy",
@@ -43,7 +44,6 @@ function toForm(settings: SettingsSnapshot): SettingsFormInput {
 
 export function SettingsForm({ organizationSlug, initial }: { organizationSlug: string; initial: SettingsSnapshot }) {
   const t = useTranslations("settings");
-  const tc = useTranslations("common");
   const tv = useValidationMessage();
   const id = useId();
   const [formError, setFormError] = useState<string>();
@@ -106,12 +106,7 @@ export function SettingsForm({ organizationSlug, initial }: { organizationSlug: 
 
         <Field label={t("defaultLocale")} hint={t("defaultLocaleHint")} error={tv(errors.defaultLocale?.message)}>
           <Select className="w-48" {...register("defaultLocale")}>
-            <option value="en" lang="en">
-              {tc("english")}
-            </option>
-            <option value="fr" lang="fr">
-              {tc("french")}
-            </option>
+            <LanguageOptions />
           </Select>
         </Field>
 

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import { getTranslations } from "next-intl/server";
-import { Card } from "@/components/ui/card";
+import { CardSection } from "@/components/ui/card";
 import { requireActor } from "@/lib/auth/require";
 import { env } from "@/lib/env";
 import { DeleteOrganizationForm, OrganizationSlugForm, RenameOrganizationForm } from "./organization-forms";
@@ -23,23 +23,20 @@ export default async function OrganizationSettingsPage({ params }: { params: Par
         <h1 className="text-2xl font-semibold">{t("title")}</h1>
         <p className="mt-2 text-slate-700">{t("intro", { organization: actor.organizationName })}</p>
       </div>
-      <Card>
-        <h2 className="text-lg font-semibold">{t("nameTitle")}</h2>
+      <CardSection title={t("nameTitle")}>
         <RenameOrganizationForm organizationSlug={actor.organizationSlug} name={actor.organizationName} />
-      </Card>
-      <Card>
-        <h2 className="text-lg font-semibold">{t("slugTitle")}</h2>
+      </CardSection>
+      <CardSection title={t("slugTitle")}>
         <OrganizationSlugForm organizationSlug={actor.organizationSlug} url={url} />
-      </Card>
-      <Card className="ring-red-200">
-        <h2 className="text-lg font-semibold text-red-900">{t("deleteTitle")}</h2>
+      </CardSection>
+      <CardSection title={t("deleteTitle")} className="ring-red-200" titleClassName="text-red-900">
         <p className="mt-2 text-sm text-slate-700">{t("deleteBody", { organization: actor.organizationName })}</p>
         {actor.isOwner ? (
           <DeleteOrganizationForm organizationSlug={actor.organizationSlug} name={actor.organizationName} />
         ) : (
           <p className="mt-3 text-sm font-medium text-slate-900">{t("deleteOwnerOnly")}</p>
         )}
-      </Card>
+      </CardSection>
     </div>
   );
 }

@@ -1,11 +1,11 @@
 import type { Metadata } from "next";
-import { Crown } from "lucide-react";
+
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { getFormatter, getTranslations } from "next-intl/server";
 import { z } from "zod";
 import { ClientMessages } from "@/components/i18n/client-messages";
-import { Card } from "@/components/ui/card";
+import { CardSection } from "@/components/ui/card";
 import { auditDetails, auditSentence, detailValueText } from "@/lib/audit/present";
 import { can } from "@/lib/auth/actor";
 import { requireActor } from "@/lib/auth/require";
@@ -15,6 +15,9 @@ import type { EmailDelivery } from "@/lib/members/list";
 import { describeUserAgent } from "@/lib/two-step/sign-ins";
 import { MemberPageActions } from "./member-page-actions";
 import { EmailAddress } from "@/components/ui/email-address";
+import { DataTable } from "@/components/ui/data-table";
+import { OwnerBadge } from "@/components/ui/owner-badge";
+import { actionTarget } from "../row-actions";
 
 type Params = Promise<{ slug: string; member: string }>;
 
@@ -67,12 +70,7 @@ export default async function MemberPage({ params }: { params: Params }) {
         <div>
           <h1 className="flex flex-wrap items-center gap-2 text-2xl font-semibold">
             {member.name}
-            {member.isOwner && (
-              <span className="badge badge-owner">
-                <Crown aria-hidden className="size-3.5" />
-                {tu("owner")}
-              </span>
-            )}
+            {member.isOwner && <OwnerBadge label={tu("owner")} />}
           </h1>
           <p className="mt-1 text-sm text-slate-600">
             <EmailAddress email={member.email} />
@@ -81,17 +79,7 @@ export default async function MemberPage({ params }: { params: Params }) {
         {can(actor, "members:manage") && (
           <ClientMessages namespaces={["users"]}>
             <MemberPageActions
-              member={{
-                membershipId: member.membershipId,
-                name: member.name,
-                email: member.email,
-                role: member.role,
-                status: member.status,
-                isOwner: member.isOwner,
-                tags: member.tags,
-                accessExpiresAt: member.accessExpiresAt?.toISOString() ?? null,
-                invitationId: member.invitation?.id ?? null,
-              }}
+              member={actionTarget(member)}
               organizationSlug={actor.organizationSlug}
               organizationName={actor.organizationName}
               viewer={{ isSelf: member.accountId === actor.accountId, isOwner: actor.isOwner }}
@@ -100,8 +88,7 @@ export default async function MemberPage({ params }: { params: Params }) {
         )}
       </div>
 
-      <Card>
-        <h2 className="text-lg font-semibold">{t("profile")}</h2>
+      <CardSection title={t("profile")}>
         <dl className="mt-4 grid gap-x-6 gap-y-3 sm:grid-cols-[max-content_1fr]">
           <dt className="font-medium text-slate-700">{t("role")}</dt>
           <dd>{tu(`roles.${member.role}`)}</dd>
@@ -131,50 +118,37 @@ export default async function MemberPage({ params }: { params: Params }) {
           <dt className="font-medium text-slate-700">{t("lastSignIn")}</dt>
           <dd>{member.lastSignInAt ? moment(member.lastSignInAt) : tu("never")}</dd>
         </dl>
-      </Card>
+      </CardSection>
 
-      <Card>
-        <h2 className="text-lg font-semibold">{t("invitations")}</h2>
+      <CardSection title={t("invitations")}>
         {detail.invitations.length === 0 ? (
           <p className="mt-2 text-sm text-slate-600">{t("noInvitations")}</p>
         ) : (
-          <div className="mt-4 overflow-x-auto">
-            <table className="data-table">
-              <caption className="sr-only">{t("invitationsCaption")}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t("sent")}</th>
-                  <th scope="col">{t("invitedBy")}</th>
-                  <th scope="col">{t("role")}</th>
-                  <th scope="col">{t("status")}</th>
-                  <th scope="col">{t("expires")}</th>
-                  <th scope="col">{t("delivery")}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {detail.invitations.map((invitation) => (
-                  <tr key={invitation.id}>
-                    <th scope="row" className="nowrap">
-                      {moment(invitation.createdAt)}
-                    </th>
-                    <td>{invitation.invitedByName ?? "—"}</td>
-                    <td>{tu(`roles.${invitation.role}`)}</td>
-                    <td>{t(`invitationStatuses.${invitation.status}`)}</td>
-                    <td className="nowrap">{moment(invitation.expiresAt)}</td>
-                    <td>
-                      <div>{deliveryText(invitation.delivery)}</div>
-                      <div className="text-xs text-slate-600">{t("emailsSent", { count: invitation.sendCount })}</div>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable
+            className="mt-4"
+            caption={t("invitationsCaption")}
+            columns={[t("sent"), t("invitedBy"), t("role"), t("status"), t("expires"), t("delivery")]}
+          >
+            {detail.invitations.map((invitation) => (
+              <tr key={invitation.id}>
+                <th scope="row" className="nowrap">
+                  {moment(invitation.createdAt)}
+                </th>
+                <td>{invitation.invitedByName ?? "—"}</td>
+                <td>{tu(`roles.${invitation.role}`)}</td>
+                <td>{t(`invitationStatuses.${invitation.status}`)}</td>
+                <td className="nowrap">{moment(invitation.expiresAt)}</td>
+                <td>
+                  <div>{deliveryText(invitation.delivery)}</div>
+                  <div className="text-xs text-slate-600">{t("emailsSent", { count: invitation.sendCount })}</div>
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         )}
-      </Card>
+      </CardSection>
 
-      <Card>
-        <h2 className="text-lg font-semibold">{t("timeline")}</h2>
+      <CardSection title={t("timeline")}>
         <p className="mt-1 text-sm text-slate-600">{t("timelineIntro", { organization: actor.organizationName })}</p>
         {detail.timeline.length === 0 ? (
           <p className="mt-4 text-sm text-slate-600">{t("noEvents")}</p>
@@ -195,10 +169,9 @@ export default async function MemberPage({ params }: { params: Params }) {
             ))}
           </ol>
         )}
-      </Card>
+      </CardSection>
 
-      <Card>
-        <h2 className="text-lg font-semibold">{t("signIns")}</h2>
+      <CardSection title={t("signIns")}>
         {detail.signIns.length === 0 ? (
           <p className="mt-2 text-sm text-slate-600">{t("noSignIns")}</p>
         ) : (
@@ -216,7 +189,7 @@ export default async function MemberPage({ params }: { params: Params }) {
             })}
           </ul>
         )}
-      </Card>
+      </CardSection>
     </div>
   );
 }

@@ -14,6 +14,7 @@ import type { AddressLookup, LookupResult } from "@/lib/invitations/lookup";
 import { reportAddresses, type InviteOptions } from "@/lib/validations/invitation-rules";
 import type { PasswordDeliveryChoice } from "@/lib/validations/invitations";
 import { lookupInviteeAction } from "./actions";
+import { failureMessage } from "@/lib/action-result";
 
 type Step = "email" | "options" | "result";
 const steps: Step[] = ["email", "options", "result"];
@@ -114,13 +115,7 @@ function WizardRun({ organizationSlug, onInviteAnother }: { organizationSlug: st
       const response = await lookupInviteeAction(organizationSlug, { emails });
       if (!response.ok) {
         setLookup(null);
-        setEmailError(
-          response.fieldErrors?.emails?.join(" ") ??
-            response.formError ??
-            Object.values(response.fieldErrors ?? {})
-              .flat()
-              .join(" "),
-        );
+        setEmailError(response.fieldErrors?.emails?.join(" ") ?? failureMessage(response));
         emailRef.current?.focus();
         return null;
       }
@@ -181,6 +176,13 @@ function WizardRun({ organizationSlug, onInviteAnother }: { organizationSlug: st
   }
 
   const refused = report?.refused ?? [];
+  const lookupLines = (addresses: AddressLookup[], organizationName: string) => (
+    <ul className="space-y-2">
+      {addresses.map((a) => (
+        <LookupLine key={a.email} address={a} organizationName={organizationName} usersPath={usersPath} />
+      ))}
+    </ul>
+  );
   const emailInvalid = Boolean(emailError) || refused.length > 0;
   const emailDescribedBy = [`${ids}-email-hint`, emailInvalid ? `${ids}-email-errors` : null].filter(Boolean).join(" ");
 
@@ -261,16 +263,7 @@ function WizardRun({ organizationSlug, onInviteAnother }: { organizationSlug: st
                   <p className="text-sm font-medium text-red-800">
                     {t("refusedSummary", { count: refused.length, total: lookup.addresses.length })}
                   </p>
-                  <ul className="space-y-2">
-                    {refused.map((a) => (
-                      <LookupLine
-                        key={a.email}
-                        address={a}
-                        organizationName={lookup.organizationName}
-                        usersPath={usersPath}
-                      />
-                    ))}
-                  </ul>
+                  {lookupLines(refused, lookup.organizationName)}
                 </div>
               )}
               {report && report.repeated.length > 0 && (
@@ -280,18 +273,10 @@ function WizardRun({ organizationSlug, onInviteAnother }: { organizationSlug: st
                   ))}
                 </ul>
               )}
-              {lookup && report && report.invitable.length > 0 && (
-                <ul className="space-y-2">
-                  {report.invitable.map((a) => (
-                    <LookupLine
-                      key={a.email}
-                      address={a}
-                      organizationName={lookup.organizationName}
-                      usersPath={usersPath}
-                    />
-                  ))}
-                </ul>
-              )}
+              {lookup &&
+                report &&
+                report.invitable.length > 0 &&
+                lookupLines(report.invitable, lookup.organizationName)}
             </div>
 
             {report?.needsConfirmation && (

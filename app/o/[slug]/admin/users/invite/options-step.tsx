@@ -13,6 +13,7 @@ import type { InvitationRun } from "@/lib/invitations/create";
 import { inviteOptionsIssues, PERSONAL_MESSAGE_MAX, type InviteOptions } from "@/lib/validations/invitation-rules";
 import type { PasswordDeliveryChoice } from "@/lib/validations/invitations";
 import { sendInviteAction } from "./actions";
+import { LanguageOptions } from "@/components/i18n/language-options";
 
 const optionFields = [
   "options.locale",
@@ -115,8 +116,7 @@ export function OptionsStep({
       <FormError message={sendError} />
       <Field label={t("language")} error={tv(optionErrors?.locale?.message)}>
         <Select {...register("options.locale")}>
-          <option value="en">{tc("english")}</option>
-          <option value="fr">{tc("french")}</option>
+          <LanguageOptions />
         </Select>
       </Field>
       <Field

@@ -3,9 +3,9 @@
 import { useTranslations } from "next-intl";
 import { useState, type ReactNode } from "react";
 import { FormError } from "@/components/forms/form-error";
-import { Button } from "@/components/ui/button";
-import { DialogClose, DialogContent } from "@/components/ui/dialog";
-import type { ActionResult } from "@/lib/action-result";
+import { failureMessage, type ActionResult } from "@/lib/action-result";
+import { Button } from "./button";
+import { DialogClose, DialogContent } from "./dialog";
 
 /**
  * The body of a confirmation dialog: what will happen, a cancel button and the confirm button,
@@ -16,6 +16,7 @@ export function ConfirmDialogContent<T>({
   description,
   children,
   confirmLabel,
+  pendingLabel,
   cancelLabel,
   danger,
   disabled,
@@ -26,6 +27,8 @@ export function ConfirmDialogContent<T>({
   description: string;
   children?: ReactNode;
   confirmLabel: string;
+  /** Shown on the confirm button while the action runs ("Removing…"); "Working…" by default. */
+  pendingLabel?: string;
   cancelLabel?: string;
   danger?: boolean;
   /** While what the dialog says is still loading. */
@@ -33,7 +36,6 @@ export function ConfirmDialogContent<T>({
   run: () => Promise<ActionResult<T>>;
   onDone: (data: T) => void;
 }) {
-  const t = useTranslations("users.actions");
   const tc = useTranslations("common");
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string>();
@@ -44,13 +46,7 @@ export function ConfirmDialogContent<T>({
     const result = await run();
     setPending(false);
     if (result.ok) onDone(result.data);
-    else
-      setError(
-        result.formError ??
-          Object.values(result.fieldErrors ?? {})
-            .flat()
-            .join(" "),
-      );
+    else setError(failureMessage(result));
   }
 
   return (
@@ -67,7 +63,7 @@ export function ConfirmDialogContent<T>({
           disabled={pending || disabled}
           aria-busy={pending || undefined}
         >
-          {pending ? t("working") : confirmLabel}
+          {pending ? (pendingLabel ?? tc("loading")) : confirmLabel}
         </Button>
       </div>
     </DialogContent>
