@@ -1,12 +1,10 @@
 "use client";
 
-import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useState } from "react";
-import { useForm } from "react-hook-form";
 import { FormError } from "@/components/forms/form-error";
-import { applyActionErrors, useValidationMessage } from "@/components/forms/use-action-errors";
+import { useActionForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
@@ -27,46 +25,40 @@ export function AccountPreferencesForm({
   timeZones: string[];
 }) {
   const t = useTranslations("account");
-  const tv = useValidationMessage();
   const router = useRouter();
-  const [formError, setFormError] = useState<string>();
   const [status, setStatus] = useState<"saved" | "unchanged">();
-  const { register, handleSubmit, reset, setError, formState } = useForm<AccountPreferencesInput>({
-    resolver: zodResolver(accountPreferencesSchema),
+  const { register, reset, onSubmit, formError, fieldError, isSubmitting } = useActionForm({
+    schema: accountPreferencesSchema,
     defaultValues: initial,
-  });
-  const { errors, isSubmitting } = formState;
-
-  const onSubmit = handleSubmit(async (values) => {
-    setFormError(undefined);
-    setStatus(undefined);
-    const result = await updateAccountPreferencesAction(values);
-    if (!result.ok) {
-      setFormError(applyActionErrors(result, setError, fields));
-      return;
-    }
-    reset(values);
-    setStatus(result.data.changed ? "saved" : "unchanged");
-    // The language and zone are read on the server for every render: show them now.
-    if (result.data.changed) router.refresh();
+    fields,
+    action: (values) => {
+      setStatus(undefined);
+      return updateAccountPreferencesAction(values);
+    },
+    onSuccess: ({ changed }, values) => {
+      reset(values);
+      setStatus(changed ? "saved" : "unchanged");
+      // The language and zone are read on the server for every render: show them now.
+      if (changed) router.refresh();
+    },
   });
 
   return (
     <form method="post" onSubmit={onSubmit} noValidate className="mt-4 space-y-4">
       <FormError message={formError} />
-      <Field label={t("name")} error={tv(errors.name?.message)}>
+      <Field label={t("name")} error={fieldError("name")}>
         <Input autoComplete="name" {...register("name")} />
       </Field>
       <Field label={t("email")} hint={t("emailHint")}>
         <Input value={email} readOnly type="email" className="bg-slate-50" />
       </Field>
-      <Field label={t("language")} error={tv(errors.locale?.message)}>
+      <Field label={t("language")} error={fieldError("locale")}>
         <Select className="max-w-md" {...register("locale")}>
           <option value="">{t("browserLanguage")}</option>
           <LanguageOptions />
         </Select>
       </Field>
-      <Field label={t("timeZone")} hint={t("timeZoneHint")} error={tv(errors.timeZone?.message)}>
+      <Field label={t("timeZone")} hint={t("timeZoneHint")} error={fieldError("timeZone")}>
         <Select className="max-w-md" {...register("timeZone")}>
           <option value="">{t("browserTimeZone")}</option>
           {timeZones.map((zone) => (

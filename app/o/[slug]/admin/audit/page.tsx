@@ -4,7 +4,7 @@ import Link from "next/link";
 import { getFormatter, getTimeZone, getTranslations } from "next-intl/server";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
-import { Input, Select } from "@/components/ui/input";
+import { FilterSelect, Input } from "@/components/ui/input";
 import { auditActions } from "@/lib/audit/actions";
 import { auditQueryString, parseAuditQuery } from "@/lib/audit/filters";
 import { listAuditActors, listAuditEvents } from "@/lib/audit/list";
@@ -53,24 +53,23 @@ export default async function AuditLogPage({ params, searchParams }: Props) {
         className="grid gap-4 rounded-lg bg-white p-4 shadow-sm ring-1 ring-slate-200 sm:grid-cols-2 lg:grid-cols-4"
       >
         <Field label={t("action")}>
-          <Select name="action" defaultValue={filters.action ?? ""}>
-            <option value="">{t("allActions")}</option>
-            {auditActions.map((action) => (
-              <option key={action} value={action}>
-                {t(actionLabelKey(action))}
-              </option>
-            ))}
-          </Select>
+          <FilterSelect
+            name="action"
+            value={filters.action}
+            any={t("allActions")}
+            options={auditActions.map((action) => ({ value: action, label: t(actionLabelKey(action)) }))}
+          />
         </Field>
         <Field label={t("actor")}>
-          <Select name="actor" defaultValue={filters.actorAccountId ?? ""}>
-            <option value="">{t("allActors")}</option>
-            {actors.map((a) => (
-              <option key={a.accountId} value={a.accountId}>
-                {a.name && a.email ? `${a.name} (${a.email})` : (a.name ?? a.email)}
-              </option>
-            ))}
-          </Select>
+          <FilterSelect
+            name="actor"
+            value={filters.actorAccountId}
+            any={t("allActors")}
+            options={actors.map((a) => ({
+              value: a.accountId,
+              label: a.name && a.email ? `${a.name} (${a.email})` : (a.name ?? a.email ?? a.accountId),
+            }))}
+          />
         </Field>
         <Field label={t("from")}>
           <Input type="date" name="from" defaultValue={filters.from ?? ""} />

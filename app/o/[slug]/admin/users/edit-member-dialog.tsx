@@ -1,16 +1,14 @@
 "use client";
 
-import { zodResolver } from "@hookform/resolvers/zod";
 import { useTranslations } from "next-intl";
-import { useState } from "react";
-import { useForm } from "react-hook-form";
 import { FormError } from "@/components/forms/form-error";
-import { applyActionErrors, useValidationMessage } from "@/components/forms/use-action-errors";
+import { useValidationMessage } from "@/components/forms/use-action-errors";
+import { useActionForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
 import { DialogClose, DialogContent } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
-import { memberRoles, memberTags, updateMemberSchema, type UpdateMemberInput } from "@/lib/validations/members";
+import { memberRoles, memberTags, updateMemberSchema } from "@/lib/validations/members";
 import { updateMemberAction } from "./actions";
 import type { MemberActionTarget } from "./row-actions";
 
@@ -28,9 +26,8 @@ export function EditMemberDialogContent({
   const t = useTranslations("users");
   const tc = useTranslations("common");
   const tv = useValidationMessage();
-  const [formError, setFormError] = useState<string>();
-  const { register, handleSubmit, setError, formState } = useForm<UpdateMemberInput>({
-    resolver: zodResolver(updateMemberSchema),
+  const { register, onSubmit, formError, fieldError, formState, isSubmitting } = useActionForm({
+    schema: updateMemberSchema,
     defaultValues: {
       membershipId: member.membershipId,
       role: member.role,
@@ -38,15 +35,11 @@ export function EditMemberDialogContent({
       accessExpiresAt: member.accessExpiresAt?.slice(0, 10) ?? "",
       tags: member.tags,
     },
+    fields,
+    action: (values) => updateMemberAction(organizationSlug, values),
+    onSuccess: onDone,
   });
-  const { errors, isSubmitting } = formState;
-
-  const onSubmit = handleSubmit(async (values) => {
-    setFormError(undefined);
-    const result = await updateMemberAction(organizationSlug, values);
-    if (result.ok) onDone();
-    else setFormError(applyActionErrors(result, setError, fields));
-  });
+  const { errors } = formState;
 
   return (
     <DialogContent title={t("actions.editTitle", { name: member.name })} description={member.email}>
@@ -90,7 +83,7 @@ export function EditMemberDialogContent({
         <Field
           label={t("actions.accessExpiry")}
           hint={t("actions.accessExpiryHint")}
-          error={tv(errors.accessExpiresAt?.message)}
+          error={fieldError("accessExpiresAt")}
         >
           <Input type="date" {...register("accessExpiresAt")} />
         </Field>
@@ -113,7 +106,7 @@ export function EditMemberDialogContent({
             <Button variant="secondary">{tc("cancel")}</Button>
           </DialogClose>
           <Button type="submit" disabled={isSubmitting} aria-busy={isSubmitting || undefined}>
-            {isSubmitting ? t("actions.working") : t("actions.saveChanges")}
+            {isSubmitting ? tc("loading") : t("actions.saveChanges")}
           </Button>
         </div>
       </form>

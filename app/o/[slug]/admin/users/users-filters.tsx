@@ -2,7 +2,8 @@ import { Search } from "lucide-react";
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import { Button } from "@/components/ui/button";
-import { Input, Select } from "@/components/ui/input";
+import { Field } from "@/components/ui/field";
+import { FilterSelect, Input } from "@/components/ui/input";
 import { memberListStatuses, memberRoles, memberTwoStepFilters, type MembersQuery } from "@/lib/validations/members";
 
 /** A plain GET form: the search and filters live in the URL, so a view can be shared or reloaded. */
@@ -25,50 +26,34 @@ export async function UsersFilters({
       className="flex flex-wrap items-end gap-3"
     >
       <div className="min-w-64 flex-1">
-        <label htmlFor="users-q" className="block text-sm font-medium text-slate-900">
-          {t("search")}
-        </label>
-        <Input id="users-q" name="q" type="search" defaultValue={query.q} maxLength={100} className="mt-1.5" />
+        <Field label={t("search")}>
+          <Input name="q" type="search" defaultValue={query.q} maxLength={100} />
+        </Field>
       </div>
-      <div>
-        <label htmlFor="users-role" className="block text-sm font-medium text-slate-900">
-          {t("role")}
-        </label>
-        <Select id="users-role" name="role" defaultValue={query.role ?? ""} className="mt-1.5">
-          <option value="">{t("anyRole")}</option>
-          {memberRoles.map((role) => (
-            <option key={role} value={role}>
-              {t(`roles.${role}`)}
-            </option>
-          ))}
-        </Select>
-      </div>
-      <div>
-        <label htmlFor="users-status" className="block text-sm font-medium text-slate-900">
-          {t("status")}
-        </label>
-        <Select id="users-status" name="status" defaultValue={query.status ?? ""} className="mt-1.5">
-          <option value="">{t("anyStatus")}</option>
-          {memberListStatuses.map((status) => (
-            <option key={status} value={status}>
-              {t(`statuses.${status}`)}
-            </option>
-          ))}
-        </Select>
-      </div>
-      <div>
-        <label htmlFor="users-two-step" className="block text-sm font-medium text-slate-900">
-          {t("twoStep")}
-        </label>
-        <Select id="users-two-step" name="twoStep" defaultValue={query.twoStep ?? ""} className="mt-1.5">
-          <option value="">{t("anyTwoStep")}</option>
-          {memberTwoStepFilters.map((state) => (
-            <option key={state} value={state}>
-              {t(`twoStepStates.${state}`)}
-            </option>
-          ))}
-        </Select>
-      </div>
+      <Field label={t("role")}>
+        <FilterSelect
+          name="role"
+          value={query.role}
+          any={t("anyRole")}
+          options={memberRoles.map((role) => ({ value: role, label: t(`roles.${role}`) }))}
+        />
+      </Field>
+      <Field label={t("status")}>
+        <FilterSelect
+          name="status"
+          value={query.status}
+          any={t("anyStatus")}
+          options={memberListStatuses.map((status) => ({ value: status, label: t(`statuses.${status}`) }))}
+        />
+      </Field>
+      <Field label={t("twoStep")}>
+        <FilterSelect
+          name="twoStep"
+          value={query.twoStep}
+          any={t("anyTwoStep")}
+          options={memberTwoStepFilters.map((state) => ({ value: state, label: t(`twoStepStates.${state}`) }))}
+        />
+      </Field>
       <Button type="submit" variant="secondary">
         <Search aria-hidden className="size-4" />
         {t("apply")}
