@@ -17,6 +17,29 @@ export async function UsersFilters({
   clearHref?: string;
 }) {
   const t = await getTranslations("users");
+  const filters = [
+    {
+      name: "role",
+      label: t("role"),
+      value: query.role,
+      any: t("anyRole"),
+      options: memberRoles.map((role) => ({ value: role, label: t(`roles.${role}`) })),
+    },
+    {
+      name: "status",
+      label: t("status"),
+      value: query.status,
+      any: t("anyStatus"),
+      options: memberListStatuses.map((status) => ({ value: status, label: t(`statuses.${status}`) })),
+    },
+    {
+      name: "twoStep",
+      label: t("twoStep"),
+      value: query.twoStep,
+      any: t("anyTwoStep"),
+      options: memberTwoStepFilters.map((state) => ({ value: state, label: t(`twoStepStates.${state}`) })),
+    },
+  ];
   return (
     <form
       role="search"
@@ -30,30 +53,11 @@ export async function UsersFilters({
           <Input name="q" type="search" defaultValue={query.q} maxLength={100} />
         </Field>
       </div>
-      <Field label={t("role")}>
-        <FilterSelect
-          name="role"
-          value={query.role}
-          any={t("anyRole")}
-          options={memberRoles.map((role) => ({ value: role, label: t(`roles.${role}`) }))}
-        />
-      </Field>
-      <Field label={t("status")}>
-        <FilterSelect
-          name="status"
-          value={query.status}
-          any={t("anyStatus")}
-          options={memberListStatuses.map((status) => ({ value: status, label: t(`statuses.${status}`) }))}
-        />
-      </Field>
-      <Field label={t("twoStep")}>
-        <FilterSelect
-          name="twoStep"
-          value={query.twoStep}
-          any={t("anyTwoStep")}
-          options={memberTwoStepFilters.map((state) => ({ value: state, label: t(`twoStepStates.${state}`) }))}
-        />
-      </Field>
+      {filters.map(({ label, ...filter }) => (
+        <Field key={filter.name} label={label}>
+          <FilterSelect {...filter} />
+        </Field>
+      ))}
       <Button type="submit" variant="secondary">
         <Search aria-hidden className="size-4" />
         {t("apply")}
