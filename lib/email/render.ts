@@ -119,6 +119,8 @@ export async function renderEmails(messages: EmailToRender[]): Promise<(Rendered
   const shapes = new Map<string, RenderedEmail>();
   const results: (RenderedEmail | Error)[] = [];
   for (const message of messages) {
+    // A batch renders in the app's process: between two messages, requests waiting get served.
+    if (results.length > 0) await new Promise<void>((resolve) => setImmediate(resolve));
     try {
       if (message.template !== "invitation") {
         results.push(await renderEmail(message));
