@@ -6,7 +6,6 @@ import { cn } from "./cn";
 
 export const Dialog = DialogPrimitive.Root;
 export const DialogClose = DialogPrimitive.Close;
-export const DialogTrigger = DialogPrimitive.Trigger;
 
 /** A modal with a title (its accessible name) and an optional description; Escape closes it. */
 export function DialogContent({
