@@ -1,4 +1,5 @@
 import "server-only";
+import { createHash } from "node:crypto";
 import {
   verifyAuthenticationResponse,
   verifyRegistrationResponse,
@@ -9,7 +10,7 @@ import {
 } from "@simplewebauthn/server";
 import { and, eq, isNotNull, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { twoStepFactors } from "@/db/schema";
+import { idempotencyRecords, twoStepFactors } from "@/db/schema";
 import type { RequestMeta } from "@/lib/auth/request-meta";
 import { DomainError, isUniqueViolation } from "@/lib/errors";
 import { logger } from "@/lib/logger";
@@ -123,6 +124,14 @@ export async function passkeyAuthenticationOptions(
   return { options, state: sealChallenge("passkey-authentication", accountId, options.challenge) };
 }
 
+const SPENT_CHALLENGE_SCOPE = "passkey-assertion";
+
+/** A challenge as the key of its spent record: the first 128 bits of its SHA-256, as a UUID. */
+function challengeKey(challenge: string): string {
+  const hex = createHash("sha256").update(challenge).digest("hex");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
 /**
  * For the sign-in: verifies a passkey assertion against its sealed state and the stored credential,
  * and advances its counter atomically (a concurrent use of the same assertion loses). Returns the
@@ -182,17 +191,28 @@ export async function verifyPasskeyAuthentication(
     logger.info("passkey sign-in refused", { reason: error instanceof Error ? error.message : "unknown" });
     return null;
   }
-  const [used] = await db
-    .update(twoStepFactors)
-    .set({ signCount: newCounter, lastUsedAt: sql`now()` })
-    .where(
-      and(
-        eq(twoStepFactors.id, factor.id),
-        eq(twoStepFactors.signCount, previousCount),
-        // Authenticators that keep no counter (always 0) are still caught using one assertion twice at once.
-        sql`${twoStepFactors.lastUsedAt}::text is not distinct from ${factor.lastUsed}`,
-      ),
-    )
-    .returning({ id: twoStepFactors.id });
+  const used = await db.transaction(async (tx) => {
+    // The challenge is spent with its first verified assertion, in the same transaction as the
+    // counter: an authenticator that keeps no counter (always 0) cannot have the same assertion
+    // accepted again, at once or after the first use committed. The record outlives the state.
+    const [spent] = await tx
+      .insert(idempotencyRecords)
+      .values({ scope: SPENT_CHALLENGE_SCOPE, key: challengeKey(state.challenge), requestHash: factor.id })
+      .onConflictDoNothing()
+      .returning({ key: idempotencyRecords.key });
+    if (!spent) return null;
+    const [row] = await tx
+      .update(twoStepFactors)
+      .set({ signCount: newCounter, lastUsedAt: sql`now()` })
+      .where(
+        and(
+          eq(twoStepFactors.id, factor.id),
+          eq(twoStepFactors.signCount, previousCount),
+          sql`${twoStepFactors.lastUsedAt}::text is not distinct from ${factor.lastUsed}`,
+        ),
+      )
+      .returning({ id: twoStepFactors.id });
+    return row ?? null;
+  });
   return used ? { accountId: factor.accountId, factorId: factor.id } : null;
 }

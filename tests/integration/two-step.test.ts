@@ -426,5 +426,10 @@ describe.runIf(usingPostgres)("one code sent many times at once (PostgreSQL)", (
     const response = authenticator.authenticate(options, relyingParty().origin);
     const results = await Promise.all(Array.from({ length: 10 }, () => verifyPasskeyAuthentication(response, state)));
     expect(results.filter((r) => r !== null)).toHaveLength(1);
+    // Nor once the first use has committed; a fresh challenge signed by the same authenticator passes.
+    expect(await verifyPasskeyAuthentication(response, state)).toBeNull();
+    const fresh = await passkeyAuthenticationOptions(account.id);
+    const again = authenticator.authenticate(fresh.options, relyingParty().origin);
+    expect(await verifyPasskeyAuthentication(again, fresh.state)).toMatchObject({ accountId: account.id });
   });
 });
