@@ -5,13 +5,14 @@ import { createTestInvitation, replaceInvitationKey } from "../support/invitatio
 import {
   DEFAULT_PASSWORD,
   expect,
+  inviteNewAccount,
   expectAccessible,
   screenshot,
   seedOrganization,
   signIn,
   test,
 } from "./support/fixtures";
-import { lastEmailTo } from "./support/stand-in-emails";
+import { invitationLinkIn, lastEmailTo } from "./support/stand-in-emails";
 
 const NEW_PASSWORD = "copper lantern over the quiet harbour";
 const linkOf = (id: string, key: string) => `/invite/${id}?key=${encodeURIComponent(key)}`;
@@ -37,19 +38,11 @@ test("a new account, from the invitation email's link: GET and HEAD first change
   const admin = await browser.newContext();
   const adminPage = await admin.newPage();
   await signIn(adminPage, owner.email);
-  await adminPage.goto(`/o/${org.slug}/admin/users`);
-  await adminPage.getByRole("button", { name: "Add Administrator" }).first().click();
-  await adminPage.getByRole("textbox", { name: "Email" }).fill(inviteeEmail);
-  await adminPage.keyboard.press("Enter");
-  await expect(adminPage.getByText(/^No account exists for this address/)).toBeVisible();
-  await adminPage.getByRole("button", { name: "Next" }).click();
-  await expect(adminPage.getByRole("heading", { name: "Options" })).toBeVisible();
-  await adminPage.getByRole("button", { name: "Send Invite" }).click();
-  await expect(adminPage.getByRole("heading", { name: "Invitation sent" })).toBeVisible();
+  await inviteNewAccount(adminPage, org.slug, inviteeEmail);
   await admin.close();
 
   const email = await lastEmailTo(page.request, inviteeEmail);
-  const link = new URL(/https?:\/\/[^\s\]]+\/invite\/[^\s\])>]+/.exec(email.text ?? "")![0]);
+  const link = new URL(invitationLinkIn(email));
   const temporaryPassword = /^Temporary password: (\S+)$/m.exec(email.text ?? "")![1]!;
   const [invitation] = await db.select().from(invitations).where(eq(invitations.emailNormalized, inviteeEmail));
   const [account] = await db.select().from(accounts).where(eq(accounts.id, invitation!.accountId));

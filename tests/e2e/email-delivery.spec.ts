@@ -1,9 +1,16 @@
 import { eq, inArray } from "drizzle-orm";
-import type { Page } from "@playwright/test";
 import type { Database } from "@/db/client";
 import { emailOutbox, invitations, organizationSettings } from "@/db/schema";
 import type { StoredEmail } from "../support/resend-stand-in";
-import { expect, expectAccessible, screenshot, seedOrganization, signIn, test } from "./support/fixtures";
+import {
+  expect,
+  expectAccessible,
+  inviteNewAccount,
+  screenshot,
+  seedOrganization,
+  signIn,
+  test,
+} from "./support/fixtures";
 
 const standIn = process.env.E2E_RESEND_URL!;
 
@@ -36,20 +43,6 @@ async function failNextSend(db: Database, retryAfterSeconds: number) {
     }),
   });
   expect(response.ok).toBe(true);
-}
-
-async function inviteNewAccount(page: Page, slug: string, email: string, message: string) {
-  await page.goto(`/o/${slug}/admin/users/invite`);
-  await page.getByRole("textbox", { name: "Email" }).fill(email);
-  await page.getByRole("textbox", { name: "Email" }).press("Enter");
-  await expect(
-    page.getByText("No account exists for this address. An account will be created with a temporary password."),
-  ).toBeVisible();
-  await page.getByRole("button", { name: "Next" }).click();
-  await expect(page.getByRole("heading", { name: "Options" })).toBeVisible();
-  await page.getByRole("textbox", { name: "Personal message" }).fill(message);
-  await page.getByRole("button", { name: "Send Invite" }).click();
-  await expect(page.getByRole("heading", { name: "Invitation sent" })).toBeVisible();
 }
 
 test("with the provider failing, the Users page shows Retrying, then Sent, and one email arrives", async ({

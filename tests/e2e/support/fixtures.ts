@@ -64,6 +64,23 @@ export async function signIn(page: Page, email: string, password = DEFAULT_PASSW
   await page.waitForURL((url) => !url.pathname.startsWith("/sign-in"));
 }
 
+/**
+ * From the Users page through the wizard for an address with no account: Add Administrator, the
+ * lookup, Next, an optional personal message, Send Invite, until "Invitation sent".
+ */
+export async function inviteNewAccount(page: Page, slug: string, email: string, message?: string) {
+  await page.goto(`/o/${slug}/admin/users`);
+  await page.getByRole("button", { name: "Add Administrator" }).first().click();
+  await page.getByRole("textbox", { name: "Email" }).fill(email);
+  await page.getByRole("textbox", { name: "Email" }).press("Enter");
+  await expect(page.getByText(/^No account exists for this address/)).toBeVisible();
+  await page.getByRole("button", { name: "Next" }).click();
+  await expect(page.getByRole("heading", { name: "Options" })).toBeVisible();
+  if (message !== undefined) await page.getByRole("textbox", { name: "Personal message" }).fill(message);
+  await page.getByRole("button", { name: "Send Invite" }).click();
+  await expect(page.getByRole("heading", { name: "Invitation sent" })).toBeVisible();
+}
+
 /** Saves a full-page screenshot under test-results/screenshots/ for people to look at. */
 export async function screenshot(page: Page, name: string) {
   const dir = path.join(process.cwd(), "test-results", "screenshots");

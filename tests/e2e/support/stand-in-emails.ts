@@ -13,3 +13,10 @@ export async function lastEmailTo(request: APIRequestContext, address: string): 
     .toBe(true);
   return found!;
 }
+
+/** The invitation link (with its key) in an email's plain-text part. */
+export function invitationLinkIn(email: StoredEmail): string {
+  const link = /https?:\/\/[^\s\]]+\/invite\/[^\s\])>]+/.exec(email.text ?? "")?.[0];
+  if (!link) throw new Error(`no invitation link in the email to ${email.to.join(", ")}`);
+  return link;
+}
