@@ -3,7 +3,13 @@ import { sql, type SQL } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import type { Executor } from "@/db/client";
 import { rowsOf } from "@/db/rows";
-import { idempotencyRecords, organizationSlugRedirects, rateLimits, spentPasswordSheets } from "@/db/schema";
+import {
+  idempotencyRecords,
+  organizationSlugRedirects,
+  rateLimits,
+  spentChallenges,
+  spentPasswordSheets,
+} from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
 
 /**
@@ -21,6 +27,7 @@ export type PrunedRows = {
   rateLimits: number;
   idempotencyRecords: number;
   spentPasswordSheets: number;
+  spentChallenges: number;
   slugRedirects: number;
   expiredInvitations: number;
 };
@@ -71,8 +78,8 @@ async function expireInvitations(db: Executor, limit: number): Promise<number> {
 /**
  * Deletes up to `limit` rows per table of bookkeeping that holds personal data or has served its
  * purpose: rate-limit counters past their window, Send Invite replay records older than
- * `IDEMPOTENCY_RETENTION_SECONDS`, spent password-sheet tokens past their expiry (an expired token
- * is refused anyway), organizations' former URL names past their redirect's expiry (30 days after
+ * `IDEMPOTENCY_RETENTION_SECONDS`, spent password-sheet tokens and passkey challenges past their
+ * expiry (an expired token or challenge is refused anyway), organizations' former URL names past their redirect's expiry (30 days after
  * the change). Also marks lapsed invitations `expired` (see `expireInvitations`). Time is the
  * database's, as the rows' writers use it.
  */
@@ -91,6 +98,7 @@ export async function pruneExpiredRows(db: Executor, limit = PRUNE_BATCH_SIZE): 
       sql`${spentPasswordSheets.expiresAt} < now()`,
       limit,
     ),
+    spentChallenges: await pruneBatch(db, spentChallenges, sql`${spentChallenges.expiresAt} < now()`, limit),
     slugRedirects: await pruneBatch(
       db,
       organizationSlugRedirects,

@@ -48,3 +48,12 @@ export const spentPasswordSheets = pgTable("spent_password_sheets", {
   nonce: uuid("nonce").primaryKey(),
   expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
 });
+
+/**
+ * Passkey sign-in challenges already answered (by the SHA-256 of the challenge), until their
+ * sealed state would have expired anyway: one assertion is accepted once.
+ */
+export const spentChallenges = pgTable("spent_challenges", {
+  challengeHash: uuid("challenge_hash").primaryKey(),
+  expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+});

@@ -628,6 +628,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions): OutboxWorker {
           rateLimits: pruned.rateLimits,
           idempotencyRecords: pruned.idempotencyRecords,
           spentSheets: pruned.spentPasswordSheets,
+          spentChallenges: pruned.spentChallenges,
           slugRedirects: pruned.slugRedirects,
           invitationsExpired: pruned.expiredInvitations,
         });

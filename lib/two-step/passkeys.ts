@@ -10,7 +10,7 @@ import {
 } from "@simplewebauthn/server";
 import { and, eq, isNotNull, sql } from "drizzle-orm";
 import { getDb } from "@/db/client";
-import { idempotencyRecords, twoStepFactors } from "@/db/schema";
+import { spentChallenges, twoStepFactors } from "@/db/schema";
 import type { RequestMeta } from "@/lib/auth/request-meta";
 import { DomainError, isUniqueViolation } from "@/lib/errors";
 import { logger } from "@/lib/logger";
@@ -124,10 +124,8 @@ export async function passkeyAuthenticationOptions(
   return { options, state: sealChallenge("passkey-authentication", accountId, options.challenge) };
 }
 
-const SPENT_CHALLENGE_SCOPE = "passkey-assertion";
-
 /** A challenge as the key of its spent record: the first 128 bits of its SHA-256, as a UUID. */
-function challengeKey(challenge: string): string {
+function challengeHash(challenge: string): string {
   const hex = createHash("sha256").update(challenge).digest("hex");
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
@@ -194,12 +192,13 @@ export async function verifyPasskeyAuthentication(
   const used = await db.transaction(async (tx) => {
     // The challenge is spent with its first verified assertion, in the same transaction as the
     // counter: an authenticator that keeps no counter (always 0) cannot have the same assertion
-    // accepted again, at once or after the first use committed. The record outlives the state.
+    // accepted again, at once or after the first use committed. The record lives as long as the
+    // challenge's sealed state could.
     const [spent] = await tx
-      .insert(idempotencyRecords)
-      .values({ scope: SPENT_CHALLENGE_SCOPE, key: challengeKey(state.challenge), requestHash: factor.id })
+      .insert(spentChallenges)
+      .values({ challengeHash: challengeHash(state.challenge), expiresAt: new Date(state.expiresAt) })
       .onConflictDoNothing()
-      .returning({ key: idempotencyRecords.key });
+      .returning({ challengeHash: spentChallenges.challengeHash });
     if (!spent) return null;
     const [row] = await tx
       .update(twoStepFactors)

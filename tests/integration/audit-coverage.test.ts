@@ -19,6 +19,7 @@ const BOOKKEEPING_TABLES: Record<string, string> = {
   emailOutbox: "email delivery; the change that sends an email is audited itself",
   emailRateBuckets: "the provider's request rate, shared by the delivery workers",
   spentPasswordSheets: "single-use marks of downloaded password sheets",
+  spentChallenges: "single-use marks of answered passkey challenges",
 };
 
 /** Exported functions that change other state without an audit event, and why. */

@@ -8,6 +8,7 @@ import {
   invitations,
   organizationSlugRedirects,
   rateLimits,
+  spentChallenges,
   spentPasswordSheets,
 } from "@/db/schema";
 import type { EmailTransport } from "@/lib/email/transport";
@@ -47,21 +48,32 @@ beforeEach(async () => {
   await db.delete(rateLimits);
   await db.delete(idempotencyRecords);
   await db.delete(spentPasswordSheets);
+  await db.delete(spentChallenges);
   clock = new Date();
 });
 afterEach(() => {
   vi.restoreAllMocks();
 });
 
-type Seeded = { rateLimit: string; record: string; sheet: string };
+type Seeded = { rateLimit: string; record: string; sheet: string; challenge: string };
 
 /** An expired and a live row in each pruned table, each a few minutes from its limit. */
 async function seed(label: string): Promise<{ expired: Seeded; live: Seeded }> {
   const db = t.db();
   const at = Date.now();
   const ago = (ms: number) => new Date(at - ms);
-  const expired = { rateLimit: `sign-in:gone-${label}@example.com`, record: randomUUID(), sheet: randomUUID() };
-  const live = { rateLimit: `sign-in:kept-${label}@example.com`, record: randomUUID(), sheet: randomUUID() };
+  const expired = {
+    rateLimit: `sign-in:gone-${label}@example.com`,
+    record: randomUUID(),
+    sheet: randomUUID(),
+    challenge: randomUUID(),
+  };
+  const live = {
+    rateLimit: `sign-in:kept-${label}@example.com`,
+    record: randomUUID(),
+    sheet: randomUUID(),
+    challenge: randomUUID(),
+  };
   await db.insert(rateLimits).values([
     { key: expired.rateLimit, windowStartedAt: ago(20 * MINUTE), hits: 5, expiresAt: ago(5 * MINUTE) },
     { key: live.rateLimit, windowStartedAt: ago(5 * MINUTE), hits: 5, expiresAt: ago(-10 * MINUTE) },
@@ -76,16 +88,28 @@ async function seed(label: string): Promise<{ expired: Seeded; live: Seeded }> {
     { nonce: expired.sheet, expiresAt: ago(MINUTE) },
     { nonce: live.sheet, expiresAt: ago(-9 * MINUTE) },
   ]);
+  await db.insert(spentChallenges).values([
+    { challengeHash: expired.challenge, expiresAt: ago(MINUTE) },
+    { challengeHash: live.challenge, expiresAt: ago(-4 * MINUTE) },
+  ]);
   return { expired, live };
 }
 
-async function remaining(): Promise<{ rateLimits: string[]; records: string[]; sheets: string[] }> {
+async function remaining(): Promise<{
+  rateLimits: string[];
+  records: string[];
+  sheets: string[];
+  challenges: string[];
+}> {
   const db = t.db();
   return {
     rateLimits: (await db.select({ key: rateLimits.key }).from(rateLimits)).map((r) => r.key).sort(),
     records: (await db.select({ key: idempotencyRecords.key }).from(idempotencyRecords)).map((r) => r.key).sort(),
     sheets: (await db.select({ nonce: spentPasswordSheets.nonce }).from(spentPasswordSheets))
       .map((r) => r.nonce)
+      .sort(),
+    challenges: (await db.select({ hash: spentChallenges.challengeHash }).from(spentChallenges))
+      .map((r) => r.hash)
       .sort(),
   };
 }
@@ -94,10 +118,11 @@ const only = (...rows: Seeded[]) => ({
   rateLimits: rows.map((r) => r.rateLimit).sort(),
   records: rows.map((r) => r.record).sort(),
   sheets: rows.map((r) => r.sheet).sort(),
+  challenges: rows.map((r) => r.challenge).sort(),
 });
 
 describe("retention of bookkeeping rows", () => {
-  it("removes rate-limit counters, replay records and spent password sheets past their time in one tick, and keeps the live ones", async () => {
+  it("removes rate-limit counters, replay records, spent password sheets and passkey challenges past their time in one tick, and keeps the live ones", async () => {
     const { expired, live } = await seed("one");
     expect(await remaining()).toEqual(only(expired, live));
     await worker().tick();

@@ -156,6 +156,7 @@ export async function countRows(db: Database): Promise<Record<string, number>> {
     "audit_events",
     "idempotency_records",
     "spent_password_sheets",
+    "spent_challenges",
   ];
   const out: Record<string, number> = {};
   for (const table of tables) {
