@@ -3,11 +3,11 @@ import { spawn, type ChildProcess } from "node:child_process";
 export type RunningServer = { url: string; process: ChildProcess; stop: () => Promise<void>; output: () => string };
 
 /**
- * The production server as `npm start` runs it (lib/server/server.mjs, which gives the app each
+ * The production server as `npm start` runs it (server.mjs, which gives the app each
  * request's TCP peer) on a port with the given environment; resolves once /api/health answers.
  */
 export async function startServer(port: number, env: Record<string, string>): Promise<RunningServer> {
-  const child = spawn(process.execPath, ["lib/server/server.mjs", "-p", String(port)], {
+  const child = spawn(process.execPath, ["server.mjs", "-p", String(port)], {
     env: { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

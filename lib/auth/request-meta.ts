@@ -42,7 +42,7 @@ export function normalizeAddress(value: string | null | undefined): string | nul
 
 /**
  * The client's address, by the rule of TRUSTED_PROXY_HOPS (`hops`):
- * - 0: the TCP peer's address, stamped by lib/server/server.mjs in PEER_HEADER. X-Forwarded-For,
+ * - 0: the TCP peer's address, stamped by server.mjs in PEER_HEADER. X-Forwarded-For,
  *   X-Real-IP and Forwarded are the client's own word and are never read.
  * - N ≥ 1: the N-th entry from the right of X-Forwarded-For, the address that the outermost of
  *   the N trusted proxies saw (each proxy appends the address it received the request from).
@@ -50,7 +50,7 @@ export function normalizeAddress(value: string | null | undefined): string | nul
  *   left-most entry is taken, the farthest address any proxy recorded; with none, the peer.
  *   An entry at the chosen position that is not an IP address gives null, never a neighbour
  *   (those to its left are the client's to write).
- * Without PEER_HEADER (a server not started through lib/server/server.mjs): in production the
+ * Without PEER_HEADER (a server not started through server.mjs): in production the
  * address is unknown (null); elsewhere, for plain `next dev`, the right-most X-Forwarded-For
  * entry stands for the peer, since Next.js fills that header with the socket's address when the
  * request has none — a client can choose it there.
@@ -75,7 +75,7 @@ export async function getRequestMeta(): Promise<RequestMeta> {
   const h = await headers();
   if (env.isProduction && h.get(PEER_HEADER) === null && !warnedUnstamped) {
     warnedUnstamped = true;
-    logger.warn("client addresses are unknown: start the server with npm start (lib/server/server.mjs)");
+    logger.warn("client addresses are unknown: start the server with npm start (server.mjs)");
   }
   return {
     ip: clientAddress(h, { hops: env.TRUSTED_PROXY_HOPS, production: env.isProduction }),

@@ -1,4 +1,4 @@
-// Plain JavaScript: the server entry (server.mjs) runs under Node without a TypeScript loader.
+// Plain JavaScript: the server entry (server.mjs at the root) runs under Node without a TypeScript loader.
 
 /**
  * The request header that carries the TCP peer's address from the server entry to the app.

@@ -1,16 +1,17 @@
 // The production server (`npm start`): Next.js's request handler inside a plain Node HTTP server,
-// so that each request carries the TCP peer's address (peer-header.mjs), which Next.js does not
-// expose to the app. It does what `next start` does for this app: port from -p or PORT (default
-// 3000), -H hostname (default: every interface), --keepAliveTimeout, instrumentation.ts through
-// Next.js's own start-up, graceful shutdown on SIGTERM and SIGINT. Started with `exec`, the
-// process a supervisor stops is this one. `next dev` stays as it is (see lib/auth/request-meta.ts).
+// so that each request carries the TCP peer's address (lib/server/peer-header.mjs), which Next.js
+// does not expose to the app. It does what `next start` does for this app: port from -p or PORT
+// (default 3000), -H hostname (default: every interface), --keepAliveTimeout, instrumentation.ts
+// through Next.js's own start-up, graceful shutdown on SIGTERM and SIGINT. Started with `exec`,
+// the process a supervisor stops is this one. `next dev` stays as it is (see
+// lib/auth/request-meta.ts).
 //
-//   node lib/server/server.mjs [-p PORT] [-H HOSTNAME] [--keepAliveTimeout MS]
+//   node server.mjs [-p PORT] [-H HOSTNAME] [--keepAliveTimeout MS]
 //
 // Plain JavaScript so that production needs no TypeScript loader.
 import http from "node:http";
 import { parseArgs } from "node:util";
-import { peerStampingListener } from "./peer-header.mjs";
+import { peerStampingListener } from "./lib/server/peer-header.mjs";
 
 const { values: args } = parseArgs({
   options: {
@@ -29,12 +30,11 @@ function positiveInteger(name, value) {
   return n;
 }
 
-/* eslint-disable no-restricted-syntax -- the process entry: it runs before Next.js and lib/env.ts
-   are loaded, and reads only what `next start` itself reads (PORT) and what Next.js requires set
-   before it is imported (NODE_ENV). */
+// The process entry, like the other files at the root: it runs before Next.js and lib/env.ts are
+// loaded, and reads only what `next start` itself reads (PORT) and what Next.js requires set
+// before it is imported (NODE_ENV).
 process.env.NODE_ENV ||= "production";
 const port = positiveInteger("port", args.port ?? process.env.PORT ?? "3000");
-/* eslint-enable no-restricted-syntax */
 const hostname = args.hostname;
 const keepAliveTimeout =
   args.keepAliveTimeout === undefined ? undefined : positiveInteger("keepAliveTimeout", args.keepAliveTimeout);
@@ -74,11 +74,10 @@ server.on("error", (error) => {
 });
 
 server.listen(port, hostname, async () => {
-  /* eslint-disable no-restricted-syntax -- Next.js reads these, as `next start` sets them: the
-     origin is where a server action's redirect is rendered from. */
+  // Next.js reads these, as `next start` sets them: the origin is where a server action's redirect
+  // is rendered from.
   process.env.PORT = String(port);
   process.env.__NEXT_PRIVATE_ORIGIN = origin;
-  /* eslint-enable no-restricted-syntax */
   try {
     await app.prepare();
   } catch (error) {
