@@ -6,6 +6,7 @@ import { recordAudit } from "@/lib/audit/record";
 import { DomainError } from "@/lib/errors";
 import { normalizeEmail } from "@/lib/security/email";
 import {
+  clientKey,
   countAttempt,
   giveBackAttempt,
   minutesUntil,
@@ -29,8 +30,8 @@ export const SIGN_IN_LIMITS = {
 } satisfies Record<string, RateLimitRule>;
 
 export const signInRateLimitKeys = {
-  ip: (ip: string | null) => `signin:ip:${ip ?? "unknown"}`,
-  addressAndIp: (email: string, ip: string | null) => `signin:address-ip:${normalizeEmail(email)}|${ip ?? "unknown"}`,
+  ip: (ip: string | null) => `signin:ip:${clientKey(ip)}`,
+  addressAndIp: (email: string, ip: string | null) => `signin:address-ip:${normalizeEmail(email)}|${clientKey(ip)}`,
   address: (email: string) => `signin:address:${normalizeEmail(email)}`,
 };
 

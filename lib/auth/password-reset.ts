@@ -11,7 +11,7 @@ import { DomainError } from "@/lib/errors";
 import type { AppLocale } from "@/lib/i18n/config";
 import { logger } from "@/lib/logger";
 import { normalizeEmail } from "@/lib/security/email";
-import { countAttempt, giveBackAttempt, minutesUntil, type RateLimitRule } from "@/lib/security/rate-limit";
+import { clientKey, countAttempt, giveBackAttempt, minutesUntil, type RateLimitRule } from "@/lib/security/rate-limit";
 import { generateKey, hashKey, keyMatches } from "@/lib/security/tokens";
 import type { ForgotPasswordInput, ResetPasswordInput } from "@/lib/validations/password";
 import { minimumPasswordLengthFor } from "./password-policy";
@@ -34,12 +34,12 @@ export const PASSWORD_RESET_LIMITS = {
 } satisfies Record<string, RateLimitRule>;
 
 const passwordResetRateLimitKeys = {
-  requestIp: (ip: string | null) => `reset:request:ip:${ip ?? "unknown"}`,
+  requestIp: (ip: string | null) => `reset:request:ip:${clientKey(ip)}`,
   requestAddressAndIp: (email: string, ip: string | null) =>
-    `reset:request:address-ip:${normalizeEmail(email)}|${ip ?? "unknown"}`,
+    `reset:request:address-ip:${normalizeEmail(email)}|${clientKey(ip)}`,
   requestAddress: (email: string) => `reset:request:address:${normalizeEmail(email)}`,
-  attemptsIp: (ip: string | null) => `reset:attempts:ip:${ip ?? "unknown"}`,
-  attemptsReset: (resetId: string) => `reset:attempts:${resetId}`,
+  attemptsIp: (ip: string | null) => `reset:attempts:ip:${clientKey(ip)}`,
+  attemptsReset: (resetId: string) => `reset:attempts:${resetId.toLowerCase()}`,
 };
 
 type ResetRequested = { id: string; name: string; email: string; locale: AppLocale | null };

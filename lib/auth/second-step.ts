@@ -8,6 +8,7 @@ import { openSecret, sealSecret } from "@/lib/email/secret-box";
 import { env } from "@/lib/env";
 import { DomainError } from "@/lib/errors";
 import {
+  clientKey,
   countAttempt,
   giveBackAttempt,
   minutesUntil,
@@ -44,12 +45,12 @@ const PASSKEY_SIGN_IN_LIMITS = {
 const SPENT_RULE: RateLimitRule = { limit: 1, windowSeconds: (2 * SECOND_STEP_LIFETIME_MS) / 1000 };
 
 const secondStepRateLimitKeys = {
-  ip: (ip: string | null) => `two-step:ip:${ip ?? "unknown"}`,
-  accountAndIp: (accountId: string, ip: string | null) => `two-step:account-ip:${accountId}|${ip ?? "unknown"}`,
+  ip: (ip: string | null) => `two-step:ip:${clientKey(ip)}`,
+  accountAndIp: (accountId: string, ip: string | null) => `two-step:account-ip:${accountId}|${clientKey(ip)}`,
   account: (accountId: string) => `two-step:account:${accountId}`,
   spent: (nonce: string) => `two-step:spent:${nonce}`,
   challenge: (challenge: string) => `passkey:challenge:${challenge}`,
-  passkeyIp: (ip: string | null) => `passkey-signin:ip:${ip ?? "unknown"}`,
+  passkeyIp: (ip: string | null) => `passkey-signin:ip:${clientKey(ip)}`,
 };
 
 /** What a sealed second-step state holds. */

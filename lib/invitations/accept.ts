@@ -22,6 +22,7 @@ import type { EmailMessage } from "@/lib/email/types";
 import { DomainError, forbidden } from "@/lib/errors";
 import { logger } from "@/lib/logger";
 import {
+  clientKey,
   countAttempt,
   giveBackAttempt,
   minutesUntil,
@@ -136,8 +137,8 @@ const wrongKey = () => new DomainError("invite.wrongKey", { status: 404 });
 const isUuid = (value: string) => z.uuid().safeParse(value).success;
 
 const attemptChecks = (invitationId: string, meta: RequestMeta): RateLimitCheck[] => [
-  [`invite:attempts:ip:${meta.ip ?? "unknown"}`, INVITATION_ATTEMPT_LIMITS.perIp],
-  [`invite:attempts:${invitationId}`, INVITATION_ATTEMPT_LIMITS.perInvitation],
+  [`invite:attempts:ip:${clientKey(meta.ip)}`, INVITATION_ATTEMPT_LIMITS.perIp],
+  [`invite:attempts:${invitationId.toLowerCase()}`, INVITATION_ATTEMPT_LIMITS.perInvitation],
 ];
 
 /** Minutes to wait when this invitation or this address has used up its attempts, else null. For display. */

@@ -9,7 +9,7 @@ import { DomainError } from "@/lib/errors";
 import type { AppLocale } from "@/lib/i18n/config";
 import { emailDomain, normalizeEmail } from "@/lib/security/email";
 import { type Permission, rolesWithPermission } from "@/lib/permissions";
-import { minutesUntil, rateLimitHitSql, rateLimitState, type RateLimitRule } from "@/lib/security/rate-limit";
+import { countedState, minutesUntil, rateLimitHitSql, type RateLimitRule } from "@/lib/security/rate-limit";
 import type { SettingsSnapshot } from "@/lib/settings/read";
 import { isWellFormedAddress, splitAddresses, type LookupInviteeInput } from "@/lib/validations/invitations";
 
@@ -41,9 +41,10 @@ export type ResolvedAddress = AddressLookup & {
   staleMembershipId: string | null;
 };
 
-// Lookups tell whether an address has an account, so they are counted like sign-in attempts:
-// per administrator in each organization, and per account across all its organizations, so that
-// administering (or creating) more organizations does not multiply the allowance.
+// Lookups tell whether an address has an account, so they are counted like sign-in attempts, one
+// per address looked up (a lookup of 20 addresses counts 20): per administrator in each
+// organization, and per account across all its organizations, so that administering (or
+// creating) more organizations does not multiply the allowance.
 export const LOOKUP_LIMIT = { limit: 120, windowSeconds: 10 * 60 };
 export const LOOKUP_ACCOUNT_LIMIT = { limit: 240, windowSeconds: 10 * 60 };
 
@@ -215,8 +216,8 @@ const PERMISSION = "invitations:manage" satisfies Permission;
 
 /** Throws the rate-limited error `code` when a counter read back after counting is over its rule. */
 function refuseOverLimit(hits: number, windowStartedAt: Date, rule: RateLimitRule, code: string, now: number): void {
-  const state = rateLimitState(hits, windowStartedAt, rule, now);
-  if (state.hits > rule.limit)
+  const state = countedState(hits, windowStartedAt, rule, now);
+  if (!state.allowed)
     throw new DomainError(code, { status: 429, params: { minutes: minutesUntil(state.retryAfterSeconds) } });
 }
 
@@ -228,7 +229,7 @@ function refuseOverLimit(hits: number, windowStartedAt: Date, rule: RateLimitRul
  * active member.
  *
  * One statement, so one round trip: it re-reads the actor's membership (a read needs no row
- * lock), counts the lookup against LOOKUP_LIMIT only if that membership still grants the
+ * lock), counts the lookup's addresses against LOOKUP_LIMIT only if that membership still grants the
  * permission, then against LOOKUP_ACCOUNT_LIMIT only if the first count is within its limit, and
  * reads the settings, accounts, memberships and pending invitations only if both counts are
  * within their limits, all in one snapshot. The verdicts are the send's (`classifyAddresses`).
@@ -240,6 +241,7 @@ export async function lookupInvitee(actor: Actor, input: LookupInviteeInput): Pr
   // The domain filter needs the settings, read by the same statement: query every well-formed
   // address; the classification ignores the rows of the others.
   const normalized = candidateAddresses(addresses);
+  const cost = Math.max(1, normalized.length);
   const now = Date.now();
   const nowSql = sql`${new Date(now).toISOString()}::timestamptz`;
   const roles = rolesWithPermission(PERMISSION);
@@ -259,6 +261,7 @@ export async function lookupInvitee(actor: Actor, input: LookupInviteeInput): Pr
           where actor.status = 'active'
             and (actor.access_expires_at is null or actor.access_expires_at > ${nowSql})
             and ${anyOf(sql`actor.role::text`, roles)})`,
+        cost,
       )}
     ),
     account_hit as (
@@ -266,6 +269,7 @@ export async function lookupInvitee(actor: Actor, input: LookupInviteeInput): Pr
         lookupRateLimitKeys.account(actor.accountId),
         LOOKUP_ACCOUNT_LIMIT,
         sql`exists (select 1 from hit where hit.hits <= ${LOOKUP_LIMIT.limit})`,
+        cost,
       )}
     ),
     open as (select 1 from account_hit where account_hit.hits <= ${LOOKUP_ACCOUNT_LIMIT.limit}),

@@ -7,7 +7,7 @@ import type { CurrentAccount } from "@/lib/auth/current";
 import type { RequestMeta } from "@/lib/auth/request-meta";
 import { env } from "@/lib/env";
 import { DomainError, forbidden } from "@/lib/errors";
-import { rateLimitHitSql, rateLimitState, type RateLimitRule } from "@/lib/security/rate-limit";
+import { countedState, rateLimitHitSql, type RateLimitRule } from "@/lib/security/rate-limit";
 import type { CreateOrganizationInput } from "@/lib/validations/auth";
 import { insertOrganizationWithOwner, retryOnSlugConflict, type CreatedOrganization } from "./create";
 
@@ -97,8 +97,8 @@ export async function createOrganization(
         await tx.execute(rateLimitHitSql(organizationCreationKey(account.id), ORGANIZATION_CREATION_LIMIT, allowed)),
       );
       if (!hit) throw creationNotAllowed();
-      const limit = rateLimitState(Number(hit.hits), new Date(hit.window_started_at), ORGANIZATION_CREATION_LIMIT);
-      if (limit.hits > ORGANIZATION_CREATION_LIMIT.limit) {
+      const limit = countedState(Number(hit.hits), new Date(hit.window_started_at), ORGANIZATION_CREATION_LIMIT);
+      if (!limit.allowed) {
         throw new DomainError("orgs.creationRateLimited", {
           status: 429,
           params: { hours: Math.max(1, Math.ceil(limit.retryAfterSeconds / 3600)) },

@@ -26,7 +26,10 @@ export type AttemptCount = {
   refused: RateLimitCount | null;
 };
 
-/** The state of a counter read back from the database (`hits`, `window_started_at`) after counting. */
+/**
+ * The state of a counter as it stands (read without counting, for display): a window that has
+ * run out by `now` counts nothing.
+ */
 export function rateLimitState(
   hits: number,
   windowStartedAt: Date,
@@ -35,24 +38,66 @@ export function rateLimitState(
 ): RateLimitState {
   const resetsAt = windowStartedAt.getTime() + rule.windowSeconds * 1000;
   if (resetsAt <= now) return { hits: 0, allowed: true, limited: false, retryAfterSeconds: 0 };
+  return countedState(hits, windowStartedAt, rule, now);
+}
+
+/**
+ * The decision on a counter that `rateLimitHitSql` has just incremented: within the limit or not,
+ * by its count alone. The window is the database's, current when the statement ran; this
+ * process's clock only says how long to wait, so an attempt counted in the last moment of a
+ * window is never let through because the window ended before the answer came back.
+ */
+export function countedState(
+  hits: number,
+  windowStartedAt: Date,
+  rule: RateLimitRule,
+  now = Date.now(),
+): RateLimitState {
+  const resetsAt = windowStartedAt.getTime() + rule.windowSeconds * 1000;
   const allowed = hits <= rule.limit;
   return { hits, allowed, limited: !allowed, retryAfterSeconds: Math.max(1, Math.ceil((resetsAt - now) / 1000)) };
+}
+
+/**
+ * The part of a client address that its rate-limit keys count by: an IPv4 address, or the /64
+ * network of an IPv6 address (one host is usually given a whole /64, so counting single IPv6
+ * addresses would give it billions of allowances). "unknown" when there is no address.
+ */
+export function clientKey(ip: string | null): string {
+  if (ip === null) return "unknown";
+  if (!ip.includes(":")) return ip;
+  const [address = ""] = ip.split("%");
+  const [head = "", tail] = address.split("::");
+  const left = head ? head.split(":") : [];
+  const right = tail ? tail.split(":") : [];
+  // Only the first four groups are kept, so a zone id or an embedded IPv4 part at the end does not matter.
+  const groups =
+    tail === undefined
+      ? left
+      : [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill("0"), ...right];
+  return `${groups
+    .slice(0, 4)
+    .map((g) => (Number.parseInt(g, 16) || 0).toString(16))
+    .join(":")}::/64`;
 }
 
 /**
  * The atomic upsert that counts one event against a fixed window, as SQL that can also stand as
  * a data-modifying CTE of a larger statement. It counts only when `when` holds (a condition
  * evaluated in the same statement, e.g. that the caller is still allowed); otherwise it writes
- * nothing and returns no row. Returns `hits` and `window_started_at` after counting. A new or
- * restarted window sets `expires_at`, so that rows past it can be pruned.
+ * nothing and returns no row. `cost` is how many events the attempt stands for (a lookup of
+ * several addresses). Returns `hits` and `window_started_at` after counting; `countedState`
+ * decides on them. A new or restarted window sets `expires_at`, so that rows past it can be
+ * pruned.
  */
-export function rateLimitHitSql(key: string, rule: RateLimitRule, when: SQL = sql`true`): SQL {
+export function rateLimitHitSql(key: string, rule: RateLimitRule, when: SQL = sql`true`, cost = 1): SQL {
   const windowLength = sql`make_interval(secs => ${rule.windowSeconds})`;
   const expired = sql`rate_limits.window_started_at <= now() - ${windowLength}`;
+  const weight = sql`${Math.max(1, Math.trunc(cost))}::int`;
   return sql`insert into rate_limits (key, window_started_at, hits, expires_at)
-    select ${key}, now(), 1, now() + ${windowLength} where ${when}
+    select ${key}, now(), ${weight}, now() + ${windowLength} where ${when}
     on conflict (key) do update set
-      hits = case when ${expired} then 1 else rate_limits.hits + 1 end,
+      hits = case when ${expired} then ${weight} else rate_limits.hits + ${weight} end,
       window_started_at = case when ${expired} then now() else rate_limits.window_started_at end,
       expires_at = case when ${expired} then now() + ${windowLength} else rate_limits.expires_at end
     returning hits, window_started_at`;
@@ -83,7 +128,7 @@ export async function countAttempt(db: Executor, checks: readonly RateLimitCheck
     .map((row) => {
       const [key, rule] = checks[Number(row.i)]!;
       const windowStartedAt = new Date(row.window_started_at);
-      return { key, rule, windowStartedAt, ...rateLimitState(Number(row.hits), windowStartedAt, rule, now) };
+      return { key, rule, windowStartedAt, ...countedState(Number(row.hits), windowStartedAt, rule, now) };
     });
   if (!counted.length) throw new Error("the rate limit upsert returned no row");
   const refused = counted.find((c) => !c.allowed) ?? null;

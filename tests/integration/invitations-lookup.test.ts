@@ -267,6 +267,34 @@ describe("lookupInvitee", () => {
       expect((await peekRateLimit(db, lookupKey(actor), LOOKUP_LIMIT)).hits).toBe(1);
     });
 
+    it("counts each address looked up: a lookup of many addresses uses as many, and one that does not fit is refused whole", async () => {
+      const db = t.db();
+      const { actor } = await createOrganizationWithOwner(db);
+      const existing = await createAccount(db);
+      const many = [existing.email, ...Array.from({ length: 19 }, () => uniqueEmail())].join(", ");
+      await lookupInvitee(actor, { emails: many });
+      expect((await peekRateLimit(db, lookupKey(actor), LOOKUP_LIMIT)).hits).toBe(20);
+      // A malformed entry is not looked up, so it costs nothing; duplicates count once.
+      await lookupInvitee(actor, { emails: `${existing.email}, not-an-address, ${existing.email.toUpperCase()}` });
+      expect((await peekRateLimit(db, lookupKey(actor), LOOKUP_LIMIT)).hits).toBe(21);
+
+      // Twenty left: a lookup of twenty addresses fits exactly, and then not one more does.
+      await db
+        .update(rateLimits)
+        .set({ hits: LOOKUP_LIMIT.limit - 20 })
+        .where(eq(rateLimits.key, lookupKey(actor)));
+      expect((await lookupInvitee(actor, { emails: many })).addresses[0]?.outcome).toBe("existing");
+      expect((await peekRateLimit(db, lookupKey(actor), LOOKUP_LIMIT)).hits).toBe(LOOKUP_LIMIT.limit);
+      await expectDomainError(lookupInvitee(actor, { emails: existing.email }), "invite-wizard.lookupRateLimited");
+
+      // With nineteen left, the twenty are refused whole: nothing is answered.
+      await db
+        .update(rateLimits)
+        .set({ hits: LOOKUP_LIMIT.limit - 19 })
+        .where(eq(rateLimits.key, lookupKey(actor)));
+      await expectDomainError(lookupInvitee(actor, { emails: many }), "invite-wizard.lookupRateLimited");
+    });
+
     // PGlite serves one statement at a time: only PostgreSQL runs these lookups side by side.
     it.runIf(usingPostgres)("counts concurrent lookups exactly (PostgreSQL)", async () => {
       const db = t.db();

@@ -133,6 +133,51 @@ describe("sign-in lock-out", () => {
     ).resolves.toMatchObject({ accountId: owner.id });
   });
 
+  it("counts every address of one IPv6 /64 as one client: rotating addresses within it gains nothing", async () => {
+    const owner = await createAccount(t.db());
+    const network = `2001:db8:${(++ipCounter).toString(16)}:7`;
+    for (let i = 0; i < SIGN_IN_LIMITS.perAddressAndIp.limit; i++) {
+      const meta = { ip: `${network}::${(i + 1).toString(16)}`, userAgent: "vitest" };
+      expect(await codeOf(authenticateWithPassword({ email: owner.email, password: `guess-${i}` }, meta))).toBe(
+        "invalidCredentials",
+      );
+    }
+    const sameNetwork = { ip: `${network}:ffff:ffff:ffff:fffe`, userAgent: "vitest" };
+    expect(
+      await codeOf(authenticateWithPassword({ email: owner.email, password: DEFAULT_PASSWORD }, sameNetwork)),
+    ).toBe("signInRateLimited");
+    // The next /64 is another client: the owner signs in from it.
+    const nextNetwork = { ip: `2001:db8:${ipCounter.toString(16)}:8::1`, userAgent: "vitest" };
+    await expect(
+      authenticateWithPassword({ email: owner.email, password: DEFAULT_PASSWORD }, nextNetwork),
+    ).resolves.toMatchObject({ accountId: owner.id });
+  });
+
+  it("an address-wide ceiling holds against failures from many networks; one short of it, the right password signs in", async () => {
+    const owner = await createAccount(t.db());
+    const { limit: perPair } = SIGN_IN_LIMITS.perAddressAndIp;
+    const { limit: ceiling } = SIGN_IN_LIMITS.perAddress;
+    // Strangers from many addresses, each staying under its own (address, IP) limit.
+    for (let i = 0; i < ceiling; i++) {
+      const stranger = { ip: `198.19.${Math.floor(i / perPair)}.${(ipCounter % 200) + 1}`, userAgent: "vitest" };
+      expect(await codeOf(authenticateWithPassword({ email: owner.email, password: `spray-${i}` }, stranger))).toBe(
+        "invalidCredentials",
+      );
+    }
+    expect(
+      await codeOf(authenticateWithPassword({ email: owner.email, password: DEFAULT_PASSWORD }, freshMeta())),
+    ).toBe("signInRateLimited");
+    // Positive control: one failure short of the ceiling, the right password from anywhere signs in.
+    const other = await createAccount(t.db());
+    for (let i = 0; i < ceiling - 1; i++) {
+      const stranger = { ip: `198.19.${100 + Math.floor(i / perPair)}.${(ipCounter % 200) + 1}`, userAgent: "vitest" };
+      await authenticateWithPassword({ email: other.email, password: `spray-${i}` }, stranger).catch(() => {});
+    }
+    await expect(
+      authenticateWithPassword({ email: other.email, password: DEFAULT_PASSWORD }, freshMeta()),
+    ).resolves.toMatchObject({ accountId: other.id });
+  });
+
   it("the failure that starts a lock is audited once in each organization of the account, without the secret", async () => {
     const db = t.db();
     const a = await createOrganizationWithOwner(db, "Initech");
@@ -222,6 +267,32 @@ describe("a temporary password belongs to the invitation that issued it", () => 
         freshMeta(),
       ),
     ).resolves.toEqual({ ok: true });
+  });
+});
+
+describe("an invitation's attempts", () => {
+  it("count as one whatever the case its id is written in", async () => {
+    const db = t.db();
+    const { org, owner } = await createOrganizationWithOwner(db, "Globex");
+    const { invitation, key } = await createTestInvitation(db, {
+      organizationId: org.id,
+      inviterAccountId: owner.id,
+      kind: "new",
+    });
+    const spellings = [
+      invitation.id.toUpperCase(),
+      invitation.id,
+      invitation.id.replace(/[a-f]/, (c) => c.toUpperCase()),
+    ];
+    // Positive control: the upper-case spelling reaches the invitation (a wrong key, not an unknown id).
+    for (let i = 0; i < INVITATION_ATTEMPT_LIMITS.perInvitation.limit; i++) {
+      const invitationId = spellings[i % spellings.length]!;
+      expect(await codeOf(checkInvitationKey({ invitationId, key: `${key.slice(1)}${i}` }, freshMeta()))).toBe(
+        "invite.wrongKey",
+      );
+    }
+    for (const invitationId of spellings)
+      expect(await codeOf(checkInvitationKey({ invitationId, key }, freshMeta()))).toBe("invite.tooManyAttempts");
   });
 });
 
