@@ -123,13 +123,13 @@ function inviteLimits(actor: Actor): [key: string, rule: RateLimitRule, code: st
 }
 
 /**
- * Counts one invitation against every limit before any work (no password is hashed for a refused
- * one). Returns the counts to give back if the invitation is not sent after all, or the refusal.
+ * Counts one invitation email (a first send or a re-send) against every sending limit before any
+ * work (no password is hashed for a refused one). Returns the counts to give back if it is not
+ * sent after all, or the refusal: the limit's message key and how long to wait.
  */
-async function countInvitation(
+export async function countInvitationSend(
   actor: Actor,
-  address: string,
-): Promise<{ counted: RateLimitCount[] } | { refused: FailedInvitation }> {
+): Promise<{ counted: RateLimitCount[] } | { refused: { code: string; minutes: number } }> {
   const db = await getDb();
   const limits = inviteLimits(actor);
   const attempt = await countAttempt(
@@ -141,14 +141,17 @@ async function countInvitation(
   await giveBackAttempt(db, attempt.counted);
   const refused = attempt.refused!;
   const code = limits.find(([key]) => key === refused.key)![2];
-  return {
-    refused: {
-      email: address,
-      outcome: "failed",
-      code,
-      params: { minutes: minutesUntil(refused.retryAfterSeconds) },
-    },
-  };
+  return { refused: { code, minutes: minutesUntil(refused.retryAfterSeconds) } };
+}
+
+async function countInvitation(
+  actor: Actor,
+  address: string,
+): Promise<{ counted: RateLimitCount[] } | { refused: FailedInvitation }> {
+  const count = await countInvitationSend(actor);
+  if ("counted" in count) return count;
+  const { code, minutes } = count.refused;
+  return { refused: { email: address, outcome: "failed", code, params: { minutes } } };
 }
 
 async function assertUnderPendingCap(tx: Transaction, actor: Actor): Promise<void> {

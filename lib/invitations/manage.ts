@@ -7,9 +7,11 @@ import { hashPassword } from "@/lib/auth/password";
 import { recordAudit } from "@/lib/audit/record";
 import { notifyOutbox } from "@/lib/email/outbox";
 import { DomainError, notFound } from "@/lib/errors";
+import { giveBackAttempt } from "@/lib/security/rate-limit";
 import { generateKey, generateTemporaryPassword, hashKey } from "@/lib/security/tokens";
 import { readSettings, type SettingsSnapshot } from "@/lib/settings/read";
 import type { InvitationIdInput, ReinviteInput } from "@/lib/validations/members";
+import { countInvitationSend } from "./create";
 import { queueInvitationEmail } from "./email";
 import { sealPasswordSheet } from "./password-sheet";
 
@@ -125,17 +127,8 @@ export type ReinviteResult = {
   passwordSheetToken?: string;
 };
 
-/**
- * For members who manage invitations: sends a pending or lapsed invitation again with a new key
- * (the previous one stops working at once, its hash being replaced) and a new expiry from the
- * settings as they are now. When the account's temporary password belongs to the invitation,
- * used or not, a new one replaces it (the old one and the sessions it opened end) and travels as
- * the settings say now: emailed, handed back once, or as the caller chose when they say Ask.
- * Audited as `invitation.resent`.
- */
-export async function reinvite(actor: Actor, input: ReinviteInput): Promise<ReinviteResult> {
-  assertCan(actor, "invitations:manage");
-  const db = await getDb();
+/** Re-sends the invitation once it has been counted: the hash, then one transaction. */
+async function resend(db: Database, actor: Actor, input: ReinviteInput) {
   // Hashing takes a while: do it before the transaction, on what the invitation looks like now,
   // and check inside the transaction that this still holds.
   const peek = await peekOpenInvitation(db, actor, input.invitationId);
@@ -148,7 +141,7 @@ export async function reinvite(actor: Actor, input: ReinviteInput): Promise<Rein
     passwordHash = await hashPassword(temporaryPassword);
   }
 
-  const result = await db.transaction(async (tx) => {
+  const sent = await db.transaction(async (tx) => {
     await lockActor(tx, actor, "invitations:manage");
     const invitation = await lockOpenInvitation(tx, actor, input.invitationId);
     const issues = ownsTemporaryPassword(invitation);
@@ -207,6 +200,33 @@ export async function reinvite(actor: Actor, input: ReinviteInput): Promise<Rein
     });
     return { invitationId: invitation.id, email: invitation.email, expiresAt, delivery, key };
   });
+  return { ...sent, temporaryPassword };
+}
+
+/**
+ * For members who manage invitations: sends a pending or lapsed invitation again with a new key
+ * (the previous one stops working at once, its hash being replaced) and a new expiry from the
+ * settings as they are now. When the account's temporary password belongs to the invitation,
+ * used or not, a new one replaces it (the old one and the sessions it opened end) and travels as
+ * the settings say now: emailed, handed back once, or as the caller chose when they say Ask.
+ * Audited as `invitation.resent`.
+ */
+export async function reinvite(actor: Actor, input: ReinviteInput): Promise<ReinviteResult> {
+  assertCan(actor, "invitations:manage");
+  // A re-send is an email from the product's sender like a first send: counted against the same
+  // limits first, before any hash; given back when nothing is sent after all.
+  const count = await countInvitationSend(actor);
+  if ("refused" in count)
+    throw new DomainError(count.refused.code, { status: 429, params: { minutes: count.refused.minutes } });
+  const db = await getDb();
+  let result: Awaited<ReturnType<typeof resend>>;
+  try {
+    result = await resend(db, actor, input);
+  } catch (error) {
+    await giveBackAttempt(db, count.counted);
+    throw error;
+  }
+  const { temporaryPassword } = result;
   notifyOutbox();
   const base = { invitationId: result.invitationId, expiresAt: result.expiresAt, passwordDelivery: result.delivery };
   if (result.delivery !== "manual" || !temporaryPassword) return base;

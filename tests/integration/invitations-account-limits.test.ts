@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { invitations, rateLimits } from "@/db/schema";
+import { eq } from "drizzle-orm";
 import { INVITE_LIMITS, inviteRateLimitKeys, sendInvitations } from "@/lib/invitations/create";
+import { reinvite } from "@/lib/invitations/manage";
 import {
   LOOKUP_ACCOUNT_LIMIT,
   LOOKUP_LIMIT,
@@ -198,5 +200,44 @@ describe("invitations counted per account across its organizations (INVITE_LIMIT
     await sendInvitations(a, sendInput((await createAccount(db)).email));
     await sendInvitations(b, sendInput(`${(await createAccount(db)).email}, ${(await createAccount(db)).email}`));
     expect((await peekRateLimit(db, inviteRateLimitKeys.account(owner.id), INVITE_LIMITS.perAccount)).hits).toBe(3);
+  });
+});
+
+describe("re-sends counted like sends", () => {
+  it("counts a re-invite against the sending limits, refuses it once they are used up, and changes nothing", async () => {
+    const { db, owner, actors } = await administratorOf(1);
+    const [actor] = actors as [(typeof actors)[0]];
+    const sent = await sendInvitations(actor, sendInput((await createAccount(db)).email));
+    const invitationId = (sent.invitations[0] as { invitationId: string }).invitationId;
+    const accountCounter = async () =>
+      (await peekRateLimit(db, inviteRateLimitKeys.account(owner.id), INVITE_LIMITS.perAccount)).hits;
+    expect(await accountCounter()).toBe(1);
+
+    // Positive control: within the limits, the re-invite is sent and counted.
+    await reinvite(actor, { invitationId, passwordDelivery: "email" });
+    expect(await accountCounter()).toBe(2);
+
+    await seedCounter(inviteRateLimitKeys.account(owner.id), INVITE_LIMITS.perAccount.limit);
+    const before = await countRows(db);
+    const [row] = await db.select().from(invitations).where(eq(invitations.id, invitationId));
+    await expectDomainError(
+      reinvite(actor, { invitationId, passwordDelivery: "email" }),
+      "invite-wizard.accountRateLimited",
+    );
+    expect(await countRows(db)).toEqual(before);
+    const [after] = await db.select().from(invitations).where(eq(invitations.id, invitationId));
+    expect(after).toEqual(row);
+    // The refusal was given back: the counter stands at the limit, not over it.
+    expect(await accountCounter()).toBe(INVITE_LIMITS.perAccount.limit);
+  });
+
+  it("gives the count back when the re-invite is refused for another reason", async () => {
+    const { db, owner, actors } = await administratorOf(1);
+    const [actor] = actors as [(typeof actors)[0]];
+    await expectDomainError(
+      reinvite(actor, { invitationId: "00000000-0000-4000-8000-000000000000", passwordDelivery: "email" }),
+      "notFound",
+    );
+    expect((await peekRateLimit(db, inviteRateLimitKeys.account(owner.id), INVITE_LIMITS.perAccount)).hits).toBe(0);
   });
 });
