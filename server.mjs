@@ -54,7 +54,8 @@ const server = http.createServer(
         await ready
       )(req, res);
     } catch (error) {
-      console.error(`Failed to handle request for ${req.url}`, error);
+      // The path only: a query can carry an invitation or reset key.
+      console.error(`Failed to handle request for ${(req.url ?? "").split("?")[0]}`, error);
       if (!res.headersSent) res.statusCode = 500;
       res.end();
     }

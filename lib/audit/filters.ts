@@ -62,8 +62,9 @@ export function decodeAuditCursor(value: string | undefined): AuditCursor | null
   return { time: text!.slice(0, text!.indexOf("|")), id: id! };
 }
 
+/** A YYYY-MM-DD day that exists and that the database can store (from year 1; there is no year 0). */
 function day(value: string | undefined): string | undefined {
-  if (!value || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return undefined;
+  if (!value || !/^\d{4}-\d{2}-\d{2}$/.test(value) || value.startsWith("0000")) return undefined;
   const date = new Date(`${value}T00:00:00Z`);
   return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value) ? value : undefined;
 }

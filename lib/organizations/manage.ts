@@ -5,6 +5,7 @@ import { memberships, organizations, organizationSlugRedirects } from "@/db/sche
 import { recordAudit } from "@/lib/audit/record";
 import { assertCan, lockActor, type Actor } from "@/lib/auth/actor";
 import { DomainError, forbidden, isUniqueViolation } from "@/lib/errors";
+import { isSlugShaped } from "./slug";
 import type {
   DeleteOrganizationInput,
   OrganizationSlugInput,
@@ -148,6 +149,8 @@ export async function deleteOrganization(
  * slug names no organization, so the normal path costs no query.
  */
 export async function findSlugRedirect(accountId: string, slug: string): Promise<string | null> {
+  // A URL can carry anything (a NUL byte the database would refuse): only a slug's shape is looked up.
+  if (!isSlugShaped(slug)) return null;
   const db = await getDb();
   const [row] = await db
     .select({ slug: organizations.slug })

@@ -1,8 +1,11 @@
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { runAction } from "@/lib/action";
-import { encodeAuditCursor } from "@/lib/audit/filters";
+import { organizationSlugRedirects } from "@/db/schema";
+import { encodeAuditCursor, parseAuditQuery } from "@/lib/audit/filters";
 import { listAuditEvents } from "@/lib/audit/list";
+import { recordAudit } from "@/lib/audit/record";
 import { getMembershipAccess } from "@/lib/auth/current";
+import { findSlugRedirect } from "@/lib/organizations/manage";
 import type { AppLocale } from "@/lib/i18n/config";
 import { loadMessages } from "@/lib/i18n/messages";
 import { signInSchema } from "@/lib/validations/auth";
@@ -57,6 +60,38 @@ describe("an organization slug from the URL", () => {
     expect(await getMembershipAccess(`${org.slug}\u0000`)).toEqual({ kind: "not-member" });
     expect(await getMembershipAccess("\u0000")).toEqual({ kind: "not-member" });
     expect((await getMembershipAccess(org.slug)).kind).toBe("ok");
+  });
+});
+
+describe("a former organization URL name from the URL", () => {
+  it("holding a NUL byte or other characters no slug has is not looked up; a real former name is (positive control)", async () => {
+    const { org, owner } = await createOrganizationWithOwner(t.db(), "Moved");
+    await t
+      .db()
+      .insert(organizationSlugRedirects)
+      .values({ oldSlug: `${org.slug}-old`, organizationId: org.id, expiresAt: new Date(Date.now() + 60_000) });
+    for (const slug of ["\u0000", `${org.slug}-old\u0000`, "é", "A".repeat(101)])
+      expect(await findSlugRedirect(owner.id, slug)).toBeNull();
+    expect(await findSlugRedirect(owner.id, `${org.slug}-old`)).toBe(org.slug);
+  });
+});
+
+describe("audit day filters that reach the list", () => {
+  it("year 0000, which the database has no dates for, is dropped; year 0001 filters (positive control)", async () => {
+    const { actor } = await createOrganizationWithOwner(t.db(), "Ancient");
+    await t
+      .db()
+      .transaction((tx) =>
+        recordAudit(tx, { organizationId: actor.organizationId, actor, action: "settings.updated", details: {} }),
+      );
+    const all = await listAuditEvents(actor, {});
+    expect(all.events.length).toBeGreaterThan(0);
+    const zero = parseAuditQuery({ from: "0000-01-01", to: "0000-12-31" }).filters;
+    expect(zero).toMatchObject({ from: undefined, to: undefined });
+    expect(await listAuditEvents(actor, zero)).toEqual(all);
+    const ancient = parseAuditQuery({ from: "0001-01-01", to: "0001-12-31" }).filters;
+    expect(ancient).toMatchObject({ from: "0001-01-01", to: "0001-12-31" });
+    expect((await listAuditEvents(actor, ancient)).events).toEqual([]);
   });
 });
 
