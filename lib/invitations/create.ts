@@ -1,6 +1,6 @@
 import "server-only";
 import { createHash, randomUUID } from "node:crypto";
-import { and, count, eq } from "drizzle-orm";
+import { and, count, eq, sql } from "drizzle-orm";
 import { getDb, type Transaction } from "@/db/client";
 import { accounts, idempotencyRecords, invitations, memberships, type Invitation } from "@/db/schema";
 import { recordAudit } from "@/lib/audit/record";
@@ -154,16 +154,30 @@ async function countInvitation(
   return { refused: { email: address, outcome: "failed", code, params: { minutes } } };
 }
 
+/**
+ * Refuses an invitation that would pass the cap of pending invitations. Far from the cap, the
+ * count alone decides: sends not yet committed cannot pass it together, as the organization's
+ * hourly limit bounds them. Within that distance, sends in the organization take turns (a lock
+ * held to the end of the transaction) and count again, so that parallel sends cannot pass it.
+ */
 async function assertUnderPendingCap(tx: Transaction, actor: Actor): Promise<void> {
-  const [pending] = await tx
-    .select({ n: count() })
-    .from(invitations)
-    .where(and(eq(invitations.organizationId, actor.organizationId), eq(invitations.status, "pending")));
-  if ((pending?.n ?? 0) >= INVITE_LIMITS.maxPendingPerOrganization) {
-    throw new DomainError("invite-wizard.pendingCapReached", {
-      status: 429,
-      params: { max: INVITE_LIMITS.maxPendingPerOrganization },
-    });
+  const cap = INVITE_LIMITS.maxPendingPerOrganization;
+  const pending = async () => {
+    const [row] = await tx
+      .select({ n: count() })
+      .from(invitations)
+      .where(and(eq(invitations.organizationId, actor.organizationId), eq(invitations.status, "pending")));
+    return row?.n ?? 0;
+  };
+  let n = await pending();
+  if (n >= cap - INVITE_LIMITS.perOrganization.limit) {
+    await tx.execute(
+      sql`select pg_advisory_xact_lock(hashtextextended(${`pending-cap:${actor.organizationId}`}, 0))`,
+    );
+    n = await pending();
+  }
+  if (n >= cap) {
+    throw new DomainError("invite-wizard.pendingCapReached", { status: 429, params: { max: cap } });
   }
 }
 

@@ -407,15 +407,15 @@ describe("sendInvitations", () => {
     });
   });
 
-  it("stops at the cap of pending invitations per organization", async () => {
+  /** An organization `free` invitations short of the cap of pending invitations. */
+  async function nearTheCap(free: number) {
     const db = t.db();
     const { actor, org, owner } = await createOrganizationWithOwner(db);
-    const cap = INVITE_LIMITS.maxPendingPerOrganization;
     const stamp = Date.now().toString(36);
     const invitees = await db
       .insert(accounts)
       .values(
-        Array.from({ length: cap }, (_, i) => ({
+        Array.from({ length: INVITE_LIMITS.maxPendingPerOrganization - free }, (_, i) => ({
           email: `cap${i}.${stamp}@example.com`,
           emailNormalized: `cap${i}.${stamp}@example.com`,
           name: `Cap ${i}`,
@@ -436,13 +436,36 @@ describe("sendInvitations", () => {
         passwordDelivery: "none" as const,
       })),
     );
+    return { db, actor, org };
+  }
+
+  it("stops at the cap of pending invitations per organization", async () => {
+    const { db, actor } = await nearTheCap(0);
     const before = await countRows(db);
     const capped = await sendInvitations(actor, sendInput(uniqueEmail(), { passwordDelivery: "email" }));
     expect(capped.invitations[0]).toMatchObject({
       outcome: "failed",
       code: "invite-wizard.pendingCapReached",
-      params: { max: cap },
+      params: { max: INVITE_LIMITS.maxPendingPerOrganization },
     });
     expect(await countRows(db)).toEqual(before);
+  });
+
+  it.runIf(usingPostgres)("lets 40 parallel sends near the cap fill it exactly (PostgreSQL)", async () => {
+    const { db, actor, org } = await nearTheCap(10);
+    const results = await Promise.all(
+      Array.from({ length: 40 }, async () =>
+        sendInvitations(actor, sendInput((await createAccount(db)).email)).then((r) => r.invitations[0]),
+      ),
+    );
+    expect(results.filter((r) => r?.outcome === "sent")).toHaveLength(10);
+    expect(results.filter((r) => r?.outcome === "failed" && r.code === "invite-wizard.pendingCapReached")).toHaveLength(
+      30,
+    );
+    const pending = await db
+      .select({ id: invitations.id })
+      .from(invitations)
+      .where(and(eq(invitations.organizationId, org.id), eq(invitations.status, "pending")));
+    expect(pending).toHaveLength(INVITE_LIMITS.maxPendingPerOrganization);
   });
 });
