@@ -6,6 +6,7 @@ import { PASSWORD_RESET_LIMITS, requestPasswordReset } from "@/lib/auth/password
 import { DomainError } from "@/lib/errors";
 import { checkInvitationKey, INVITATION_ATTEMPT_LIMITS, verifyTemporaryPassword } from "@/lib/invitations/accept";
 import { countAttempt, giveBackAttempt, type RateLimitRule } from "@/lib/security/rate-limit";
+import { queryCounter } from "@/db/query-counter";
 import { usingPostgres, withTestDatabase } from "../support/db";
 import {
   addMember,
@@ -311,6 +312,22 @@ describe("password reset requests", () => {
     expect(await resetMailsTo(unknown)).toBe(0);
     const after = await countRows(db);
     expect(after.password_resets).toBe(before.password_resets! + 1);
+  });
+
+  it("do the same database work for a known and an unknown address: the same statements, one commit", async () => {
+    const known = await createAccount(t.db());
+    const forKnown = await queryCounter.count(() => requestPasswordReset({ email: known.email }, freshMeta(), "en"));
+    const forUnknown = await queryCounter.count(() =>
+      requestPasswordReset({ email: uniqueEmail("nobody") }, freshMeta(), "en"),
+    );
+    expect(forKnown.queries).toBeGreaterThan(1);
+    expect(forUnknown.queries).toBe(forKnown.queries);
+    // Control: the counter tells a different path apart (a request refused by a limit stops sooner).
+    const meta = freshMeta();
+    for (let i = 0; i < PASSWORD_RESET_LIMITS.requestsPerAddressAndIp.limit; i++)
+      await requestPasswordReset({ email: known.email }, meta, "en");
+    const refused = await queryCounter.count(() => requestPasswordReset({ email: known.email }, meta, "en"));
+    expect(refused.queries).toBeLessThan(forKnown.queries);
   });
 });
 
