@@ -32,13 +32,29 @@ type Trial = {
 };
 
 export type BruteForceOutcome = {
-  figures: { trials: number; overLimit: number; rightSecretAccepted: number; unexpected: number };
+  figures: {
+    trials: number;
+    overLimit: number;
+    rightSecretAccepted: number;
+    unexpected: number;
+    /** "Forgot password?" answered one at a time: median for an address with an account, and without. */
+    resetKnownMedianMs: number;
+    resetUnknownMedianMs: number;
+  };
   trials: Trial[];
   goals: [string, boolean][];
   secrets: string[];
 };
 
 const ATTEMPTS = 40;
+const RESET_TIMING_PAIRS = 30;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length / 2;
+  const value = sorted.length % 2 ? sorted[Math.floor(middle)]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  return Math.round(value * 10) / 10;
+}
 /**
  * The limits of SPEC §10 (lib/auth/authenticate.ts, lib/invitations/accept.ts, create.ts and
  * lookup.ts, lib/auth/password-reset.ts); each trial sends more than its limit. The per-account
@@ -343,11 +359,31 @@ export async function runBruteForce({ db, standIn, baseUrl, actions }: Input): P
   }
   await clearRateLimits(db);
 
+  // "Forgot password?" must not tell by its time whether an address has an account: requests one
+  // at a time, alternating which goes first, the limits cleared before each pair so none refuses.
+  const timed = { known: [] as number[], unknown: [] as number[] };
+  for (let i = 0; i < RESET_TIMING_PAIRS; i++) {
+    await clearRateLimits(db);
+    const account = await createAccount(db, { name: `Timed ${i}` });
+    const pair = [
+      ["known", account.email],
+      ["unknown", `nobody.${randomUUID().slice(0, 8)}@example.com`],
+    ] as const;
+    for (const [kind, email] of i % 2 === 0 ? pair : [...pair].reverse()) {
+      const started = performance.now();
+      await probe.call(forgot, [{ email }], { path: "/forgot-password" });
+      timed[kind].push(performance.now() - started);
+    }
+  }
+  await clearRateLimits(db);
+
   const figures = {
     trials: trials.length,
     overLimit: trials.reduce((n, t) => n + t.overLimit, 0),
     rightSecretAccepted: trials.filter((t) => t.rightSecretAccepted === true).length,
     unexpected: trials.reduce((n, t) => n + t.unexpected, 0),
+    resetKnownMedianMs: median(timed.known),
+    resetUnknownMedianMs: median(timed.unknown),
   };
   return {
     figures,
