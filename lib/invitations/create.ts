@@ -130,6 +130,7 @@ function inviteLimits(actor: Actor): [key: string, rule: RateLimitRule, code: st
 export async function countInvitationSend(
   actor: Actor,
 ): Promise<{ counted: RateLimitCount[] } | { refused: { code: string; minutes: number } }> {
+  assertCan(actor, "invitations:manage");
   const db = await getDb();
   const limits = inviteLimits(actor);
   const attempt = await countAttempt(
@@ -171,9 +172,7 @@ async function assertUnderPendingCap(tx: Transaction, actor: Actor): Promise<voi
   };
   let n = await pending();
   if (n >= cap - INVITE_LIMITS.perOrganization.limit) {
-    await tx.execute(
-      sql`select pg_advisory_xact_lock(hashtextextended(${`pending-cap:${actor.organizationId}`}, 0))`,
-    );
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`pending-cap:${actor.organizationId}`}, 0))`);
     n = await pending();
   }
   if (n >= cap) {

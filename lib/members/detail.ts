@@ -145,6 +145,9 @@ export async function getMemberDetail(actor: Actor, membershipId: string): Promi
       ),
     );
   }
+  // An invited member's account is not the organization's to see until they accept (as in
+  // listMembers): the address, its local part as the name, and none of its sign-ins.
+  const accountShown = row.status !== "invited";
   const [events, signIns] = await Promise.all([
     db
       .select(auditEventColumns)
@@ -152,12 +155,14 @@ export async function getMemberDetail(actor: Actor, membershipId: string): Promi
       .where(and(eq(auditEvents.organizationId, actor.organizationId), or(...targets)))
       .orderBy(desc(auditEvents.createdAt), desc(auditEvents.id))
       .limit(TIMELINE_LIMIT),
-    db
-      .select({ at: sessions.createdAt, ip: sessions.ip, userAgent: sessions.userAgent })
-      .from(sessions)
-      .where(eq(sessions.accountId, row.accountId))
-      .orderBy(desc(sessions.createdAt))
-      .limit(SIGN_INS_LIMIT),
+    accountShown
+      ? db
+          .select({ at: sessions.createdAt, ip: sessions.ip, userAgent: sessions.userAgent })
+          .from(sessions)
+          .where(eq(sessions.accountId, row.accountId))
+          .orderBy(desc(sessions.createdAt))
+          .limit(SIGN_INS_LIMIT)
+      : [],
   ]);
 
   const open = memberInvitations.find((i) => i.status === "pending" || i.status === "expired");
@@ -167,17 +172,17 @@ export async function getMemberDetail(actor: Actor, membershipId: string): Promi
     member: {
       membershipId: row.membershipId,
       accountId: row.accountId,
-      name: row.name,
+      name: accountShown ? row.name : (row.email.split("@")[0] ?? row.email),
       email: row.email,
       role: row.role,
       isOwner: row.isOwner,
       status,
       tags: row.tags as MemberTag[],
       accessExpiresAt: row.accessExpiresAt,
-      lastSignInAt: row.lastSignInAt,
+      lastSignInAt: accountShown ? row.lastSignInAt : null,
       invitedByName: row.invitedByName,
       invitedAt: row.invitedAt,
-      twoStep: row.twoStep === true,
+      twoStep: accountShown && row.twoStep === true,
       invitation:
         row.status === "invited" && open
           ? { id: open.id, expiresAt: open.expiresAt, sendCount: open.sendCount, delivery: open.delivery }

@@ -70,8 +70,17 @@ const hasLiveInvitation = sql`exists (
   where i.account_id = m.account_id and i.organization_id = m.organization_id and i.status = 'pending' and i.expires_at > now())`;
 
 // The member's account holds a confirmed factor (two_step_factors_account_idx).
-const hasTwoStep = sql`exists (
-  select 1 from two_step_factors f where f.account_id = m.account_id and f.confirmed_at is not null)`;
+/**
+ * An invited member's account is not the organization's to see until they accept: an
+ * administrator could otherwise invite any address to read its account's name, last sign-in and
+ * two-step state (the lookup tells only that an account exists). Until then the list shows the
+ * address, its local part as the name (what an account created by the invitation is named), and
+ * searches and filters on nothing else. `getMemberDetail` does the same.
+ */
+const accountShown = sql`m.status <> 'invited'`;
+
+const hasTwoStep = sql`(${accountShown} and exists (
+  select 1 from two_step_factors f where f.account_id = m.account_id and f.confirmed_at is not null))`;
 
 const statusConditions: Record<MemberListStatus, SQL> = {
   active: sql`m.status = 'active'`,
@@ -91,7 +100,10 @@ function filters(actor: Actor, query: MembersQuery): SQL {
     // memberships.search_text is the lower-cased name and the normalized address on two lines
     // (memberships_search_trgm_idx); a search never holds a line feed, so it matches one of them.
     const pattern = containsPattern(query.q.replace(/[\r\n]+/g, " "));
-    conditions.push(sql`m.search_text like ${pattern}`);
+    // An invited member is found by the address alone (the second line).
+    conditions.push(
+      sql`m.search_text like ${pattern} and (${accountShown} or split_part(m.search_text, E'\n', 2) like ${pattern})`,
+    );
   }
   if (query.role) conditions.push(sql`m.role = ${query.role}`);
   if (query.status) conditions.push(statusConditions[query.status]);
@@ -192,13 +204,16 @@ export async function listMembers(actor: Actor, query: MembersQuery): Promise<Me
     select c.total, c.sole_active_administrator, r.*
     from counts c
     left join lateral (
-      select m.id as membership_id, m.account_id, a.name, a.email, m.role, m.is_owner, m.tags,
+      select m.id as membership_id, m.account_id,
+        case when ${accountShown} then a.name else split_part(a.email, '@', 1) end as name,
+        a.email, m.role, m.is_owner, m.tags,
         case
           when m.status <> 'invited' then m.status::text
           when inv.status = 'pending' and inv.expires_at > now() then 'invited'
           else 'expired'
         end as status,
-        m.access_expires_at, a.last_sign_in_at, inviter.name as invited_by_name,
+        m.access_expires_at, case when ${accountShown} then a.last_sign_in_at end as last_sign_in_at,
+        inviter.name as invited_by_name,
         coalesce(inv.created_at, m.invited_at) as invited_at, ${hasTwoStep} as two_step,
         inv.id as invitation_id, inv.expires_at as invitation_expires_at, inv.send_count,
         email.status as email_status, email.next_attempt_at as email_next_attempt_at, email.last_error as email_last_error,

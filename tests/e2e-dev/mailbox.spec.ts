@@ -16,8 +16,8 @@ test("the invite email appears in the development mailbox, HTML and plain text; 
   page,
   db,
 }) => {
-  // Two flows (the administrator's and the invitee's), each page compiled on first use.
-  test.setTimeout(360_000);
+  // Three flows (the administrator's, the invitee's, a password reset), each page compiled on first use.
+  test.setTimeout(480_000);
   const { org, owner } = await seedOrganization(db, "Umbrella");
   const invitee = `mallory.${Date.now().toString(36)}@example.com`;
   await signIn(page, owner.email);
@@ -104,6 +104,36 @@ test("the invite email appears in the development mailbox, HTML and plain text; 
   await page.getByRole("button", { name: "Update Password" }).click();
   await expect(page).toHaveURL(new RegExp(`/o/${org.slug}$`), { timeout: 90_000 });
 
+  // Then forgets it: the reset key travels in a URL, the next password in an action's arguments.
+  await page.context().clearCookies();
+  await page.goto("/forgot-password");
+  await page.getByRole("textbox", { name: "Email" }).fill(invitee);
+  await page.getByRole("button", { name: "Send reset link" }).click();
+  await expect(page.getByRole("heading", { name: "Check your email" })).toBeVisible({ timeout: 90_000 });
+  const resetRow = page
+    .getByRole("row")
+    .filter({ hasText: invitee })
+    .filter({ hasText: "Reset your Gatehouse password" });
+  await expect(async () => {
+    await page.goto("/dev/mailbox");
+    await expect(resetRow).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 60_000 });
+  await resetRow.getByRole("link", { name: "Reset your Gatehouse password" }).click();
+  const resetText = page.getByRole("region", { name: "Plain text" }).locator("pre");
+  await expect(resetText).toContainText("/reset-password/");
+  const resetLink = (await resetText.innerText())
+    .split("\n")
+    .find((l) => l.includes("/reset-password/"))!
+    .trim();
+  const resetKey = new URL(resetLink).searchParams.get("key");
+  expect(resetKey).toBeTruthy();
+  const resetPassword = `Dev-${randomBytes(12).toString("base64url")}`;
+  await page.goto(resetLink);
+  await page.getByRole("textbox", { name: "New password", exact: true }).fill(resetPassword);
+  await page.getByRole("textbox", { name: "Confirm new password" }).fill(resetPassword);
+  await page.getByRole("button", { name: "Update Password" }).click();
+  await expect(page).toHaveURL(new RegExp(`/o/${org.slug}$`), { timeout: 90_000 });
+
   const output = readFileSync(process.env.E2E_DEV_SERVER_LOG!, "utf8");
   // The capture works: the server's own lines and the request log are there.
   expect(output).toContain("email sent");
@@ -114,6 +144,8 @@ test("the invite email appears in the development mailbox, HTML and plain text; 
     "the invitation key": key!,
     "the invitation key, URL-encoded": encodeURIComponent(key!),
     "the invitee's new password": newPassword,
+    "the reset key": resetKey!,
+    "the password chosen through the reset link": resetPassword,
   };
   for (const [name, secret] of Object.entries(secrets)) {
     expect(output.includes(secret), `${name} is in the development server's output`).toBe(false);

@@ -1,11 +1,13 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { accounts, memberships } from "@/db/schema";
+import { accounts, memberships, twoStepFactors } from "@/db/schema";
 import { updateAccountPreferences } from "@/lib/account/profile";
 import { recordAudit } from "@/lib/audit/record";
 import { DomainError } from "@/lib/errors";
 import { getMemberDetail } from "@/lib/members/detail";
+import { listMembers } from "@/lib/members/list";
 import { updateMember } from "@/lib/members/manage";
+import { membersQuerySchema } from "@/lib/validations/members";
 import { withTestDatabase } from "../support/db";
 import { actorFor, addMember, createAccount, createOrganizationWithOwner, createSession } from "../support/factories";
 import { createTestInvitation } from "../support/invitation-factories";
@@ -158,5 +160,52 @@ describe("the member page's data", () => {
     expect(error.code).toBe("forbidden");
     const seen = await getMemberDetail(await actorFor(t.db(), admin.id), acme.membership.id);
     expect(seen.member).toMatchObject({ membershipId: acme.membership.id, isOwner: true });
+  });
+});
+
+describe("an invited member's account, before they accept", () => {
+  it("is not shown: the list and the member page give the address, not the account's name, sign-ins or two-step", async () => {
+    const db = t.db();
+    const acme = await createOrganizationWithOwner(db, "Acme");
+    const local = `ada.${Date.now().toString(36)}`;
+    const ada = await createAccount(db, {
+      email: `${local}@example.com`,
+      name: "Ada Lovelace",
+      lastSignInAt: new Date("2026-11-01T08:00:00Z"),
+    });
+    await db.insert(twoStepFactors).values({ accountId: ada.id, kind: "totp", name: "Phone", confirmedAt: new Date() });
+    await createSession(db, ada.id, { ip: "203.0.113.77", userAgent: "Ada's browser" });
+    const { membership } = await createTestInvitation(db, {
+      organizationId: acme.org.id,
+      inviterAccountId: acme.owner.id,
+      account: ada,
+    });
+
+    const row = async (q = "", twoStep?: "set" | "unset") =>
+      (await listMembers(acme.actor, membersQuerySchema.parse({ q, twoStep }))).rows.find(
+        (r) => r.membershipId === membership.id,
+      );
+    expect(await row()).toMatchObject({ name: local, email: ada.email, lastSignInAt: null, twoStep: false });
+    expect(await row("lovelace")).toBeUndefined();
+    expect(await row(local)).toBeDefined();
+    expect(await row("", "set")).toBeUndefined();
+    expect(await row("", "unset")).toBeDefined();
+    const invited = await getMemberDetail(acme.actor, membership.id);
+    expect(invited.member).toMatchObject({ name: local, lastSignInAt: null, twoStep: false });
+    expect(invited.signIns).toEqual([]);
+    expect(JSON.stringify(invited)).not.toMatch(/Lovelace|203\.0\.113\.77|Ada's browser/);
+
+    // Positive control: once they have accepted, the organization sees the account.
+    await db
+      .update(memberships)
+      .set({ status: "active", joinedAt: new Date() })
+      .where(eq(memberships.id, membership.id));
+    expect(await row()).toMatchObject({ name: "Ada Lovelace", twoStep: true });
+    expect((await row())?.lastSignInAt).toBeInstanceOf(Date);
+    expect(await row("lovelace")).toBeDefined();
+    expect(await row("", "set")).toBeDefined();
+    const member = await getMemberDetail(acme.actor, membership.id);
+    expect(member.member).toMatchObject({ name: "Ada Lovelace", twoStep: true });
+    expect(member.signIns.map((s) => s.ip)).toEqual(["203.0.113.77"]);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import nextConfig from "@/next.config";
 
-// The development server's own logging; the dev e2e (tests/e2e-dev/secrets-in-logs.spec.ts)
+// The development server's own logging; the dev e2e (tests/e2e-dev/mailbox.spec.ts)
 // checks its output end to end.
 describe("framework logging", () => {
   const logging = nextConfig.logging;
