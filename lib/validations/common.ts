@@ -25,8 +25,11 @@ export const organizationNameField = z
   .max(80, { error: "organizationNameTooLong" })
   .refine((v) => !hasControlCharacters(v), { error: "controlCharacters" });
 
+/** At most 128 characters, counted as the password policy counts them (after NFKC, by code point). */
+export const withinPasswordLength = (v: string) => [...v.normalize("NFKC")].length <= 128;
+
 /** A password someone chooses: at least 12 characters at first run, at most 128. */
 export const newPasswordField = z
   .string({ error: "required" })
   .min(12, { error: "passwordTooShort" })
-  .max(128, { error: "passwordTooLong" });
+  .refine(withinPasswordLength, { error: "passwordTooLong" });

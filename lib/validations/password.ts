@@ -1,12 +1,12 @@
 import { z } from "zod";
-import { emailField } from "./common";
+import { emailField, withinPasswordLength } from "./common";
 
 // The length and common-password rules need the organization's settings and a large list, so
 // the server applies them (lib/auth/password-policy.ts); the form checks what it can alone.
 const newPassword = z
   .string({ error: "required" })
   .min(1, { error: "required" })
-  .refine((v) => [...v.normalize("NFKC")].length <= 128, { error: "passwordTooLong" });
+  .refine(withinPasswordLength, { error: "passwordTooLong" });
 const confirmPassword = z.string({ error: "required" }).min(1, { error: "required" });
 
 export const newPasswordShape = { newPassword, confirmPassword };
