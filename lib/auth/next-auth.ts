@@ -2,6 +2,7 @@ import "server-only";
 import NextAuth from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { env } from "@/lib/env";
+import { safeReturnUrl } from "@/lib/security/redirects";
 import { verifySignInGrant } from "./grant";
 import { revokeSession } from "./session-store";
 import { SESSION_COOKIE, SESSION_MAX_AGE_SECONDS, sessionClaims, sessionOf } from "./session-token";
@@ -56,5 +57,6 @@ export const { handlers, signIn, signOut } = NextAuth(() => ({
       if (session) await revokeSession(session);
     },
   },
-  callbacks: { jwt: sessionClaims },
+  // Its own endpoints (/api/auth/…) take a callbackUrl too: the app's one decision on return targets.
+  callbacks: { jwt: sessionClaims, redirect: ({ url }) => safeReturnUrl(url) },
 }));

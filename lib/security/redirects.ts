@@ -47,3 +47,8 @@ export function resolveReturnPath(candidate: unknown, appUrl: string, fallback =
 export function safeReturnPath(candidate: unknown, fallback = DEFAULT_RETURN_PATH): string {
   return resolveReturnPath(candidate, env.APP_URL, fallback);
 }
+
+/** The same decision as an absolute URL of APP_URL: for next-auth's own endpoints (/api/auth/…). */
+export function safeReturnUrl(candidate: unknown): string {
+  return new URL(safeReturnPath(candidate), env.APP_URL).toString();
+}
