@@ -32,7 +32,7 @@ export default defineConfig({
       timeout: 30_000,
     },
     {
-      command: `node_modules/.bin/tsx tests/e2e/support/create-database.ts && exec node lib/server/server.mjs -p ${port}`,
+      command: `node_modules/.bin/tsx tests/e2e/support/create-database.ts && exec node server.mjs -p ${port}`,
       url: `${baseURL}/api/health`,
       reuseExistingServer: false,
       timeout: 120_000,
