@@ -3,6 +3,7 @@ import { randomBytes } from "node:crypto";
 import { render, toPlainText } from "@react-email/render";
 import { createElement } from "react";
 import { emailTemplates, type EmailTemplateProps } from "@/emails";
+import { formatEmailDate } from "@/emails/i18n";
 import { env } from "@/lib/env";
 import type { AppLocale } from "@/lib/i18n/config";
 import { invitationUrl, passwordResetUrl } from "@/lib/invitations/links";
@@ -135,7 +136,13 @@ export async function renderEmails(messages: EmailToRender[]): Promise<(Rendered
         throw new Error("an invitation whose password is emailed has no temporary password");
       }
       const password = secret.temporaryPassword;
-      const shapeKey = JSON.stringify([locale, { ...payload, invitationId: null }, password !== undefined]);
+      // The template shows the expiry only as formatEmailDate writes it: invitations sent within
+      // the same minute share a shape.
+      const shapeKey = JSON.stringify([
+        locale,
+        { ...payload, invitationId: null, expiresAt: formatEmailDate(locale, payload.expiresAt) },
+        password !== undefined,
+      ]);
       let shape = shapes.get(shapeKey);
       if (!shape) {
         shape = await renderTemplate("invitation", {

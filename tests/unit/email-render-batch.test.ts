@@ -60,6 +60,25 @@ describe("renderEmails", () => {
     expect(first.html).toContain("/invite/0b6f3c1e-5a43-4f4e-9d1c-000000000001?key=k3y-Value_1");
   });
 
+  it("shares a shape between invitations whose expiry reads the same, and not across a minute", async () => {
+    const at = (expiresAt: string, n: number): EmailToRender<"invitation"> => {
+      const message = invitation(n, "existing", "en", { key: `k3y-Value_${n}` });
+      return { ...message, payload: { ...message.payload, expiresAt } };
+    };
+    const messages = [
+      at("2026-12-04T18:00:00.000Z", 1),
+      at("2026-12-04T18:00:41.123Z", 2),
+      at("2026-12-04T18:01:00.000Z", 3),
+      at("2026-12-04T18:00:59.999Z", 4),
+    ];
+    const batch = await renderEmails(messages);
+    for (const [i, message] of messages.entries())
+      expect(batch[i], `message ${i + 1}`).toEqual(await renderEmail(message));
+    const texts = batch.map((r) => (r as { text: string }).text.replace(/k3y-Value_\d|0{11}\d/g, ""));
+    expect(texts[1]).toBe(texts[0]);
+    expect(texts[2]).not.toBe(texts[0]);
+  });
+
   it("answers an error for a message that cannot be rendered and renders the others", async () => {
     const results = await renderEmails([
       invitation(1, "new-with-password", "en", { key: "k1" }),
