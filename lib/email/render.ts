@@ -102,9 +102,13 @@ export async function renderEmail(message: EmailToRender): Promise<RenderedEmail
 }
 
 // Stand for an invitation's own values while its shape is rendered: random per process, so no
-// text typed by a person can be taken for one.
+// text typed by a person can be taken for one, and as long as the value each stands for, so that
+// the plain-text part wraps its lines around a stand-in as it would around the value.
 const nonce = randomBytes(6).toString("hex");
-const SENTINEL = { id: `GhId${nonce}`, key: `GhKey${nonce}`, password: `GhPassword${nonce}` };
+function standIn(prefix: string, length: number): string | null {
+  if (length < prefix.length + 8) return null;
+  return `${prefix}${nonce.repeat(Math.ceil(length / nonce.length))}`.slice(0, length);
+}
 /** Values that read the same in a URL, in HTML text and in an attribute. */
 const PLAIN = /^[A-Za-z0-9_-]+$/;
 const HTML_ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;" };
@@ -112,9 +116,10 @@ const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (c) => HTML_ESCA
 
 /**
  * Renders several emails, each as renderEmail would, or the error that stopped it. Invitations
- * that differ only in their ID, key and temporary password (a batch from one wizard run) are
- * rendered once with stand-ins for those three, which are then put in place, escaped as React
- * escapes text; the plain-text part is converted from each one's HTML.
+ * that differ only in their ID, key and temporary password (a batch from one wizard run, or the
+ * invitations of one minute) are rendered once with stand-ins for those three, which are then put
+ * in place: in the HTML escaped as React escapes text, in the plain text as they are (a password
+ * that HTML would escape or that holds spaces has its plain text converted from its HTML).
  */
 export async function renderEmails(messages: EmailToRender[]): Promise<(RenderedEmail | Error)[]> {
   const shapes = new Map<string, RenderedEmail>();
@@ -128,38 +133,53 @@ export async function renderEmails(messages: EmailToRender[]): Promise<(Rendered
         continue;
       }
       const { payload, secret, locale } = message as EmailToRender<"invitation">;
-      if (!PLAIN.test(payload.invitationId) || !PLAIN.test(secret.key)) {
-        results.push(await renderEmail(message));
-        continue;
-      }
       if (payload.variant === "new-with-password" && !secret.temporaryPassword) {
         throw new Error("an invitation whose password is emailed has no temporary password");
       }
       const password = secret.temporaryPassword;
+      const idStand = standIn("GhId", payload.invitationId.length);
+      const keyStand = standIn("GhKey", secret.key.length);
+      const passwordStand = password === undefined ? "" : standIn("GhPw", password.length);
+      if (
+        !PLAIN.test(payload.invitationId) ||
+        !PLAIN.test(secret.key) ||
+        idStand === null ||
+        keyStand === null ||
+        passwordStand === null
+      ) {
+        results.push(await renderEmail(message));
+        continue;
+      }
       // The template shows the expiry only as formatEmailDate writes it: invitations sent within
       // the same minute share a shape.
       const shapeKey = JSON.stringify([
         locale,
         { ...payload, invitationId: null, expiresAt: formatEmailDate(locale, payload.expiresAt) },
-        password !== undefined,
+        [payload.invitationId.length, secret.key.length, password?.length ?? null],
       ]);
       let shape = shapes.get(shapeKey);
       if (!shape) {
         shape = await renderTemplate("invitation", {
           ...payload,
-          invitationId: SENTINEL.id,
+          invitationId: idStand,
           locale,
-          invitationKey: SENTINEL.key,
-          temporaryPassword: password === undefined ? undefined : SENTINEL.password,
-          link: invitationUrl(SENTINEL.id, SENTINEL.key),
+          invitationKey: keyStand,
+          temporaryPassword: password === undefined ? undefined : passwordStand,
+          link: invitationUrl(idStand, keyStand),
         });
         shapes.set(shapeKey, shape);
       }
-      const html = shape.html
-        .replaceAll(SENTINEL.id, payload.invitationId)
-        .replaceAll(SENTINEL.key, secret.key)
-        .replaceAll(SENTINEL.password, escapeHtml(password ?? ""));
-      results.push({ subject: shape.subject, html, text: toPlainText(html, htmlToTextOptions) });
+      const fill = (text: string, passwordAs: string) =>
+        text
+          .replaceAll(idStand, payload.invitationId)
+          .replaceAll(keyStand, secret.key)
+          .replaceAll(passwordStand || "\u0000", passwordAs);
+      const html = fill(shape.html, escapeHtml(password ?? ""));
+      const text =
+        password === undefined || PLAIN.test(password)
+          ? fill(shape.text, password ?? "")
+          : toPlainText(html, htmlToTextOptions);
+      results.push({ subject: shape.subject, html, text });
     } catch (error) {
       results.push(error instanceof Error ? error : new Error(String(error)));
     }
