@@ -35,7 +35,11 @@ describe("reading the session cookie", () => {
     expect(await decodeSessionToken(await token(claims, { salt: "gatehouse.callback-url" }))).toBeNull();
     expect(await decodeSessionToken(await token(claims, { maxAge: -60 }))).toBeNull();
     const valid = await token(claims);
-    expect(await decodeSessionToken(valid.slice(0, -2) + (valid.endsWith("AA") ? "BB" : "AA"))).toBeNull();
+    // One character of the ciphertext changed (in the middle: the last one's low bits may be padding).
+    const at = Math.floor(valid.length / 2);
+    const tampered = `${valid.slice(0, at)}${valid[at] === "A" ? "B" : "A"}${valid.slice(at + 1)}`;
+    expect(await decodeSessionToken(valid)).not.toBeNull();
+    expect(await decodeSessionToken(tampered)).toBeNull();
   });
 
   it("stops accepting a token it has already read once the token expires", async () => {
