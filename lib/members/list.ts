@@ -75,7 +75,8 @@ const hasLiveInvitation = sql`exists (
  * administrator could otherwise invite any address to read its account's name, last sign-in and
  * two-step state (the lookup tells only that an account exists). Until then the list shows the
  * address, its local part as the name (what an account created by the invitation is named), and
- * searches and filters on nothing else. `getMemberDetail` does the same.
+ * searches, sorts and filters on nothing else (the database keeps `sort_name` and `search_text`
+ * so, migration 0010). `getMemberDetail` does the same.
  */
 const accountShown = sql`m.status <> 'invited'`;
 
@@ -97,13 +98,11 @@ const statusConditions: Record<MemberListStatus, SQL> = {
 function filters(actor: Actor, query: MembersQuery): SQL {
   const conditions: SQL[] = [sql`m.organization_id = ${actor.organizationId}`];
   if (query.q) {
-    // memberships.search_text is the lower-cased name and the normalized address on two lines
-    // (memberships_search_trgm_idx); a search never holds a line feed, so it matches one of them.
+    // memberships.search_text is the lower-cased name (an invited member's: the address's local
+    // part) and the normalized address on two lines (memberships_search_trgm_idx); a search never
+    // holds a line feed, so it matches one of them.
     const pattern = containsPattern(query.q.replace(/[\r\n]+/g, " "));
-    // An invited member is found by the address alone (the second line).
-    conditions.push(
-      sql`m.search_text like ${pattern} and (${accountShown} or split_part(m.search_text, E'\n', 2) like ${pattern})`,
-    );
+    conditions.push(sql`m.search_text like ${pattern}`);
   }
   if (query.role) conditions.push(sql`m.role = ${query.role}`);
   if (query.status) conditions.push(statusConditions[query.status]);
@@ -168,7 +167,7 @@ export async function listMembers(actor: Actor, query: MembersQuery): Promise<Me
       : sql`coalesce((select c.member_count from organization_member_counts c where c.organization_id = ${actor.organizationId}), 0)`;
 
   // One statement: the page and the counts. The page is chosen on memberships alone, in the order
-  // of memberships_organization_list_idx (sort_name is the account's lower-cased name, kept by
+  // of memberships_organization_list_idx (sort_name is the lower-cased name shown, kept by
   // the database), walking that one index; the details are joined for the page's rows only. A
   // page in the second half of the list walks the index from its end (backward, the reverse
   // order), so the last page costs what the first does however long the list; only one of the

@@ -208,4 +208,31 @@ describe("an invited member's account, before they accept", () => {
     expect(member.member).toMatchObject({ name: "Ada Lovelace", twoStep: true });
     expect(member.signIns.map((s) => s.ip)).toEqual(["203.0.113.77"]);
   });
+
+  it("sorts by the address until they accept: the account's name does not place the row among the others", async () => {
+    const db = t.db();
+    const acme = await createOrganizationWithOwner(db, "Acme");
+    const mid = await createAccount(db, { name: "Mid Member" });
+    await addMember(db, acme.org.id, mid.id, { role: "user" });
+    const invitee = await createAccount(db, { name: "Aaaa First", email: `zz.${Date.now().toString(36)}@example.com` });
+    const { membership } = await createTestInvitation(db, {
+      organizationId: acme.org.id,
+      inviterAccountId: acme.owner.id,
+      account: invitee,
+    });
+    const names = async () =>
+      (await listMembers(acme.actor, membersQuerySchema.parse({}))).rows.filter((r) => !r.isOwner).map((r) => r.name);
+    const local = invitee.email.split("@")[0]!;
+    expect(await names()).toEqual(["Mid Member", local]);
+    // Renaming the account changes nothing the organization sees while invited.
+    await db.update(accounts).set({ name: "Aaaa Renamed" }).where(eq(accounts.id, invitee.id));
+    expect(await names()).toEqual(["Mid Member", local]);
+
+    // Positive control: accepted, the row is named and placed by the account's name.
+    await db
+      .update(memberships)
+      .set({ status: "active", joinedAt: new Date() })
+      .where(eq(memberships.id, membership.id));
+    expect(await names()).toEqual(["Aaaa Renamed", "Mid Member"]);
+  });
 });
