@@ -9,7 +9,7 @@ import { hashPassword } from "@/lib/auth/password";
 import { notifyOutbox } from "@/lib/email/outbox";
 import { DomainError, isUniqueViolation } from "@/lib/errors";
 import { logger } from "@/lib/logger";
-import { normalizeEmail } from "@/lib/security/email";
+import { nameFromAddress, normalizeEmail } from "@/lib/security/email";
 import {
   countAttempt,
   giveBackAttempt,
@@ -255,7 +255,7 @@ async function inviteOne(
       .values({
         email: address,
         emailNormalized: normalized,
-        name: address.split("@")[0] ?? address,
+        name: nameFromAddress(address),
         passwordHash: credentials.hash,
         passwordIsTemporary: true,
         locale: options.locale,

@@ -7,6 +7,7 @@ import type { Invitation } from "@/db/schema";
 import { auditEventColumns, toAuditEventView, type AuditEventView } from "@/lib/audit/list";
 import { assertCan, type Actor } from "@/lib/auth/actor";
 import { notFound } from "@/lib/errors";
+import { nameFromAddress } from "@/lib/security/email";
 import type { MemberListStatus, MemberTag } from "@/lib/validations/members";
 import type { EmailDelivery, MemberRow } from "./list";
 
@@ -172,7 +173,7 @@ export async function getMemberDetail(actor: Actor, membershipId: string): Promi
     member: {
       membershipId: row.membershipId,
       accountId: row.accountId,
-      name: accountShown ? row.name : (row.email.split("@")[0] ?? row.email),
+      name: accountShown ? row.name : nameFromAddress(row.email),
       email: row.email,
       role: row.role,
       isOwner: row.isOwner,
