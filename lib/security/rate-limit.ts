@@ -138,21 +138,23 @@ export async function countAttempt(db: Executor, checks: readonly RateLimitCheck
 /**
  * Gives back what a successful attempt counted, so that legitimate use is not throttled; a
  * counter back at zero is deleted. Only a count of the same window is given back: a window that
- * restarted since owes nothing.
+ * restarted since owes nothing. One transaction, one counter at a time in the order they were
+ * counted: `countAttempt` locks the rows in that order, and a single statement over all of them
+ * would lock them in the table's physical order instead, so that a give-back and a parallel count
+ * could each hold the row the other waits for (a deadlock, which PostgreSQL resolves by failing
+ * one of them).
  */
 export async function giveBackAttempt(db: Executor, counted: readonly RateLimitCount[]): Promise<void> {
   if (!counted.length) return;
-  // The window start came back as a Date (milliseconds); the column keeps microseconds.
-  const sameWindow = sql.join(
-    counted.map(
-      (c) =>
-        sql`(key = ${c.key} and date_trunc('milliseconds', window_started_at) = ${c.windowStartedAt.toISOString()}::timestamptz)`,
-    ),
-    sql` or `,
-  );
-  await db.execute(sql`
-    with emptied as (delete from rate_limits where (${sameWindow}) and hits <= 1)
-    update rate_limits set hits = hits - 1 where (${sameWindow}) and hits > 1`);
+  await db.transaction(async (tx) => {
+    for (const c of counted) {
+      // The window start came back as a Date (milliseconds); the column keeps microseconds.
+      const sameWindow = sql`key = ${c.key} and date_trunc('milliseconds', window_started_at) = ${c.windowStartedAt.toISOString()}::timestamptz`;
+      await tx.execute(sql`
+        with emptied as (delete from rate_limits where ${sameWindow} and hits <= 1)
+        update rate_limits set hits = hits - 1 where ${sameWindow} and hits > 1`);
+    }
+  });
 }
 
 /**

@@ -407,4 +407,34 @@ describe.runIf(usingPostgres)(`${PARALLEL} attempts at once (PostgreSQL)`, () =>
     );
     expect(await resetMailsTo(fromMany.email)).toBe(PASSWORD_RESET_LIMITS.requestsPerAddress.limit);
   });
+
+  it("counts and give-backs of the same keys at once never deadlock, whatever order the rows lie in", async () => {
+    const db = t.db();
+    const wide: RateLimitRule = { limit: 1_000, windowSeconds: 600 };
+    const keys = ["first", "second", "third"].map((k) => `test:${k}:${crypto.randomUUID()}`);
+    // Created last to first, so that the table holds the rows in the opposite order to the one
+    // they are counted in (as it does once old rows are pruned and their space reused).
+    for (const key of [...keys].reverse()) await countAttempt(db, [[key, wide]]);
+    const failures: unknown[] = [];
+    await Promise.all(
+      Array.from({ length: PARALLEL }, async () => {
+        try {
+          const attempt = await countAttempt(
+            db,
+            keys.map((key) => [key, wide] as const),
+          );
+          await giveBackAttempt(db, attempt.counted);
+        } catch (error) {
+          failures.push(error);
+        }
+      }),
+    );
+    expect(failures).toEqual([]);
+    // Every count was given back: each counter is where its creation left it.
+    const rows = await db
+      .select()
+      .from(rateLimits)
+      .where(sql`${rateLimits.key} in (${sql.join(keys, sql`, `)})`);
+    expect(rows.map((r) => r.hits)).toEqual([1, 1, 1]);
+  });
 });

@@ -72,9 +72,16 @@ export async function runConcurrency({ db, world, clients, signIn }: Input): Pro
       .innerJoin(accounts, eq(accounts.id, memberships.accountId))
       .where(and(eq(memberships.organizationId, world.target.org.id), eq(accounts.emailNormalized, normalized))),
   );
-  const unexpected = responses.filter(
-    (r) => r.status >= 500 || (r.result as { code?: string } | undefined)?.code === "unexpected",
-  ).length;
+  // Unexpected: the request failed, or one of its lines did (a line fails on its own, after the
+  // request has answered).
+  const unexpected = responses.filter((r) => {
+    const result = r.result as { code?: string; data?: { invitations?: { code?: string }[] } } | undefined;
+    return (
+      r.status >= 500 ||
+      result?.code === "unexpected" ||
+      (result?.data?.invitations ?? []).some((line) => line.code === "errors.unexpected")
+    );
+  }).length;
 
   // The same invitation accepted 20 times at once by its invitee, signed in on both instances.
   const invitee = [await signIn(0, world.existingInvitee.login), await signIn(1, world.existingInvitee.login)];

@@ -407,7 +407,8 @@ try {
     console.log(`temporary password control failed: ${c.scenario}: ${c.what}: ${c.detail}`);
   if (unmappedRouteList.length)
     console.log(`Routes missing from tests/reliability/routes.ts: ${unmappedRouteList.join(", ")}`);
-  if (process.env.RELIABILITY_SHOW_ERRORS)
+  // A missed goal shows the servers' error lines (each unexpected failure logs one, with its reference).
+  if (missed.length || process.env.RELIABILITY_SHOW_ERRORS)
     for (const s of servers)
       console.log(
         s
