@@ -156,12 +156,13 @@ async function countInvitation(
 }
 
 /**
- * Refuses an invitation that would pass the cap of pending invitations. Far from the cap, the
+ * Refuses an invitation that would pass the cap of pending invitations (a first send, or a
+ * re-send that makes a lapsed invitation pending again). Far from the cap, the
  * count alone decides: sends not yet committed cannot pass it together, as the organization's
  * hourly limit bounds them. Within that distance, sends in the organization take turns (a lock
  * held to the end of the transaction) and count again, so that parallel sends cannot pass it.
  */
-async function assertUnderPendingCap(tx: Transaction, actor: Actor): Promise<void> {
+export async function assertUnderPendingCap(tx: Transaction, actor: Actor): Promise<void> {
   const cap = INVITE_LIMITS.maxPendingPerOrganization;
   const pending = async () => {
     const [row] = await tx

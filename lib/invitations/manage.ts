@@ -11,7 +11,7 @@ import { giveBackAttempt } from "@/lib/security/rate-limit";
 import { generateKey, generateTemporaryPassword, hashKey } from "@/lib/security/tokens";
 import { readSettings, type SettingsSnapshot } from "@/lib/settings/read";
 import type { InvitationIdInput, ReinviteInput } from "@/lib/validations/members";
-import { countInvitationSend } from "./create";
+import { assertUnderPendingCap, countInvitationSend } from "./create";
 import { queueInvitationEmail } from "./email";
 import { sealPasswordSheet } from "./password-sheet";
 
@@ -144,6 +144,8 @@ async function resend(db: Database, actor: Actor, input: ReinviteInput) {
   const sent = await db.transaction(async (tx) => {
     await lockActor(tx, actor, "invitations:manage");
     const invitation = await lockOpenInvitation(tx, actor, input.invitationId);
+    // An invitation marked expired is pending again once re-sent: it counts against the cap.
+    if (invitation.status !== "pending") await assertUnderPendingCap(tx, actor);
     const issues = ownsTemporaryPassword(invitation);
     if (issues !== Boolean(passwordHash)) throw new DomainError("users.invitationChanged", { status: 409 });
 

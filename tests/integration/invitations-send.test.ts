@@ -23,7 +23,7 @@ import {
   createOrganizationWithOwner,
   uniqueEmail,
 } from "../support/factories";
-import { expectDomainError, sendInput, setSettings } from "./invitations-support";
+import { expectDomainError, fillPendingInvitations, sendInput, setSettings } from "./invitations-support";
 
 const t = withTestDatabase();
 
@@ -411,31 +411,7 @@ describe("sendInvitations", () => {
   async function nearTheCap(free: number) {
     const db = t.db();
     const { actor, org, owner } = await createOrganizationWithOwner(db);
-    const stamp = Date.now().toString(36);
-    const invitees = await db
-      .insert(accounts)
-      .values(
-        Array.from({ length: INVITE_LIMITS.maxPendingPerOrganization - free }, (_, i) => ({
-          email: `cap${i}.${stamp}@example.com`,
-          emailNormalized: `cap${i}.${stamp}@example.com`,
-          name: `Cap ${i}`,
-        })),
-      )
-      .returning({ id: accounts.id, email: accounts.email });
-    await db.insert(invitations).values(
-      invitees.map((a) => ({
-        organizationId: org.id,
-        accountId: a.id,
-        email: a.email,
-        emailNormalized: a.email,
-        role: "administrator" as const,
-        invitedByAccountId: owner.id,
-        keyHash: "0".repeat(64),
-        expiresAt: new Date(Date.now() + 86_400_000),
-        locale: "en" as const,
-        passwordDelivery: "none" as const,
-      })),
-    );
+    await fillPendingInvitations(db, org.id, owner.id, INVITE_LIMITS.maxPendingPerOrganization - free);
     return { db, actor, org };
   }
 

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { expect } from "vitest";
 import type { Database } from "@/db/client";
-import { organizationSettings } from "@/db/schema";
+import { accounts, invitations, organizationSettings } from "@/db/schema";
 import { DomainError } from "@/lib/errors";
 import type { SendInviteInput } from "@/lib/validations/invitations";
 
@@ -42,4 +42,33 @@ export async function expectDomainError(promise: Promise<unknown>, code: string)
   );
   expect(error).toBeInstanceOf(DomainError);
   expect((error as DomainError).code).toBe(code);
+}
+
+/** `n` pending invitations in the organization, each to an account of its own, written at once. */
+export async function fillPendingInvitations(db: Database, organizationId: string, inviterId: string, n: number) {
+  const stamp = randomUUID().slice(0, 8);
+  const invitees = await db
+    .insert(accounts)
+    .values(
+      Array.from({ length: n }, (_, i) => ({
+        email: `cap${i}.${stamp}@example.com`,
+        emailNormalized: `cap${i}.${stamp}@example.com`,
+        name: `Cap ${i}`,
+      })),
+    )
+    .returning({ id: accounts.id, email: accounts.email });
+  await db.insert(invitations).values(
+    invitees.map((a) => ({
+      organizationId,
+      accountId: a.id,
+      email: a.email,
+      emailNormalized: a.email,
+      role: "administrator" as const,
+      invitedByAccountId: inviterId,
+      keyHash: "0".repeat(64),
+      expiresAt: new Date(Date.now() + 86_400_000),
+      locale: "en" as const,
+      passwordDelivery: "none" as const,
+    })),
+  );
 }

@@ -8,6 +8,7 @@ import type { Actor } from "@/lib/auth/actor";
 import { verifyPassword } from "@/lib/auth/password";
 import { openSecret } from "@/lib/email/secret-box";
 import { DomainError } from "@/lib/errors";
+import { INVITE_LIMITS } from "@/lib/invitations/create";
 import { cancelInvitation, reinvite } from "@/lib/invitations/manage";
 import { removeMember, transferOwnership, updateMember } from "@/lib/members/manage";
 import { keyMatches } from "@/lib/security/tokens";
@@ -22,6 +23,7 @@ import {
   createOrganizationWithOwner,
   uniqueEmail,
 } from "../support/factories";
+import { fillPendingInvitations } from "./invitations-support";
 
 const t = withTestDatabase();
 const DAY = 86_400_000;
@@ -536,6 +538,26 @@ describe("re-inviting", () => {
     expect(result.temporaryPassword).toBeUndefined();
     const [acct] = await t.db().select().from(accounts).where(eq(accounts.id, account.id));
     expect(acct!.passwordHash).toBe(account.passwordHash);
+  });
+
+  it("counts a lapsed invitation against the cap of pending invitations: refused at the cap, sent below it", async () => {
+    const db = t.db();
+    const { actor, owner } = await createOrganizationWithOwner(db);
+    const { invitation } = await invited(actor, { passwordDelivery: "none", expiresAt: new Date(Date.now() - DAY) });
+    await db.update(invitations).set({ status: "expired" }).where(eq(invitations.id, invitation.id));
+    await fillPendingInvitations(db, actor.organizationId, owner.id, INVITE_LIMITS.maxPendingPerOrganization);
+    await expectRefused(() => reinvite(actor, { invitationId: invitation.id }), "invite-wizard.pendingCapReached");
+
+    // Control: one place free, and the same re-send goes out.
+    const [one] = await db
+      .select({ id: invitations.id })
+      .from(invitations)
+      .where(and(eq(invitations.organizationId, actor.organizationId), eq(invitations.status, "pending")))
+      .limit(1);
+    await db.update(invitations).set({ status: "revoked" }).where(eq(invitations.id, one!.id));
+    await reinvite(actor, { invitationId: invitation.id });
+    const [after] = await db.select().from(invitations).where(eq(invitations.id, invitation.id));
+    expect(after!.status).toBe("pending");
   });
 
   it("refuses an invitation that was cancelled", async () => {
