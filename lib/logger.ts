@@ -12,6 +12,20 @@ function withoutQueryParams(text: string): string {
   return text.replace(/\nparams: [\s\S]*?(?=\n\s+at |$)/, "\nparams: [redacted]");
 }
 
+/**
+ * What caused an error (a failed query's database error: "deadlock detected", its SQLSTATE code),
+ * without the fields that can quote the values involved (a database error's `detail`, `where`).
+ */
+function causeOf(cause: Error, depth: number): Record<string, unknown> {
+  const code = (cause as { code?: unknown }).code;
+  return {
+    name: cause.name,
+    ...(typeof code === "string" ? { code } : {}),
+    message: withoutQueryParams(cause.message),
+    ...(cause.cause instanceof Error && depth < 4 ? { cause: causeOf(cause.cause, depth + 1) } : {}),
+  };
+}
+
 function redact(value: unknown, depth = 0): unknown {
   if (depth > 4 || value === null || typeof value !== "object") return value;
   if (value instanceof Error) {
@@ -19,6 +33,7 @@ function redact(value: unknown, depth = 0): unknown {
       name: value.name,
       message: withoutQueryParams(value.message),
       stack: withoutQueryParams(value.stack ?? ""),
+      ...(value.cause instanceof Error ? { cause: causeOf(value.cause, depth + 1) } : {}),
     };
   }
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1));

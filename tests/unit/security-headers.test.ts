@@ -113,4 +113,19 @@ describe("the log line of an unexpected error", () => {
     expect(line).not.toContain("hashhashhash");
     expect(line).not.toContain("Hunter2");
   });
+
+  it("names what caused a failed query (the database's code and message), without the error's detail", () => {
+    const cause = Object.assign(new Error("deadlock detected"), {
+      name: "PostgresError",
+      code: "40P01",
+      detail: "Process 1 waits for ShareLock on transaction 2; blocked by process 3.",
+    });
+    const failed = new DrizzleQueryError("update rate_limits set hits = hits - 1", ["signin:address:a@b.test"], cause);
+    const logged = JSON.parse(formatLogLine("error", "action failed", { error: failed })) as {
+      error: { cause?: unknown };
+    };
+    expect(logged.error.cause).toEqual({ name: "PostgresError", code: "40P01", message: "deadlock detected" });
+    expect(JSON.stringify(logged)).not.toContain("a@b.test");
+    expect(JSON.stringify(logged)).not.toContain("ShareLock");
+  });
 });
